@@ -1,0 +1,421 @@
+//! The company dossier (一企一档): several companies per owner, one of them current, each with its
+//! licences, reusable materials and application records.
+//!
+//! [`Dossier`] is the service the facade hands out. Every method is one user action: it cleans and checks
+//! its input, then writes in one transaction.
+
+pub mod company;
+pub mod export;
+pub mod industry;
+pub mod licence;
+pub mod material;
+pub mod record;
+pub mod region;
+pub mod scale;
+pub mod stage;
+mod text;
+pub mod uscc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+pub use company::{Company, CompanyType, CreditGrade, KNOWN_TAGS, TaxpayerKind};
+pub use export::CompanyDocument;
+pub use licence::{Licence, LicenceData, LicenceKind};
+pub use material::{Material, MaterialData, MaterialKind};
+pub use record::{Channel, Record, RecordData, RecordStatus, StatusChange};
+pub use scale::{SizeAssessment, SizeClass};
+pub use stage::LifeStage;
+
+use crate::error::{Entity, Error, Result};
+use crate::store::{self, dossier as db};
+use crate::Zhuanshu;
+
+const CURRENT_COMPANY: &str = "current_company";
+
+/// A company with everything derived from its profile on a given day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct CompanyOverview {
+    pub company: Company,
+    pub current: bool,
+    /// `上海市浦东新区`.
+    pub district_name: String,
+    /// `软件和信息技术服务业`.
+    pub industry_name: String,
+    pub company_type_label: String,
+    pub taxpayer_kind_label: String,
+    pub size: SizeAssessment,
+    pub age_years: i32,
+    pub stage: LifeStage,
+    pub stage_label: String,
+}
+
+impl CompanyOverview {
+    pub fn derive(company: Company, current: bool, today: NaiveDate) -> CompanyOverview {
+        let size = scale::assess(&company.industry, company.employees, company.revenue_fen, company.total_assets_fen);
+        let stage = stage::stage(company.established_on, today);
+        CompanyOverview {
+            current,
+            district_name: region::name(&company.district).unwrap_or_default(),
+            industry_name: industry::name(&company.industry).unwrap_or_default(),
+            company_type_label: company.company_type.label().to_owned(),
+            taxpayer_kind_label: company.taxpayer_kind.label().to_owned(),
+            size,
+            age_years: stage::age_years(company.established_on, today),
+            stage,
+            stage_label: stage.label().to_owned(),
+            company,
+        }
+    }
+}
+
+fn days_left(until: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
+    until.map(|u| (u - today).num_days())
+}
+
+fn licence_view((id, uscc, data): (i64, String, LicenceData), today: NaiveDate) -> Licence {
+    let kind_name = licence::kind(&data.kind).map(|k| k.name.clone()).unwrap_or_else(|| data.kind.clone());
+    Licence { id, uscc, kind_name, days_left: days_left(data.valid_until, today), data }
+}
+
+fn material_view((id, uscc, data): (i64, String, MaterialData), today: NaiveDate) -> Material {
+    Material { id, uscc, kind_name: material::kind_name(&data.kind), days_left: days_left(data.valid_until, today), data }
+}
+
+fn record_view((id, uscc, data, history): (i64, String, RecordData, Vec<StatusChange>)) -> Record {
+    Record { id, uscc, data, history }
+}
+
+fn not_found(what: Entity, key: impl ToString) -> Error {
+    Error::NotFound { what, key: key.to_string() }
+}
+
+/// The dossier service. Borrowed from [`Zhuanshu::dossier`].
+pub struct Dossier<'a> {
+    app: &'a Zhuanshu,
+}
+
+impl<'a> Dossier<'a> {
+    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
+        Dossier { app }
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.app.clock().today()
+    }
+
+    // ---- companies ----
+
+    /// All companies, in the order they were added.
+    pub fn companies(&self) -> Result<Vec<CompanyOverview>> {
+        let today = self.today();
+        self.app.store()?.read(|c| {
+            let current = store::get_setting(c, CURRENT_COMPANY)?;
+            Ok(db::list_companies(c)?
+                .into_iter()
+                .map(|co| {
+                    let is_current = current.as_deref() == Some(co.uscc.as_str());
+                    CompanyOverview::derive(co, is_current, today)
+                })
+                .collect())
+        })
+    }
+
+    /// One company by code (any case).
+    pub fn company(&self, uscc: &str) -> Result<CompanyOverview> {
+        let key = uscc.trim().to_ascii_uppercase();
+        let today = self.today();
+        self.app.store()?.read(|c| {
+            let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
+            let current = store::get_setting(c, CURRENT_COMPANY)?.as_deref() == Some(key.as_str());
+            Ok(CompanyOverview::derive(company, current, today))
+        })
+    }
+
+    /// The current company, or `NoCurrentCompany`.
+    pub fn current(&self) -> Result<CompanyOverview> {
+        let uscc = self.app.store()?.read(|c| store::get_setting(c, CURRENT_COMPANY))?.ok_or(Error::NoCurrentCompany)?;
+        self.company(&uscc)
+    }
+
+    /// Adds a company; the first company added becomes current.
+    pub fn add_company(&self, company: &Company) -> Result<CompanyOverview> {
+        let company = company.cleaned();
+        company.validate(self.today())?;
+        self.app.store()?.write(|tx| {
+            if db::get_company(tx, &company.uscc)?.is_some() {
+                return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
+            }
+            db::insert_company(tx, &company)?;
+            if store::get_setting(tx, CURRENT_COMPANY)?.is_none() {
+                store::set_setting(tx, CURRENT_COMPANY, Some(&company.uscc))?;
+            }
+            Ok(())
+        })?;
+        self.company(&company.uscc)
+    }
+
+    /// Replaces the profile of `uscc`. The code itself may be corrected; licences, materials and records
+    /// follow it.
+    pub fn update_company(&self, uscc: &str, company: &Company) -> Result<CompanyOverview> {
+        let key = uscc.trim().to_ascii_uppercase();
+        let company = company.cleaned();
+        company.validate(self.today())?;
+        self.app.store()?.write(|tx| {
+            if company.uscc != key && db::get_company(tx, &company.uscc)?.is_some() {
+                return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
+            }
+            if !db::update_company(tx, &key, &company)? {
+                return Err(not_found(Entity::Company, &key));
+            }
+            if store::get_setting(tx, CURRENT_COMPANY)?.as_deref() == Some(key.as_str()) {
+                store::set_setting(tx, CURRENT_COMPANY, Some(&company.uscc))?;
+            }
+            Ok(())
+        })?;
+        self.company(&company.uscc)
+    }
+
+    /// Removes a company with all its licences, materials and records. If it was current, the oldest
+    /// remaining company becomes current.
+    pub fn remove_company(&self, uscc: &str) -> Result<()> {
+        let key = uscc.trim().to_ascii_uppercase();
+        self.app.store()?.write(|tx| {
+            if !db::delete_company(tx, &key)? {
+                return Err(not_found(Entity::Company, &key));
+            }
+            if store::get_setting(tx, CURRENT_COMPANY)?.as_deref() == Some(key.as_str()) {
+                let next = db::list_companies(tx)?.into_iter().next().map(|c| c.uscc);
+                store::set_setting(tx, CURRENT_COMPANY, next.as_deref())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Makes `uscc` the current company.
+    pub fn use_company(&self, uscc: &str) -> Result<CompanyOverview> {
+        let key = uscc.trim().to_ascii_uppercase();
+        self.app.store()?.write(|tx| {
+            if db::get_company(tx, &key)?.is_none() {
+                return Err(not_found(Entity::Company, &key));
+            }
+            store::set_setting(tx, CURRENT_COMPANY, Some(&key))
+        })?;
+        self.company(&key)
+    }
+
+    fn require_company(tx: &rusqlite::Connection, uscc: &str) -> Result<String> {
+        let key = uscc.trim().to_ascii_uppercase();
+        match db::get_company(tx, &key)? {
+            Some(_) => Ok(key),
+            None => Err(not_found(Entity::Company, &key)),
+        }
+    }
+
+    // ---- licences ----
+
+    pub fn licences(&self, uscc: &str) -> Result<Vec<Licence>> {
+        let today = self.today();
+        self.app.store()?.read(|c| {
+            let key = Self::require_company(c, uscc)?;
+            Ok(db::list_licences(c, &key)?.into_iter().map(|row| licence_view(row, today)).collect())
+        })
+    }
+
+    pub fn licence(&self, id: i64) -> Result<Licence> {
+        let today = self.today();
+        let row = self.app.store()?.read(|c| db::get_licence(c, id))?.ok_or_else(|| not_found(Entity::Licence, id))?;
+        Ok(licence_view(row, today))
+    }
+
+    pub fn add_licence(&self, uscc: &str, data: &LicenceData) -> Result<Licence> {
+        let data = data.cleaned();
+        data.validate(self.today())?;
+        let id = self.app.store()?.write(|tx| {
+            let key = Self::require_company(tx, uscc)?;
+            db::insert_licence(tx, &key, &data)
+        })?;
+        self.licence(id)
+    }
+
+    pub fn update_licence(&self, id: i64, data: &LicenceData) -> Result<Licence> {
+        let data = data.cleaned();
+        data.validate(self.today())?;
+        self.app.store()?.write(|tx| {
+            if db::update_licence(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
+        })?;
+        self.licence(id)
+    }
+
+    pub fn remove_licence(&self, id: i64) -> Result<()> {
+        self.app.store()?.write(|tx| {
+            if db::delete_licence(tx, id)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
+        })
+    }
+
+    // ---- materials ----
+
+    pub fn materials(&self, uscc: &str) -> Result<Vec<Material>> {
+        let today = self.today();
+        self.app.store()?.read(|c| {
+            let key = Self::require_company(c, uscc)?;
+            Ok(db::list_materials(c, &key)?.into_iter().map(|row| material_view(row, today)).collect())
+        })
+    }
+
+    pub fn material(&self, id: i64) -> Result<Material> {
+        let today = self.today();
+        let row = self.app.store()?.read(|c| db::get_material(c, id))?.ok_or_else(|| not_found(Entity::Material, id))?;
+        Ok(material_view(row, today))
+    }
+
+    pub fn add_material(&self, uscc: &str, data: &MaterialData) -> Result<Material> {
+        let data = data.cleaned();
+        data.validate()?;
+        let id = self.app.store()?.write(|tx| {
+            let key = Self::require_company(tx, uscc)?;
+            db::insert_material(tx, &key, &data)
+        })?;
+        self.material(id)
+    }
+
+    pub fn update_material(&self, id: i64, data: &MaterialData) -> Result<Material> {
+        let data = data.cleaned();
+        data.validate()?;
+        self.app.store()?.write(|tx| {
+            if db::update_material(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Material, id)) }
+        })?;
+        self.material(id)
+    }
+
+    pub fn remove_material(&self, id: i64) -> Result<()> {
+        self.app.store()?.write(|tx| {
+            if db::delete_material(tx, id)? { Ok(()) } else { Err(not_found(Entity::Material, id)) }
+        })
+    }
+
+    // ---- records ----
+
+    pub fn records(&self, uscc: &str) -> Result<Vec<Record>> {
+        self.app.store()?.read(|c| {
+            let key = Self::require_company(c, uscc)?;
+            Ok(db::list_records(c, &key)?.into_iter().map(record_view).collect())
+        })
+    }
+
+    pub fn record(&self, id: i64) -> Result<Record> {
+        let row = self.app.store()?.read(|c| db::get_record(c, id))?.ok_or_else(|| not_found(Entity::Record, id))?;
+        Ok(record_view(row))
+    }
+
+    /// Adds an application record; its history starts with 已提交 on the submission day (the time of day
+    /// is unknown and recorded as 00:00).
+    pub fn add_record(&self, uscc: &str, data: &RecordData) -> Result<Record> {
+        let data = data.cleaned();
+        data.validate(self.today())?;
+        let first = StatusChange { status: RecordStatus::Submitted, at: data.submitted_on.and_time(Default::default()) };
+        let id = self.app.store()?.write(|tx| {
+            let key = Self::require_company(tx, uscc)?;
+            let id = db::insert_record(tx, &key, &data)?;
+            db::insert_status(tx, id, &first)?;
+            Ok(id)
+        })?;
+        self.record(id)
+    }
+
+    /// Records a status change reported by the department; `at` defaults to now.
+    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
+        let now = self.app.clock().now();
+        let change = StatusChange { status, at: at.unwrap_or(now) };
+        if change.at > now {
+            return Err(Error::invalid("at", format!("状态时间{}晚于现在", change.at), "status time is in the future"));
+        }
+        self.app.store()?.write(|tx| {
+            let (_, _, _, history) = db::get_record(tx, id)?.ok_or_else(|| not_found(Entity::Record, id))?;
+            record::check_transition(&history, &change)?;
+            db::insert_status(tx, id, &change)
+        })?;
+        self.record(id)
+    }
+
+    pub fn remove_record(&self, id: i64) -> Result<()> {
+        self.app.store()?.write(|tx| {
+            if db::delete_record(tx, id)? { Ok(()) } else { Err(not_found(Entity::Record, id)) }
+        })
+    }
+
+    // ---- export / import ----
+
+    /// The whole company as a versioned document (see [`export`]).
+    pub fn export(&self, uscc: &str) -> Result<CompanyDocument> {
+        self.app.store()?.read(|c| {
+            let key = uscc.trim().to_ascii_uppercase();
+            let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
+            Ok(CompanyDocument::new(
+                company,
+                db::list_licences(c, &key)?.into_iter().map(|(_, _, d)| d).collect(),
+                db::list_materials(c, &key)?.into_iter().map(|(_, _, d)| d).collect(),
+                db::list_records(c, &key)?.into_iter().map(|(_, _, d, h)| export::RecordDocument::new(d, h)).collect(),
+            ))
+        })
+    }
+
+    /// The export as pretty JSON text.
+    pub fn export_json(&self, uscc: &str) -> Result<String> {
+        self.export(uscc)?.to_json()
+    }
+
+    /// Imports a company document. Everything is checked first and every problem reported with its
+    /// path; if anything is wrong, or the company already exists, nothing is written.
+    pub fn import(&self, document: &CompanyDocument) -> Result<CompanyOverview> {
+        let doc = document.cleaned();
+        doc.validate(self.today())?;
+        self.app.store()?.write(|tx| {
+            if db::get_company(tx, &doc.company.uscc)?.is_some() {
+                return Err(Error::AlreadyExists { what: Entity::Company, key: doc.company.uscc.clone() });
+            }
+            db::insert_company(tx, &doc.company)?;
+            for l in &doc.licences {
+                db::insert_licence(tx, &doc.company.uscc, l)?;
+            }
+            for m in &doc.materials {
+                db::insert_material(tx, &doc.company.uscc, m)?;
+            }
+            for r in &doc.records {
+                let id = db::insert_record(tx, &doc.company.uscc, &r.data())?;
+                for change in &r.history {
+                    db::insert_status(tx, id, change)?;
+                }
+            }
+            if store::get_setting(tx, CURRENT_COMPANY)?.is_none() {
+                store::set_setting(tx, CURRENT_COMPANY, Some(&doc.company.uscc))?;
+            }
+            Ok(())
+        })?;
+        self.company(&doc.company.uscc)
+    }
+
+    /// Parses and imports a JSON export.
+    pub fn import_json(&self, json: &str) -> Result<CompanyOverview> {
+        self.import(&CompanyDocument::from_json(json)?)
+    }
+
+    // ---- catalogs for pickers ----
+
+    pub fn licence_kinds(&self) -> Vec<LicenceKind> {
+        licence::kinds().to_vec()
+    }
+
+    pub fn material_kinds(&self) -> Vec<MaterialKind> {
+        material::kinds().to_vec()
+    }
+
+    pub fn industries(&self) -> Vec<industry::Industry> {
+        industry::all()
+    }
+
+    pub fn regions(&self) -> Vec<region::Region> {
+        region::all()
+    }
+}

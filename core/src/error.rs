@@ -1,0 +1,199 @@
+//! The one error type of the core.
+//!
+//! Every failure carries a stable `code` (for programs and tests), an English `Display` (for developers
+//! and logs) and a Chinese [`Error::user_message`] (for the owner). Bindings convert this enum once, at
+//! their edge, into their own small error shape; nothing below them formats messages.
+
+use std::fmt;
+
+/// Result of every fallible core call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem with one field of an input, located by a path such as `licences[2].valid_until`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct FieldIssue {
+    /// Where the problem is, in the JSON shape of the input (`company.uscc`, `licences[2].number`).
+    pub path: String,
+    /// What is wrong, in Chinese, for the owner.
+    pub user_message: String,
+    /// What is wrong, in English, for developers.
+    pub message: String,
+}
+
+impl FieldIssue {
+    pub fn new(path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), user_message: user_message.into(), message: message.into() }
+    }
+
+    /// The same issue one level deeper: `prefix` + `.` + own path.
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        self.path = match (prefix.is_empty(), self.path.is_empty()) {
+            (true, _) => self.path,
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{}", self.path),
+        };
+        self
+    }
+}
+
+/// The kinds of stored things an error can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Company,
+    Licence,
+    Material,
+    Record,
+}
+
+impl Entity {
+    fn zh(self) -> &'static str {
+        match self {
+            Entity::Company => "企业",
+            Entity::Licence => "证照",
+            Entity::Material => "材料",
+            Entity::Record => "办事记录",
+        }
+    }
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Entity::Company => "company",
+            Entity::Licence => "licence",
+            Entity::Material => "material",
+            Entity::Record => "record",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input broke one or more rules; every issue found is listed, not just the first.
+    #[error("invalid input: {}", summarize(.0))]
+    Invalid(Vec<FieldIssue>),
+
+    #[error("{what} not found: {key}")]
+    NotFound { what: Entity, key: String },
+
+    #[error("{what} already exists: {key}")]
+    AlreadyExists { what: Entity, key: String },
+
+    /// An operation that needs the current company was called before any company was added or chosen.
+    #[error("no current company: add or choose a company first")]
+    NoCurrentCompany,
+
+    /// A document (export file, content file) could not be read at all: not JSON, wrong format or version.
+    #[error("unreadable document: {0}")]
+    Format(String),
+
+    #[error("storage failure: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("i/o failure: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// A bug: a broken invariant or a caught panic. Never caused by input alone.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn summarize(issues: &[FieldIssue]) -> String {
+    issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ")
+}
+
+impl Error {
+    /// A stable machine-readable code; front ends and tests branch on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid_input",
+            Error::NotFound { .. } => "not_found",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::NoCurrentCompany => "no_current_company",
+            Error::Format(_) => "bad_format",
+            Error::Storage(_) | Error::Migration(_) => "storage",
+            Error::Io(_) => "io",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// The message shown to the owner, in Chinese. Never contains developer detail.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::Invalid(issues) => {
+                let lines: Vec<String> = issues.iter().map(|i| format!("{}：{}", i.path, i.user_message)).collect();
+                format!("输入有误：{}", lines.join("；"))
+            }
+            Error::NotFound { what, key } => format!("找不到{}：{}", what.zh(), key),
+            Error::AlreadyExists { what, key } => format!("{}已存在：{}", what.zh(), key),
+            Error::NoCurrentCompany => "还没有选择企业，请先添加或选择一家企业".to_owned(),
+            Error::Format(_) => "文件格式不正确，无法读取".to_owned(),
+            Error::Storage(_) | Error::Migration(_) => "本地数据读写失败，请稍后重试".to_owned(),
+            Error::Io(_) => "文件读写失败，请检查路径和权限".to_owned(),
+            Error::Internal(_) => "程序出现内部错误，请重试或联系我们".to_owned(),
+        }
+    }
+
+    /// The field issues of an `Invalid` error (empty for every other kind).
+    pub fn issues(&self) -> &[FieldIssue] {
+        match self {
+            Error::Invalid(issues) => issues,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn invalid(path: &str, user_message: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![FieldIssue::new(path, user_message, message)])
+    }
+}
+
+/// Collects field issues while an input is checked, so one call reports everything that is wrong.
+#[derive(Debug, Default)]
+pub(crate) struct Issues(Vec<FieldIssue>);
+
+impl Issues {
+    pub fn push(&mut self, path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldIssue::new(path, user_message, message));
+    }
+
+    /// Adds the issues of a nested check, each path prefixed with `prefix`.
+    pub fn nest(&mut self, prefix: &str, result: Result<()>) {
+        if let Err(e) = result {
+            match e {
+                Error::Invalid(inner) => self.0.extend(inner.into_iter().map(|i| i.under(prefix))),
+                other => self.push(prefix, other.user_message(), other.to_string()),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_issues_keep_their_path_and_both_languages() {
+        let mut inner = Issues::default();
+        inner.push("valid_until", "有效期不能早于发证日期", "valid_until is before issued_on");
+        let mut outer = Issues::default();
+        outer.nest("licences[2]", inner.into_result());
+        let err = outer.into_result().unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(err.issues()[0].path, "licences[2].valid_until");
+        assert!(err.user_message().contains("licences[2].valid_until：有效期不能早于发证日期"));
+        assert!(err.to_string().contains("valid_until is before issued_on"));
+    }
+}

@@ -1,0 +1,19 @@
+//! Replays every golden scenario natively. `UPDATE_GOLDEN=1` rewrites the expected exports after a
+//! deliberate format change (review the diff!); otherwise any difference fails.
+
+use zhuanshu_scenarios::{golden_dir, load, replay};
+
+#[test]
+fn dossier_scenario() {
+    let scenario = load("dossier.json");
+    let outcome = replay(&scenario);
+    let expect = &scenario["expect"];
+    assert_eq!(outcome.current, expect["current"]);
+    assert_eq!(outcome.companies, expect["companies"]);
+    let exports_file = expect["exports"].as_str().expect("exports file name");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let text = serde_json::to_string_pretty(&outcome.exports).unwrap() + "\n";
+        std::fs::write(golden_dir().join(exports_file), text).unwrap();
+    }
+    assert_eq!(outcome.exports, load(exports_file));
+}
