@@ -124,10 +124,13 @@ impl Error {
     /// The message shown to the owner, in Chinese. Never contains developer detail.
     pub fn user_message(&self) -> String {
         match self {
-            Error::Invalid(issues) => {
-                let lines: Vec<String> = issues.iter().map(|i| format!("{}：{}", i.path, i.user_message)).collect();
-                format!("输入有误：{}", lines.join("；"))
-            }
+            Error::Invalid(issues) => match issues.as_slice() {
+                [one] => one.user_message.clone(),
+                many => {
+                    let lines: Vec<&str> = many.iter().map(|i| i.user_message.as_str()).collect();
+                    format!("发现{}处问题：{}", many.len(), lines.join("；"))
+                }
+            },
             Error::NotFound { what, key } => format!("找不到{}：{}", what.zh(), key),
             Error::AlreadyExists { what, key } => format!("{}已存在：{}", what.zh(), key),
             Error::NoCurrentCompany => "还没有选择企业，请先添加或选择一家企业".to_owned(),
@@ -193,7 +196,7 @@ mod tests {
         let err = outer.into_result().unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert_eq!(err.issues()[0].path, "licences[2].valid_until");
-        assert!(err.user_message().contains("licences[2].valid_until：有效期不能早于发证日期"));
+        assert_eq!(err.user_message(), "有效期不能早于发证日期");
         assert!(err.to_string().contains("valid_until is before issued_on"));
     }
 }

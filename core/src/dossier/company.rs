@@ -21,16 +21,6 @@ pub enum CompanyType {
 }
 
 impl CompanyType {
-    pub const ALL: [CompanyType; 7] = [
-        CompanyType::LimitedLiability,
-        CompanyType::JointStock,
-        CompanyType::IndividualBusiness,
-        CompanyType::SoleProprietorship,
-        CompanyType::Partnership,
-        CompanyType::Branch,
-        CompanyType::FarmerCooperative,
-    ];
-
     pub fn label(self) -> &'static str {
         match self {
             CompanyType::LimitedLiability => "有限责任公司",
@@ -73,6 +63,18 @@ pub enum CreditGrade {
     M,
     C,
     D,
+}
+
+impl CreditGrade {
+    pub fn label(self) -> &'static str {
+        match self {
+            CreditGrade::A => "A级",
+            CreditGrade::B => "B级",
+            CreditGrade::M => "M级",
+            CreditGrade::C => "C级",
+            CreditGrade::D => "D级",
+        }
+    }
 }
 
 /// Tags the app knows and suggests; owners may add others.

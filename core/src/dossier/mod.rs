@@ -4,11 +4,13 @@
 //! [`Dossier`] is the service the facade hands out. Every method is one user action: it cleans and checks
 //! its input, then writes in one transaction.
 
+pub mod choice;
 pub mod company;
 pub mod export;
 pub mod industry;
 pub mod licence;
 pub mod material;
+pub mod money;
 pub mod record;
 pub mod region;
 pub mod scale;
@@ -19,6 +21,7 @@ pub mod uscc;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+pub use choice::Choice;
 pub use company::{Company, CompanyType, CreditGrade, KNOWN_TAGS, TaxpayerKind};
 pub use export::CompanyDocument;
 pub use licence::{Licence, LicenceData, LicenceKind};
