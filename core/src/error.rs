@@ -149,7 +149,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(path: &str, user_message: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An `Invalid` error with one issue.
+    pub fn invalid(path: &str, user_message: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldIssue::new(path, user_message, message)])
     }
 }

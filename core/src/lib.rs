@@ -4,15 +4,19 @@
 //! `zhuanshu.dossier()`, and later `.policies()`, `.dynamics()` …. The FFI, wasm and CLI layers wrap
 //! exactly this API, so no rule lives in a front end.
 
+pub mod calendar;
 pub mod clock;
 pub mod content;
 pub mod dossier;
 pub mod error;
+#[cfg(feature = "ffi")]
+mod ffi_types;
 pub mod store;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+pub use chrono;
 pub use clock::Clock;
 pub use dossier::Dossier;
 pub use error::{Error, FieldIssue, Result};

@@ -277,11 +277,7 @@ fn parse_optional_choice<T: Choice + Send + Sync>(s: &str) -> Result<OrNone<T>, 
 // ---- running ----
 
 fn missing(flag: &str) -> Error {
-    Error::Invalid(vec![zhuanshu::FieldIssue::new(
-        flag.trim_start_matches('-'),
-        format!("缺少参数 {flag}"),
-        format!("{flag} is required"),
-    )])
+    Error::invalid(flag.trim_start_matches('-'), format!("缺少参数 {flag}"), format!("{flag} is required"))
 }
 
 fn required<T>(value: Option<T>, flag: &str) -> Result<T, Error> {
@@ -531,20 +527,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
         }
         Command::Demo => {
-            let today = app.clock().today();
-            let mut names = Vec::new();
-            let mut imported = Vec::new();
-            for doc in zhuanshu::content::demo_companies(today)? {
-                match d.import(&doc) {
-                    Ok(c) => {
-                        names.push(format!("  {}（{}）", c.company.name, c.company.uscc));
-                        imported.push(c);
-                    }
-                    Err(Error::AlreadyExists { .. }) => names.push(format!("  {}（已存在，跳过）", doc.company.name)),
-                    Err(e) => return Err(e),
-                }
-            }
-            out(&imported, format!("已载入演示企业：\n{}", names.join("\n")))
+            let imported = d.load_demo()?;
+            let names: Vec<String> = imported.iter().map(|c| format!("  {}（{}）", c.company.name, c.company.uscc)).collect();
+            let text = if names.is_empty() { "演示企业均已存在。".to_owned() } else { format!("已载入演示企业：\n{}", names.join("\n")) };
+            out(&imported, text)
         }
     }
 }

@@ -1,1 +1,265 @@
+//! UniFFI bindings of the Zhuanshu core, for Kotlin (Android) and Swift (iOS).
+//!
+//! This layer is not the API, it only carries it: each object mirrors one core service, each method
+//! forwards to the core method of the same name. Errors are converted once, here, into
+//! [`ZhuanshuError`]; a panic inside the core is caught and arrives as `ZhuanshuError.Internal` instead of
+//! taking the app down.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use zhuanshu::dossier::{
+    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
+    Record, RecordData, RecordStatus, Region, money,
+};
+use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
+
+uniffi::setup_scaffolding!("zhuanshu_ffi");
+
+use zhuanshu::chrono::NaiveDateTime;
+
+uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
+
+/// Every failure of the core, by kind. `user_message` is Chinese and ready to show; `detail` is
+/// English for developers and logs (not `message`, which Kotlin's Throwable already has); `issues`
+/// locate invalid fields.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ZhuanshuError {
+    #[error("{detail}")]
+    Invalid { detail: String, user_message: String, issues: Vec<FieldIssue> },
+    #[error("{detail}")]
+    NotFound { detail: String, user_message: String },
+    #[error("{detail}")]
+    AlreadyExists { detail: String, user_message: String },
+    #[error("{detail}")]
+    NoCurrentCompany { detail: String, user_message: String },
+    #[error("{detail}")]
+    BadFormat { detail: String, user_message: String },
+    #[error("{detail}")]
+    Storage { detail: String, user_message: String },
+    #[error("{detail}")]
+    Internal { detail: String, user_message: String },
+}
+
+impl From<Error> for ZhuanshuError {
+    fn from(e: Error) -> Self {
+        let detail = e.to_string();
+        let user_message = e.user_message();
+        match e {
+            Error::Invalid(issues) => ZhuanshuError::Invalid { detail, user_message, issues },
+            Error::NotFound { .. } => ZhuanshuError::NotFound { detail, user_message },
+            Error::AlreadyExists { .. } => ZhuanshuError::AlreadyExists { detail, user_message },
+            Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany { detail, user_message },
+            Error::Format(_) => ZhuanshuError::BadFormat { detail, user_message },
+            Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage { detail, user_message },
+            Error::Internal(_) => ZhuanshuError::Internal { detail, user_message },
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, ZhuanshuError>;
+
+/// Runs one call, turning a core error or a panic into a `ZhuanshuError`.
+fn guard<T>(f: impl FnOnce() -> zhuanshu::Result<T>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result.map_err(Into::into),
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::Internal(format!("panic: {detail}")).into())
+        }
+    }
+}
+
+/// The app handle. Open one per process and share it.
+#[derive(uniffi::Object)]
+pub struct ZhuanshuApp {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl ZhuanshuApp {
+    /// Opens the data in `data_dir` (in memory when absent). `fixed_now` pins the clock
+    /// (Asia/Shanghai local time) for tests and previews; absent, the device clock is used.
+    #[uniffi::constructor]
+    pub fn open(data_dir: Option<String>, fixed_now: Option<NaiveDateTime>) -> Result<Arc<Self>> {
+        guard(|| {
+            let clock = fixed_now.map(Clock::Fixed).unwrap_or_default();
+            let core = Zhuanshu::open(Config { data_dir: data_dir.map(Into::into), clock })?;
+            Ok(Arc::new(ZhuanshuApp { core: Arc::new(core) }))
+        })
+    }
+
+    pub fn dossier(&self) -> Arc<DossierApi> {
+        Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+}
+
+/// The company dossier (一企一档); see `zhuanshu::Dossier` for what each call does.
+#[derive(uniffi::Object)]
+pub struct DossierApi {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl DossierApi {
+    pub fn companies(&self) -> Result<Vec<CompanyOverview>> {
+        guard(|| self.core.dossier().companies())
+    }
+
+    pub fn company(&self, uscc: String) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().company(&uscc))
+    }
+
+    pub fn current(&self) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().current())
+    }
+
+    pub fn add_company(&self, company: Company) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().add_company(&company))
+    }
+
+    pub fn update_company(&self, uscc: String, company: Company) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().update_company(&uscc, &company))
+    }
+
+    pub fn remove_company(&self, uscc: String) -> Result<()> {
+        guard(|| self.core.dossier().remove_company(&uscc))
+    }
+
+    pub fn use_company(&self, uscc: String) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().use_company(&uscc))
+    }
+
+    pub fn licences(&self, uscc: String) -> Result<Vec<Licence>> {
+        guard(|| self.core.dossier().licences(&uscc))
+    }
+
+    pub fn add_licence(&self, uscc: String, data: LicenceData) -> Result<Licence> {
+        guard(|| self.core.dossier().add_licence(&uscc, &data))
+    }
+
+    pub fn update_licence(&self, id: i64, data: LicenceData) -> Result<Licence> {
+        guard(|| self.core.dossier().update_licence(id, &data))
+    }
+
+    pub fn remove_licence(&self, id: i64) -> Result<()> {
+        guard(|| self.core.dossier().remove_licence(id))
+    }
+
+    pub fn materials(&self, uscc: String) -> Result<Vec<Material>> {
+        guard(|| self.core.dossier().materials(&uscc))
+    }
+
+    pub fn add_material(&self, uscc: String, data: MaterialData) -> Result<Material> {
+        guard(|| self.core.dossier().add_material(&uscc, &data))
+    }
+
+    pub fn update_material(&self, id: i64, data: MaterialData) -> Result<Material> {
+        guard(|| self.core.dossier().update_material(id, &data))
+    }
+
+    pub fn remove_material(&self, id: i64) -> Result<()> {
+        guard(|| self.core.dossier().remove_material(id))
+    }
+
+    pub fn records(&self, uscc: String) -> Result<Vec<Record>> {
+        guard(|| self.core.dossier().records(&uscc))
+    }
+
+    pub fn add_record(&self, uscc: String, data: RecordData) -> Result<Record> {
+        guard(|| self.core.dossier().add_record(&uscc, &data))
+    }
+
+    pub fn set_record_status(
+        &self,
+        id: i64,
+        status: RecordStatus,
+        at: Option<NaiveDateTime>,
+    ) -> Result<Record> {
+        guard(|| self.core.dossier().set_record_status(id, status, at))
+    }
+
+    pub fn remove_record(&self, id: i64) -> Result<()> {
+        guard(|| self.core.dossier().remove_record(id))
+    }
+
+    /// The whole company as the versioned JSON document.
+    pub fn export_json(&self, uscc: String) -> Result<String> {
+        guard(|| self.core.dossier().export_json(&uscc))
+    }
+
+    pub fn import_json(&self, json: String) -> Result<CompanyOverview> {
+        guard(|| self.core.dossier().import_json(&json))
+    }
+
+    pub fn load_demo(&self) -> Result<Vec<CompanyOverview>> {
+        guard(|| self.core.dossier().load_demo())
+    }
+
+    pub fn licence_kinds(&self) -> Vec<LicenceKind> {
+        self.core.dossier().licence_kinds()
+    }
+
+    pub fn material_kinds(&self) -> Vec<MaterialKind> {
+        self.core.dossier().material_kinds()
+    }
+
+    pub fn industries(&self) -> Vec<Industry> {
+        self.core.dossier().industries()
+    }
+
+    pub fn regions(&self) -> Vec<Region> {
+        self.core.dossier().regions()
+    }
+}
+
+/// Checks a unified social credit code; returns it normalised.
+#[uniffi::export]
+pub fn uscc_normalize(code: String) -> Result<String> {
+    guard(|| zhuanshu::dossier::uscc::normalize(&code))
+}
+
+/// Reads an amount in yuan as owners type it; returns fen.
+#[uniffi::export]
+pub fn parse_yuan(text: String) -> Result<i64> {
+    guard(|| money::parse_yuan(&text))
+}
+
+/// Shows fen as yuan (`1,234.50元`).
+#[uniffi::export]
+pub fn format_yuan(fen: i64) -> String {
+    money::format_yuan(fen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_kind_and_both_messages() {
+        let err = uscc_normalize("123".into()).unwrap_err();
+        match err {
+            ZhuanshuError::Invalid { user_message, issues, .. } => {
+                assert!(user_message.contains("18位"));
+                assert_eq!(issues[0].path, "uscc");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let result: Result<()> = guard(|| panic!("boom"));
+        match result {
+            Err(ZhuanshuError::Internal { detail, user_message }) => {
+                assert!(message.contains("boom"));
+                assert!(user_message.contains("内部错误"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,1 +1,242 @@
+//! wasm-bindgen bindings of the Zhuanshu core for the web app (phone browsers and the WeChat web view).
+//!
+//! Values cross as plain JS objects in the same shape as the core's JSON (snake_case fields, dates as
+//! `YYYY-MM-DD` strings, `null` for absent values), so the web app and the JSON export speak one
+//! language. Failures are thrown as `{ code, message, userMessage, issues }` objects, never as panics:
+//! wasm32 cannot unwind, so the core is written not to panic on any input and every call returns a
+//! `Result`.
 
+use std::rc::Rc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use zhuanshu::chrono::NaiveDateTime;
+use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
+use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
+
+/// The thrown error object.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsError<'a> {
+    code: &'a str,
+    message: String,
+    user_message: String,
+    issues: &'a [FieldIssue],
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error(Error::Internal(format!("cannot convert result: {e}"))))
+}
+
+fn error(e: Error) -> JsValue {
+    let body = JsError { code: e.code(), message: e.to_string(), user_message: e.user_message(), issues: e.issues() };
+    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
+}
+
+/// Reads a JS value into a core type; a wrong shape is an `invalid_input` error naming the argument.
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        error(Error::Invalid(vec![FieldIssue::new(what, "数据格式不正确", format!("{what}: {e}"))]))
+    })
+}
+
+fn run<T: Serialize>(result: zhuanshu::Result<T>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(v) => to_js(&v),
+        Err(e) => Err(error(e)),
+    }
+}
+
+fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>, JsValue> {
+    text.map(|t| {
+        t.trim().parse::<NaiveDateTime>().map_err(|_| {
+            error(Error::invalid(what, format!("时间格式应为 YYYY-MM-DDTHH:MM:SS：{t}"), format!("{what}: not a local date-time: {t}")))
+        })
+    })
+    .transpose()
+}
+
+/// The app handle (`ZhuanshuApp.open()`), one per page or worker.
+#[wasm_bindgen]
+pub struct ZhuanshuApp {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl ZhuanshuApp {
+    /// Opens an in-memory store. `fixedNow` (`YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai) pins the clock.
+    pub fn open(#[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>) -> Result<ZhuanshuApp, JsValue> {
+        let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
+        let core = Zhuanshu::open(Config { data_dir: None, clock }).map_err(error)?;
+        Ok(ZhuanshuApp { core: Rc::new(core) })
+    }
+
+    pub fn dossier(&self) -> DossierApi {
+        DossierApi { core: Rc::clone(&self.core) }
+    }
+}
+
+/// The company dossier (一企一档); each method is the core method of the same name.
+#[wasm_bindgen]
+pub struct DossierApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl DossierApi {
+    pub fn companies(&self) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().companies())
+    }
+
+    pub fn company(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().company(uscc))
+    }
+
+    pub fn current(&self) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().current())
+    }
+
+    #[wasm_bindgen(js_name = addCompany)]
+    pub fn add_company(&self, company: JsValue) -> Result<JsValue, JsValue> {
+        let company: Company = from_js(company, "company")?;
+        run(self.core.dossier().add_company(&company))
+    }
+
+    #[wasm_bindgen(js_name = updateCompany)]
+    pub fn update_company(&self, uscc: &str, company: JsValue) -> Result<JsValue, JsValue> {
+        let company: Company = from_js(company, "company")?;
+        run(self.core.dossier().update_company(uscc, &company))
+    }
+
+    #[wasm_bindgen(js_name = removeCompany)]
+    pub fn remove_company(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().remove_company(uscc))
+    }
+
+    #[wasm_bindgen(js_name = useCompany)]
+    pub fn use_company(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().use_company(uscc))
+    }
+
+    pub fn licences(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().licences(uscc))
+    }
+
+    #[wasm_bindgen(js_name = addLicence)]
+    pub fn add_licence(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: LicenceData = from_js(data, "licence")?;
+        run(self.core.dossier().add_licence(uscc, &data))
+    }
+
+    #[wasm_bindgen(js_name = updateLicence)]
+    pub fn update_licence(&self, id: f64, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: LicenceData = from_js(data, "licence")?;
+        run(self.core.dossier().update_licence(id as i64, &data))
+    }
+
+    #[wasm_bindgen(js_name = removeLicence)]
+    pub fn remove_licence(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().remove_licence(id as i64))
+    }
+
+    pub fn materials(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().materials(uscc))
+    }
+
+    #[wasm_bindgen(js_name = addMaterial)]
+    pub fn add_material(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: MaterialData = from_js(data, "material")?;
+        run(self.core.dossier().add_material(uscc, &data))
+    }
+
+    #[wasm_bindgen(js_name = updateMaterial)]
+    pub fn update_material(&self, id: f64, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: MaterialData = from_js(data, "material")?;
+        run(self.core.dossier().update_material(id as i64, &data))
+    }
+
+    #[wasm_bindgen(js_name = removeMaterial)]
+    pub fn remove_material(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().remove_material(id as i64))
+    }
+
+    pub fn records(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().records(uscc))
+    }
+
+    #[wasm_bindgen(js_name = addRecord)]
+    pub fn add_record(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: RecordData = from_js(data, "record")?;
+        run(self.core.dossier().add_record(uscc, &data))
+    }
+
+    /// `status` is a code (`accepted`) or a label (`已受理`); `at` defaults to now.
+    #[wasm_bindgen(js_name = setRecordStatus)]
+    pub fn set_record_status(&self, id: f64, status: &str, at: Option<String>) -> Result<JsValue, JsValue> {
+        use zhuanshu::dossier::Choice;
+        let status = RecordStatus::parse(status).ok_or_else(|| {
+            error(Error::invalid("status", format!("未知的状态“{status}”，可选：{}", RecordStatus::choices()), "unknown status"))
+        })?;
+        let at = parse_time(at, "at")?;
+        run(self.core.dossier().set_record_status(id as i64, status, at))
+    }
+
+    #[wasm_bindgen(js_name = removeRecord)]
+    pub fn remove_record(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().remove_record(id as i64))
+    }
+
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(&self, uscc: &str) -> Result<String, JsValue> {
+        self.core.dossier().export_json(uscc).map_err(error)
+    }
+
+    #[wasm_bindgen(js_name = importJson)]
+    pub fn import_json(&self, json: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().import_json(json))
+    }
+
+    #[wasm_bindgen(js_name = loadDemo)]
+    pub fn load_demo(&self) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().load_demo())
+    }
+
+    #[wasm_bindgen(js_name = licenceKinds)]
+    pub fn licence_kinds(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.dossier().licence_kinds())
+    }
+
+    #[wasm_bindgen(js_name = materialKinds)]
+    pub fn material_kinds(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.dossier().material_kinds())
+    }
+
+    pub fn industries(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.dossier().industries())
+    }
+
+    pub fn regions(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.dossier().regions())
+    }
+}
+
+/// Checks a unified social credit code; returns it normalised or throws.
+#[wasm_bindgen(js_name = usccNormalize)]
+pub fn uscc_normalize(code: &str) -> Result<String, JsValue> {
+    uscc::normalize(code).map_err(error)
+}
+
+/// Yuan as typed -> fen.
+#[wasm_bindgen(js_name = parseYuan)]
+pub fn parse_yuan(text: &str) -> Result<f64, JsValue> {
+    money::parse_yuan(text).map(|f| f as f64).map_err(error)
+}
+
+/// Fen -> `1,234.50元`.
+#[wasm_bindgen(js_name = formatYuan)]
+pub fn format_yuan(fen: f64) -> String {
+    money::format_yuan(fen as i64)
+}

@@ -24,8 +24,10 @@ use serde::Serialize;
 pub use choice::Choice;
 pub use company::{Company, CompanyType, CreditGrade, KNOWN_TAGS, TaxpayerKind};
 pub use export::CompanyDocument;
+pub use industry::Industry;
 pub use licence::{Licence, LicenceData, LicenceKind};
 pub use material::{Material, MaterialData, MaterialKind};
+pub use region::Region;
 pub use record::{Channel, Record, RecordData, RecordStatus, StatusChange};
 pub use scale::{SizeAssessment, SizeClass};
 pub use stage::LifeStage;
@@ -402,6 +404,20 @@ impl<'a> Dossier<'a> {
     /// Parses and imports a JSON export.
     pub fn import_json(&self, json: &str) -> Result<CompanyOverview> {
         self.import(&CompanyDocument::from_json(json)?)
+    }
+
+    /// Imports the fictional demo companies (dates moved to today); ones already present are skipped.
+    /// Returns the companies imported now.
+    pub fn load_demo(&self) -> Result<Vec<CompanyOverview>> {
+        let mut imported = Vec::new();
+        for doc in crate::content::demo_companies(self.today())? {
+            match self.import(&doc) {
+                Ok(c) => imported.push(c),
+                Err(Error::AlreadyExists { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(imported)
     }
 
     // ---- catalogs for pickers ----

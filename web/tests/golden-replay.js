@@ -1,0 +1,57 @@
+// The browser replay of tests/golden scenarios, through the wasm bindings. It must observe exactly what
+// the Rust replay (tests/lib.rs) and the Kotlin replay (android/model) observe.
+
+function runStep(dossier, step) {
+  switch (step.op) {
+    case 'add_company': return dossier.addCompany(step.company);
+    case 'use_company': return dossier.useCompany(step.uscc);
+    case 'add_licence': return dossier.addLicence(step.uscc, step.licence);
+    case 'add_material': return dossier.addMaterial(step.uscc, step.material);
+    case 'add_record': return dossier.addRecord(step.uscc, step.record);
+    case 'set_record_status': {
+      const id = dossier.records(step.uscc)[step.record_index].id;
+      return dossier.setRecordStatus(id, step.status, step.at);
+    }
+    default: throw new Error(`unknown op ${step.op}`);
+  }
+}
+
+export function replay(core, scenario) {
+  const app = core.ZhuanshuApp.open(scenario.now);
+  const dossier = app.dossier();
+  const stepErrors = [];
+  scenario.steps.forEach((step, i) => {
+    let error = null;
+    try {
+      runStep(dossier, step);
+    } catch (e) {
+      if (e instanceof Error) throw e; // a JS bug, not a core error
+      error = e;
+    }
+    const expected = step.expect_error ?? null;
+    const observed = error && { code: error.code, paths: error.issues.map((x) => x.path), hasUserMessage: !!error.userMessage };
+    stepErrors.push({ step: i, expected, observed });
+  });
+  const companies = [];
+  const exports = {};
+  for (const c of dossier.companies()) {
+    const uscc = c.company.uscc;
+    const records = dossier.records(uscc);
+    companies.push({
+      uscc,
+      name: c.company.name,
+      current: c.current,
+      size_class: c.size.class,
+      stage: c.stage,
+      age_years: c.age_years,
+      district_name: c.district_name,
+      industry_name: c.industry_name,
+      licences: dossier.licences(uscc).map((l) => l.days_left),
+      materials: dossier.materials(uscc).length,
+      records: records.length,
+      last_status: records.map((r) => r.history[r.history.length - 1].status),
+    });
+    exports[uscc] = JSON.parse(dossier.exportJson(uscc));
+  }
+  return { stepErrors, current: dossier.current().company.uscc, companies, exports };
+}

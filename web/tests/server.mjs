@@ -1,0 +1,32 @@
+// A tiny static server on 127.0.0.1 for the browser tests: the wasm package, the golden vectors and
+// the test pages. Started and stopped by the tests themselves.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+/** `mounts` maps a URL prefix ('/pkg/') to a directory. Resolves to { url, close }. */
+export function serve(mounts) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
+    const rel = prefix && normalize(path.slice(prefix.length));
+    if (!prefix || rel.startsWith('..')) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await readFile(join(mounts[prefix], rel));
+      res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}

@@ -1,0 +1,86 @@
+// The wasm core in headless Chromium: the golden scenario gives the same results as native, and bad
+// input comes back as a typed error object, never a crash.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { serve } from './server.mjs';
+import { launch, PHONE } from './browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = process.env.ZHUANSHU_WASM_PKG ?? join(root, 'target', 'wasm-pkg');
+let server, browser, page;
+
+before(async () => {
+  server = await serve({ '/pkg/': pkg, '/golden/': join(root, 'tests', 'golden'), '/tests/': join(root, 'web', 'tests') });
+  browser = await launch();
+  page = await (await browser.newContext(PHONE)).newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${server.url}/tests/harness.html`);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 30000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('dossier golden scenario matches the native replay', async () => {
+  const scenario = JSON.parse(await readFile(join(root, 'tests', 'golden', 'dossier.json'), 'utf8'));
+  const expectedExports = JSON.parse(await readFile(join(root, 'tests', 'golden', scenario.expect.exports), 'utf8'));
+  const result = await page.evaluate(() => window.replayGolden('dossier.json'));
+  for (const { step, expected, observed } of result.stepErrors) {
+    if (expected === null) {
+      assert.equal(observed, null, `step ${step} failed: ${JSON.stringify(observed)}`);
+    } else {
+      assert.deepEqual({ code: observed?.code, paths: observed?.paths }, expected, `step ${step}`);
+      assert.ok(observed.hasUserMessage, `step ${step} has a Chinese message`);
+    }
+  }
+  assert.equal(result.current, scenario.expect.current);
+  assert.deepEqual(result.companies, scenario.expect.companies);
+  assert.deepEqual(result.exports, expectedExports);
+});
+
+test('errors are thrown as typed objects with Chinese messages', async () => {
+  const errors = await page.evaluate(() => {
+    const caught = (f) => { try { f(); return null; } catch (e) { return e; } };
+    const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
+    const d = app.dossier();
+    return {
+      uscc: caught(() => window.core.usccNormalize('91310104MA1FL8XK2Y')),
+      shape: caught(() => d.addCompany({ name: 42 })),
+      missing: caught(() => d.company('91310104MA1FL8XK2X')),
+      noCurrent: caught(() => d.current()),
+      json: caught(() => d.importJson('{')),
+      time: caught(() => window.core.ZhuanshuApp.open('yesterday')),
+      status: caught(() => d.setRecordStatus(1, 'lost', null)),
+    };
+  });
+  assert.equal(errors.uscc.code, 'invalid_input');
+  assert.match(errors.uscc.userMessage, /第18位应为“X”/);
+  assert.equal(errors.shape.code, 'invalid_input');
+  assert.equal(errors.missing.code, 'not_found');
+  assert.equal(errors.noCurrent.code, 'no_current_company');
+  assert.equal(errors.json.code, 'bad_format');
+  assert.equal(errors.time.code, 'invalid_input');
+  assert.equal(errors.status.issues[0].path, 'status');
+});
+
+test('demo companies and rare characters survive a round trip in the browser', async () => {
+  const out = await page.evaluate(() => {
+    const d = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').dossier();
+    const loaded = d.loadDemo();
+    const first = loaded[0].company;
+    const renamed = d.updateCompany(first.uscc, { ...first, name: '上海𠈌𠀌科技有限公司' });
+    const text = d.exportJson(first.uscc);
+    const other = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').dossier();
+    other.importJson(text);
+    return { count: loaded.length, name: renamed.company.name, same: other.exportJson(first.uscc) === text, yuan: window.core.formatYuan(123456) };
+  });
+  assert.ok(out.count >= 3);
+  assert.equal(out.name, '上海𠈌𠀌科技有限公司');
+  assert.ok(out.same);
+  assert.equal(out.yuan, '1,234.56元');
+});
