@@ -22,8 +22,16 @@ pub struct FieldIssue {
 }
 
 impl FieldIssue {
-    pub fn new(path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), user_message: user_message.into(), message: message.into() }
+    pub fn new(
+        path: impl Into<String>,
+        user_message: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            user_message: user_message.into(),
+            message: message.into(),
+        }
     }
 
     /// The same issue one level deeper: `prefix` + `.` + own path.
@@ -44,6 +52,7 @@ pub enum Entity {
     Licence,
     Material,
     Record,
+    Faq,
 }
 
 impl Entity {
@@ -53,6 +62,7 @@ impl Entity {
             Entity::Licence => "证照",
             Entity::Material => "材料",
             Entity::Record => "办事记录",
+            Entity::Faq => "问答条目",
         }
     }
 }
@@ -64,6 +74,7 @@ impl fmt::Display for Entity {
             Entity::Licence => "licence",
             Entity::Material => "material",
             Entity::Record => "record",
+            Entity::Faq => "FAQ entry",
         })
     }
 }
@@ -103,7 +114,11 @@ pub enum Error {
 }
 
 fn summarize(issues: &[FieldIssue]) -> String {
-    issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ")
+    issues
+        .iter()
+        .map(|i| format!("{}: {}", i.path, i.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
@@ -150,7 +165,11 @@ impl Error {
     }
 
     /// An `Invalid` error with one issue.
-    pub fn invalid(path: &str, user_message: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(
+        path: &str,
+        user_message: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Error::Invalid(vec![FieldIssue::new(path, user_message, message)])
     }
 }
@@ -160,7 +179,12 @@ impl Error {
 pub(crate) struct Issues(Vec<FieldIssue>);
 
 impl Issues {
-    pub fn push(&mut self, path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        path: impl Into<String>,
+        user_message: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.0.push(FieldIssue::new(path, user_message, message));
     }
 
@@ -174,13 +198,16 @@ impl Issues {
         }
     }
 
-    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     pub fn into_result(self) -> Result<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.0))
+        }
     }
 }
 
@@ -191,7 +218,11 @@ mod tests {
     #[test]
     fn nested_issues_keep_their_path_and_both_languages() {
         let mut inner = Issues::default();
-        inner.push("valid_until", "有效期不能早于发证日期", "valid_until is before issued_on");
+        inner.push(
+            "valid_until",
+            "有效期不能早于发证日期",
+            "valid_until is before issued_on",
+        );
         let mut outer = Issues::default();
         outer.nest("licences[2]", inner.into_result());
         let err = outer.into_result().unwrap_err();

@@ -4,21 +4,25 @@
 //! `zhuanshu.dossier()`, and later `.policies()`, `.dynamics()` …. The FFI, wasm and CLI layers wrap
 //! exactly this API, so no rule lives in a front end.
 
+pub mod assistant;
 pub mod calendar;
 pub mod clock;
 pub mod content;
 pub mod dossier;
+pub mod dynamics;
 pub mod error;
 #[cfg(feature = "ffi")]
 mod ffi_types;
 pub mod store;
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use assistant::Assistant;
 pub use chrono;
 pub use clock::Clock;
 pub use dossier::Dossier;
+pub use dynamics::Dynamics;
 pub use error::{Error, FieldIssue, Result};
 
 #[cfg(feature = "ffi")]
@@ -36,6 +40,8 @@ pub struct Config {
 /// exactly one action.
 pub struct Zhuanshu {
     store: Mutex<store::Store>,
+    /// The FAQ index, built on first use and dropped when the knowledge base changes.
+    faq_index: Mutex<Option<Arc<assistant::FaqIndex>>>,
     clock: Clock,
 }
 
@@ -49,7 +55,11 @@ impl Zhuanshu {
             None => None,
         };
         let store = store::Store::open(path.as_deref())?;
-        Ok(Zhuanshu { store: Mutex::new(store), clock: config.clock })
+        Ok(Zhuanshu {
+            store: Mutex::new(store),
+            faq_index: Mutex::new(None),
+            clock: config.clock,
+        })
     }
 
     pub fn clock(&self) -> &Clock {
@@ -61,9 +71,22 @@ impl Zhuanshu {
         Dossier::new(self)
     }
 
+    /// Dynamics (专属动态): deadlines and reminders computed from the dossier and the official calendar.
+    pub fn dynamics(&self) -> Dynamics<'_> {
+        Dynamics::new(self)
+    }
+
+    /// The assistant (专属客服): FAQ search.
+    pub fn assistant(&self) -> Assistant<'_> {
+        Assistant::new(self)
+    }
+
     pub(crate) fn store(&self) -> Result<MutexGuard<'_, store::Store>> {
         // A poisoned lock means a panic happened mid-call; SQLite rolled back that call's transaction,
         // so the store itself is consistent and can be used again.
-        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Ok(self
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 }

@@ -10,13 +10,17 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use zhuanshu::dossier::{
-    Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData, RecordStatus,
-    TaxpayerKind, money, uscc,
+    Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData,
+    RecordStatus, TaxpayerKind, money, uscc,
 };
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 
 #[derive(Parser)]
-#[command(name = "zhuanshu", version, about = "专属：企业专属网页的命令行工具（一企一档）")]
+#[command(
+    name = "zhuanshu",
+    version,
+    about = "专属：企业专属网页的命令行工具（一企一档）"
+)]
 struct Cli {
     /// Where the data lives (default: the platform data directory, or $ZHUANSHU_DATA_DIR).
     #[arg(long, global = true, env = "ZHUANSHU_DATA_DIR")]
@@ -71,9 +75,13 @@ enum UsccCmd {
 enum CompanyCmd {
     Add(CompanyArgs),
     List,
-    Show { uscc: Option<String> },
+    Show {
+        uscc: Option<String>,
+    },
     /// Make a company the current one.
-    Use { uscc: String },
+    Use {
+        uscc: String,
+    },
     /// Change some fields (`--uscc` corrects the code itself).
     Edit {
         #[arg(value_name = "USCC")]
@@ -81,7 +89,9 @@ enum CompanyCmd {
         #[command(flatten)]
         changes: CompanyArgs,
     },
-    Remove { uscc: String },
+    Remove {
+        uscc: String,
+    },
 }
 
 /// Profile fields. For `add`, the marked ones are required; for `edit`, every one is optional.
@@ -145,7 +155,9 @@ enum LicenceCmd {
         #[command(flatten)]
         fields: LicenceArgs,
     },
-    Remove { id: i64 },
+    Remove {
+        id: i64,
+    },
     /// The licence kinds the app knows, with validity and renewal rules.
     Kinds,
 }
@@ -185,7 +197,9 @@ enum MaterialCmd {
         #[command(flatten)]
         fields: MaterialArgs,
     },
-    Remove { id: i64 },
+    Remove {
+        id: i64,
+    },
     /// The material kinds the app knows.
     Kinds,
 }
@@ -229,13 +243,17 @@ enum RecordCmd {
         #[arg(long)]
         company: Option<String>,
     },
-    Remove { id: i64 },
+    Remove {
+        id: i64,
+    },
 }
 
 // ---- value parsers: thin wrappers over the core's own readers ----
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    s.trim().parse().map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
+    s.trim()
+        .parse()
+        .map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
 }
 
 fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
@@ -263,7 +281,11 @@ fn parse_money(s: &str) -> Result<i64, String> {
 }
 
 fn parse_optional_money(s: &str) -> Result<OrNone<i64>, String> {
-    if s.trim() == "none" { Ok(OrNone(None)) } else { parse_money(s).map(|m| OrNone(Some(m))) }
+    if s.trim() == "none" {
+        Ok(OrNone(None))
+    } else {
+        parse_money(s).map(|m| OrNone(Some(m)))
+    }
 }
 
 fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
@@ -271,13 +293,21 @@ fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
 }
 
 fn parse_optional_choice<T: Choice + Send + Sync>(s: &str) -> Result<OrNone<T>, String> {
-    if s.trim() == "none" { Ok(OrNone(None)) } else { parse_choice(s).map(|c| OrNone(Some(c))) }
+    if s.trim() == "none" {
+        Ok(OrNone(None))
+    } else {
+        parse_choice(s).map(|c| OrNone(Some(c)))
+    }
 }
 
 // ---- running ----
 
 fn missing(flag: &str) -> Error {
-    Error::invalid(flag.trim_start_matches('-'), format!("缺少参数 {flag}"), format!("{flag} is required"))
+    Error::invalid(
+        flag.trim_start_matches('-'),
+        format!("缺少参数 {flag}"),
+        format!("{flag} is required"),
+    )
 }
 
 fn required<T>(value: Option<T>, flag: &str) -> Result<T, Error> {
@@ -321,7 +351,11 @@ impl CompanyArgs {
             total_assets_fen: self.assets.map_or(c.total_assets_fen, |a| a.0),
             taxpayer_kind: self.taxpayer.unwrap_or(c.taxpayer_kind),
             credit_grade: self.credit.map_or(c.credit_grade, |g| g.0),
-            tags: if self.tags.is_empty() { c.tags } else { self.tags },
+            tags: if self.tags.is_empty() {
+                c.tags
+            } else {
+                self.tags
+            },
         }
     }
 }
@@ -381,10 +415,12 @@ fn out<T: Serialize>(value: &T, text: String) -> Result<Output, Error> {
     Ok(Output { json, text })
 }
 
+/// The platform's data directory (XDG on Linux, Application Support on macOS, AppData on Windows).
 fn default_data_dir() -> Result<PathBuf, Error> {
-    directories::ProjectDirs::from("cn", "Zhuanshu", "zhuanshu")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| Error::Internal("no home directory: pass --data-dir".into()))
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy()
+        .map(|s| s.data_dir().join("zhuanshu"))
+        .map_err(|e| Error::Internal(format!("no home directory ({e}): pass --data-dir")))
 }
 
 fn company_key(app: &Zhuanshu, given: Option<String>) -> Result<String, Error> {
@@ -404,14 +440,20 @@ fn run(cli: Cli) -> Result<Output, Error> {
         None => default_data_dir()?,
     };
     let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
-    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock })?;
+    let app = Zhuanshu::open(Config {
+        data_dir: Some(data_dir),
+        clock,
+    })?;
     let d = app.dossier();
     match cli.command {
         Command::Uscc(_) => unreachable!("handled before opening the store"),
         Command::Company(cmd) => match cmd {
             CompanyCmd::Add(args) => {
                 let c = d.add_company(&args.into_new()?)?;
-                out(&c, format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)))
+                out(
+                    &c,
+                    format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)),
+                )
             }
             CompanyCmd::List => {
                 let list = d.companies()?;
@@ -420,29 +462,46 @@ fn run(cli: Cli) -> Result<Output, Error> {
             CompanyCmd::Show { uscc } => {
                 let key = company_key(&app, uscc)?;
                 let c = d.company(&key)?;
-                let text = show::dossier(&c, &d.licences(&key)?, &d.materials(&key)?, &d.records(&key)?);
+                let text = show::dossier(
+                    &c,
+                    &d.licences(&key)?,
+                    &d.materials(&key)?,
+                    &d.records(&key)?,
+                );
                 out(&c, text)
             }
             CompanyCmd::Use { uscc } => {
                 let c = d.use_company(&uscc)?;
-                out(&c, format!("当前企业：{}（{}）", c.company.name, c.company.uscc))
+                out(
+                    &c,
+                    format!("当前企业：{}（{}）", c.company.name, c.company.uscc),
+                )
             }
             CompanyCmd::Edit { target, changes } => {
                 let old = d.company(&target)?.company;
                 let c = d.update_company(&target, &changes.apply(old))?;
-                out(&c, format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)))
+                out(
+                    &c,
+                    format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)),
+                )
             }
             CompanyCmd::Remove { uscc } => {
                 let c = d.company(&uscc)?;
                 d.remove_company(&uscc)?;
-                out(&c.company.uscc, format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name))
+                out(
+                    &c.company.uscc,
+                    format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name),
+                )
             }
         },
         Command::Licence(cmd) => match cmd {
             LicenceCmd::Add { company, fields } => {
                 let key = company_key(&app, company)?;
                 let l = d.add_licence(&key, &fields.into_new()?)?;
-                out(&l, format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)))
+                out(
+                    &l,
+                    format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)),
+                )
             }
             LicenceCmd::List { company } => {
                 let key = company_key(&app, company)?;
@@ -452,7 +511,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             LicenceCmd::Edit { id, fields } => {
                 let old = d.licence(id)?.data;
                 let l = d.update_licence(id, &fields.apply(old))?;
-                out(&l, format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)))
+                out(
+                    &l,
+                    format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)),
+                )
             }
             LicenceCmd::Remove { id } => {
                 d.remove_licence(id)?;
@@ -467,7 +529,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             MaterialCmd::Add { company, fields } => {
                 let key = company_key(&app, company)?;
                 let m = d.add_material(&key, &fields.into_new()?)?;
-                out(&m, format!("已添加材料 #{}：{}", m.id, show::material_line(&m)))
+                out(
+                    &m,
+                    format!("已添加材料 #{}：{}", m.id, show::material_line(&m)),
+                )
             }
             MaterialCmd::List { company } => {
                 let key = company_key(&app, company)?;
@@ -477,7 +542,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             MaterialCmd::Edit { id, fields } => {
                 let old = d.material(id)?.data;
                 let m = d.update_material(id, &fields.apply(old))?;
-                out(&m, format!("已更新材料 #{}：{}", m.id, show::material_line(&m)))
+                out(
+                    &m,
+                    format!("已更新材料 #{}：{}", m.id, show::material_line(&m)),
+                )
             }
             MaterialCmd::Remove { id } => {
                 d.remove_material(id)?;
@@ -489,10 +557,27 @@ fn run(cli: Cli) -> Result<Output, Error> {
             }
         },
         Command::Record(cmd) => match cmd {
-            RecordCmd::Add { company, item_code, item_name, channel, submitted } => {
+            RecordCmd::Add {
+                company,
+                item_code,
+                item_name,
+                channel,
+                submitted,
+            } => {
                 let key = company_key(&app, company)?;
-                let r = d.add_record(&key, &RecordData { item_code, item_name, channel, submitted_on: submitted })?;
-                out(&r, format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)))
+                let r = d.add_record(
+                    &key,
+                    &RecordData {
+                        item_code,
+                        item_name,
+                        channel,
+                        submitted_on: submitted,
+                    },
+                )?;
+                out(
+                    &r,
+                    format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)),
+                )
             }
             RecordCmd::Status { id, status, at } => {
                 let r = d.set_record_status(id, status, at)?;
@@ -515,7 +600,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             match path {
                 Some(p) => {
                     std::fs::write(&p, format!("{text}\n"))?;
-                    out(&doc, format!("已导出 {} 到 {}", doc.company.name, p.display()))
+                    out(
+                        &doc,
+                        format!("已导出 {} 到 {}", doc.company.name, p.display()),
+                    )
                 }
                 // The export itself is the output, in both modes.
                 None => out(&doc, text),
@@ -524,12 +612,22 @@ fn run(cli: Cli) -> Result<Output, Error> {
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)?;
             let c = d.import_json(&text)?;
-            out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
+            out(
+                &c,
+                format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)),
+            )
         }
         Command::Demo => {
             let imported = d.load_demo()?;
-            let names: Vec<String> = imported.iter().map(|c| format!("  {}（{}）", c.company.name, c.company.uscc)).collect();
-            let text = if names.is_empty() { "演示企业均已存在。".to_owned() } else { format!("已载入演示企业：\n{}", names.join("\n")) };
+            let names: Vec<String> = imported
+                .iter()
+                .map(|c| format!("  {}（{}）", c.company.name, c.company.uscc))
+                .collect();
+            let text = if names.is_empty() {
+                "演示企业均已存在。".to_owned()
+            } else {
+                format!("已载入演示企业：\n{}", names.join("\n"))
+            };
             out(&imported, text)
         }
     }
@@ -550,7 +648,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(output) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&output.json).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&output.json).unwrap_or_default()
+                );
             } else {
                 println!("{}", output.text);
             }
@@ -558,8 +659,16 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             if json {
-                let body = ErrorJson { code: e.code(), message: e.to_string(), user_message: e.user_message(), issues: e.issues() };
-                println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
+                let body = ErrorJson {
+                    code: e.code(),
+                    message: e.to_string(),
+                    user_message: e.user_message(),
+                    issues: e.issues(),
+                };
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&body).unwrap_or_default()
+                );
             } else {
                 eprintln!("错误：{}", e.user_message());
                 // Inside a document (import) the owner needs to know where each problem is.

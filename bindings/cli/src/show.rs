@@ -2,7 +2,8 @@
 //! (size class, days left, names) was computed by the core.
 
 use zhuanshu::dossier::{
-    CompanyOverview, Licence, LicenceKind, Material, MaterialKind, Record, licence::DayCount, money::format_yuan,
+    CompanyOverview, Licence, LicenceKind, Material, MaterialKind, Record, licence::DayCount,
+    money::format_yuan,
 };
 
 fn days(left: Option<i64>) -> String {
@@ -21,21 +22,47 @@ pub fn company(c: &CompanyOverview) -> String {
         None => format!("无法判定（{}）", c.size.basis),
     };
     let mut lines = vec![
-        format!("{}{}", p.name, if c.current { "  【当前企业】" } else { "" }),
+        format!(
+            "{}{}",
+            p.name,
+            if c.current {
+                "  【当前企业】"
+            } else {
+                ""
+            }
+        ),
         format!("  统一社会信用代码：{}", p.uscc),
-        format!("  类型：{}    法定代表人：{}", c.company_type_label, p.legal_representative),
-        format!("  成立日期：{}（成立{}年，{}）", p.established_on, c.age_years.max(0), c.stage_label),
+        format!(
+            "  类型：{}    法定代表人：{}",
+            c.company_type_label, p.legal_representative
+        ),
+        format!(
+            "  成立日期：{}（成立{}年，{}）",
+            p.established_on,
+            c.age_years.max(0),
+            c.stage_label
+        ),
         format!("  注册资本：{}", format_yuan(p.registered_capital_fen)),
-        format!("  住所：{}（{}，{}）", p.address, c.district_name, p.district),
+        format!(
+            "  住所：{}（{}，{}）",
+            p.address, c.district_name, p.district
+        ),
         format!("  行业：{} {}", p.industry, c.industry_name),
-        format!("  从业人员：{}人    上年营业收入：{}", p.employees, format_yuan(p.revenue_fen)),
+        format!(
+            "  从业人员：{}人    上年营业收入：{}",
+            p.employees,
+            format_yuan(p.revenue_fen)
+        ),
     ];
     if let Some(assets) = p.total_assets_fen {
         lines.push(format!("  资产总额：{}", format_yuan(assets)));
     }
     lines.push(format!("  企业规模：{size}"));
     let grade = p.credit_grade.map(|g| g.label()).unwrap_or("未评级");
-    lines.push(format!("  纳税人类型：{}    纳税信用等级：{}", c.taxpayer_kind_label, grade));
+    lines.push(format!(
+        "  纳税人类型：{}    纳税信用等级：{}",
+        c.taxpayer_kind_label, grade
+    ));
     if !p.tags.is_empty() {
         lines.push(format!("  标签：{}", p.tags.join("、")));
     }
@@ -44,13 +71,17 @@ pub fn company(c: &CompanyOverview) -> String {
 
 pub fn company_list(list: &[CompanyOverview]) -> String {
     if list.is_empty() {
-        return "还没有企业。用 zhuanshu company add 添加，或 zhuanshu demo 载入演示企业。".to_owned();
+        return "还没有企业。用 zhuanshu company add 添加，或 zhuanshu demo 载入演示企业。"
+            .to_owned();
     }
     list.iter()
         .map(|c| {
             let mark = if c.current { "*" } else { " " };
             let size = c.size.class.map(|s| s.label()).unwrap_or("规模未定");
-            format!("{mark} {}  {}  {}·{}·{}", c.company.uscc, c.company.name, c.district_name, size, c.stage_label)
+            format!(
+                "{mark} {}  {}  {}·{}·{}",
+                c.company.uscc, c.company.name, c.district_name, size, c.stage_label
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -61,14 +92,20 @@ pub fn licence_line(l: &Licence) -> String {
         Some(d) => format!("有效期至{d}（{}）", days(l.days_left)),
         None => "长期有效".to_owned(),
     };
-    format!("{}  {}  {}  {}", l.kind_name, l.data.number, validity, l.data.issuer)
+    format!(
+        "{}  {}  {}  {}",
+        l.kind_name, l.data.number, validity, l.data.issuer
+    )
 }
 
 pub fn licences(list: &[Licence]) -> String {
     if list.is_empty() {
         return "没有证照。".to_owned();
     }
-    list.iter().map(|l| format!("#{} {}", l.id, licence_line(l))).collect::<Vec<_>>().join("\n")
+    list.iter()
+        .map(|l| format!("#{} {}", l.id, licence_line(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn material_line(m: &Material) -> String {
@@ -83,7 +120,10 @@ pub fn materials(list: &[Material]) -> String {
     if list.is_empty() {
         return "没有材料。".to_owned();
     }
-    list.iter().map(|m| format!("#{} {}", m.id, material_line(m))).collect::<Vec<_>>().join("\n")
+    list.iter()
+        .map(|m| format!("#{} {}", m.id, material_line(m)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn record(r: &Record) -> String {
@@ -96,7 +136,11 @@ pub fn record(r: &Record) -> String {
         r.data.submitted_on
     )];
     for change in &r.history {
-        lines.push(format!("    {}  {}", change.at.format("%Y-%m-%d %H:%M"), change.status.label()));
+        lines.push(format!(
+            "    {}  {}",
+            change.at.format("%Y-%m-%d %H:%M"),
+            change.status.label()
+        ));
     }
     lines.join("\n")
 }
@@ -108,7 +152,12 @@ pub fn records(list: &[Record]) -> String {
     list.iter().map(record).collect::<Vec<_>>().join("\n")
 }
 
-pub fn dossier(c: &CompanyOverview, licences_: &[Licence], materials_: &[Material], records_: &[Record]) -> String {
+pub fn dossier(
+    c: &CompanyOverview,
+    licences_: &[Licence],
+    materials_: &[Material],
+    records_: &[Record],
+) -> String {
     [
         company(c),
         format!("\n证照（{}）\n{}", licences_.len(), licences(licences_)),
@@ -122,7 +171,10 @@ pub fn licence_kinds(kinds: &[LicenceKind]) -> String {
     kinds
         .iter()
         .map(|k| {
-            let validity = k.validity_years.map(|y| format!("{y}年")).unwrap_or_else(|| "长期".to_owned());
+            let validity = k
+                .validity_years
+                .map(|y| format!("{y}年"))
+                .unwrap_or_else(|| "长期".to_owned());
             let renewal = match &k.renewal {
                 None => "无需延续".to_owned(),
                 Some(r) => {
@@ -143,5 +195,9 @@ pub fn licence_kinds(kinds: &[LicenceKind]) -> String {
 }
 
 pub fn material_kinds(kinds: &[MaterialKind]) -> String {
-    kinds.iter().map(|k| format!("{:<28} {}  {}", k.code, k.name, k.validity)).collect::<Vec<_>>().join("\n")
+    kinds
+        .iter()
+        .map(|k| format!("{:<28} {}  {}", k.code, k.name, k.validity))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -28,10 +28,36 @@ fn json(o: &Output) -> Value {
 }
 
 const ADD: &[&str] = &[
-    "company", "add", "--uscc", "91310104ma1fl8xk2x", "--name", "上海𠈌𠀌餐饮管理有限公司", "--type", "有限责任公司",
-    "--legal-rep", "林𠈌", "--capital", "500,000", "--established", "2021-03-15", "--address", "上海市徐汇区漕溪北路88号",
-    "--district", "310104", "--industry", "H62", "--employees", "12", "--revenue", "24000000", "--taxpayer", "small-scale",
-    "--credit", "M", "--tag", "小型微利企业",
+    "company",
+    "add",
+    "--uscc",
+    "91310104ma1fl8xk2x",
+    "--name",
+    "上海𠈌𠀌餐饮管理有限公司",
+    "--type",
+    "有限责任公司",
+    "--legal-rep",
+    "林𠈌",
+    "--capital",
+    "500,000",
+    "--established",
+    "2021-03-15",
+    "--address",
+    "上海市徐汇区漕溪北路88号",
+    "--district",
+    "310104",
+    "--industry",
+    "H62",
+    "--employees",
+    "12",
+    "--revenue",
+    "24000000",
+    "--taxpayer",
+    "small-scale",
+    "--credit",
+    "M",
+    "--tag",
+    "小型微利企业",
 ];
 
 #[test]
@@ -52,40 +78,130 @@ fn a_company_lives_through_add_edit_licence_record_and_export() {
     let added = zhuanshu(d, ADD);
     assert!(added.status.success(), "{}", stderr(&added));
     assert!(stdout(&added).contains("上海𠈌𠀌餐饮管理有限公司"));
-    assert!(stdout(&added).contains("企业规模：小型"), "{}", stdout(&added));
+    assert!(
+        stdout(&added).contains("企业规模：小型"),
+        "{}",
+        stdout(&added)
+    );
 
     let list = json(&zhuanshu(d, &["--json", "company", "list"]));
-    assert_eq!(list[0]["company"]["name"], "上海𠈌𠀌餐饮管理有限公司", "rare characters survive SQLite and the CLI");
+    assert_eq!(
+        list[0]["company"]["name"], "上海𠈌𠀌餐饮管理有限公司",
+        "rare characters survive SQLite and the CLI"
+    );
     assert_eq!(list[0]["company"]["registered_capital_fen"], 50_000_000);
     assert_eq!(list[0]["current"], true);
 
-    let edit = zhuanshu(d, &["--json", "company", "edit", "91310104MA1FL8XK2X", "--employees", "120", "--revenue", "30000000"]);
+    let edit = zhuanshu(
+        d,
+        &[
+            "--json",
+            "company",
+            "edit",
+            "91310104MA1FL8XK2X",
+            "--employees",
+            "120",
+            "--revenue",
+            "30000000",
+        ],
+    );
     assert_eq!(json(&edit)["size"]["class"], "medium");
 
-    let lic = zhuanshu(d, &["--json", "licence", "add", "--kind", "food_business", "--number", "JY23101040056789",
-        "--issuer", "上海市徐汇区市场监督管理局", "--issued", "2022-01-06", "--valid-until", "2027-01-05"]);
+    let lic = zhuanshu(
+        d,
+        &[
+            "--json",
+            "licence",
+            "add",
+            "--kind",
+            "food_business",
+            "--number",
+            "JY23101040056789",
+            "--issuer",
+            "上海市徐汇区市场监督管理局",
+            "--issued",
+            "2022-01-06",
+            "--valid-until",
+            "2027-01-05",
+        ],
+    );
     assert_eq!(json(&lic)["days_left"], 45);
-    let long_term = zhuanshu(d, &["licence", "add", "--kind", "food_business", "--number", "X", "--issuer", "Y",
-        "--issued", "2022-01-06", "--valid-until", "长期"]);
+    let long_term = zhuanshu(
+        d,
+        &[
+            "licence",
+            "add",
+            "--kind",
+            "food_business",
+            "--number",
+            "X",
+            "--issuer",
+            "Y",
+            "--issued",
+            "2022-01-06",
+            "--valid-until",
+            "长期",
+        ],
+    );
     assert_eq!(long_term.status.code(), Some(1));
-    assert!(stderr(&long_term).contains("不是长期有效的证照"), "{}", stderr(&long_term));
+    assert!(
+        stderr(&long_term).contains("不是长期有效的证照"),
+        "{}",
+        stderr(&long_term)
+    );
 
-    let rec = json(&zhuanshu(d, &["--json", "record", "add", "--item-code", "SH-1", "--item-name", "食品经营许可延续",
-        "--channel", "网上办理", "--submitted", "2026-11-02"]));
+    let rec = json(&zhuanshu(
+        d,
+        &[
+            "--json",
+            "record",
+            "add",
+            "--item-code",
+            "SH-1",
+            "--item-name",
+            "食品经营许可延续",
+            "--channel",
+            "网上办理",
+            "--submitted",
+            "2026-11-02",
+        ],
+    ));
     let id = rec["id"].to_string();
-    let status = zhuanshu(d, &["record", "status", &id, "已受理", "--at", "2026-11-03T10:15"]);
+    let status = zhuanshu(
+        d,
+        &[
+            "record",
+            "status",
+            &id,
+            "已受理",
+            "--at",
+            "2026-11-03T10:15",
+        ],
+    );
     assert!(status.status.success(), "{}", stderr(&status));
     assert!(stdout(&status).contains("已受理"));
     let back = zhuanshu(d, &["record", "status", &id, "submitted"]);
-    assert_eq!(back.status.code(), Some(1), "已受理 cannot go back to 已提交");
+    assert_eq!(
+        back.status.code(),
+        Some(1),
+        "已受理 cannot go back to 已提交"
+    );
 
     let file = d.join("export.json");
-    assert!(zhuanshu(d, &["export", "--out", file.to_str().unwrap()]).status.success());
+    assert!(
+        zhuanshu(d, &["export", "--out", file.to_str().unwrap()])
+            .status
+            .success()
+    );
     let other = tempfile::tempdir().unwrap();
     let imported = zhuanshu(other.path(), &["import", file.to_str().unwrap()]);
     assert!(imported.status.success(), "{}", stderr(&imported));
     let again = zhuanshu(other.path(), &["export"]);
-    assert_eq!(stdout(&again).trim(), std::fs::read_to_string(&file).unwrap().trim(), "lossless round trip");
+    assert_eq!(
+        stdout(&again).trim(),
+        std::fs::read_to_string(&file).unwrap().trim(),
+        "lossless round trip"
+    );
 }
 
 #[test]
@@ -106,7 +222,10 @@ fn a_bad_import_names_each_problem_and_writes_nothing() {
     let err = stderr(&out);
     assert!(err.contains("company.industry"), "{err}");
     assert!(err.contains("licences[1].valid_until"), "{err}");
-    let as_json = json(&zhuanshu(fresh.path(), &["--json", "import", file.to_str().unwrap()]));
+    let as_json = json(&zhuanshu(
+        fresh.path(),
+        &["--json", "import", file.to_str().unwrap()],
+    ));
     assert_eq!(as_json["code"], "invalid_input");
     assert_eq!(as_json["issues"].as_array().unwrap().len(), 2);
     let list = json(&zhuanshu(fresh.path(), &["--json", "company", "list"]));
@@ -116,12 +235,33 @@ fn a_bad_import_names_each_problem_and_writes_nothing() {
 #[test]
 fn missing_flags_and_unknown_choices_are_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let out = zhuanshu(dir.path(), &["company", "add", "--uscc", "91310104MA1FL8XK2X"]);
+    let out = zhuanshu(
+        dir.path(),
+        &["company", "add", "--uscc", "91310104MA1FL8XK2X"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("缺少参数 --name"), "{}", stderr(&out));
-    let out = zhuanshu(dir.path(), &["record", "add", "--item-code", "a", "--item-name", "b", "--channel", "fax", "--submitted", "2026-01-01"]);
+    let out = zhuanshu(
+        dir.path(),
+        &[
+            "record",
+            "add",
+            "--item-code",
+            "a",
+            "--item-name",
+            "b",
+            "--channel",
+            "fax",
+            "--submitted",
+            "2026-01-01",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2), "usage error");
-    assert!(stderr(&out).contains("online（网上办理）"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("online（网上办理）"),
+        "{}",
+        stderr(&out)
+    );
     let out = zhuanshu(dir.path(), &["company", "show"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("还没有选择企业"));

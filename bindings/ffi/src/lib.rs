@@ -9,8 +9,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use zhuanshu::dossier::{
-    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
-    Record, RecordData, RecordStatus, Region, money,
+    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData,
+    MaterialKind, Record, RecordData, RecordStatus, Region, money,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
@@ -26,19 +26,41 @@ uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ZhuanshuError {
     #[error("{detail}")]
-    Invalid { detail: String, user_message: String, issues: Vec<FieldIssue> },
+    Invalid {
+        detail: String,
+        user_message: String,
+        issues: Vec<FieldIssue>,
+    },
     #[error("{detail}")]
-    NotFound { detail: String, user_message: String },
+    NotFound {
+        detail: String,
+        user_message: String,
+    },
     #[error("{detail}")]
-    AlreadyExists { detail: String, user_message: String },
+    AlreadyExists {
+        detail: String,
+        user_message: String,
+    },
     #[error("{detail}")]
-    NoCurrentCompany { detail: String, user_message: String },
+    NoCurrentCompany {
+        detail: String,
+        user_message: String,
+    },
     #[error("{detail}")]
-    BadFormat { detail: String, user_message: String },
+    BadFormat {
+        detail: String,
+        user_message: String,
+    },
     #[error("{detail}")]
-    Storage { detail: String, user_message: String },
+    Storage {
+        detail: String,
+        user_message: String,
+    },
     #[error("{detail}")]
-    Internal { detail: String, user_message: String },
+    Internal {
+        detail: String,
+        user_message: String,
+    },
 }
 
 impl From<Error> for ZhuanshuError {
@@ -46,13 +68,35 @@ impl From<Error> for ZhuanshuError {
         let detail = e.to_string();
         let user_message = e.user_message();
         match e {
-            Error::Invalid(issues) => ZhuanshuError::Invalid { detail, user_message, issues },
-            Error::NotFound { .. } => ZhuanshuError::NotFound { detail, user_message },
-            Error::AlreadyExists { .. } => ZhuanshuError::AlreadyExists { detail, user_message },
-            Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany { detail, user_message },
-            Error::Format(_) => ZhuanshuError::BadFormat { detail, user_message },
-            Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage { detail, user_message },
-            Error::Internal(_) => ZhuanshuError::Internal { detail, user_message },
+            Error::Invalid(issues) => ZhuanshuError::Invalid {
+                detail,
+                user_message,
+                issues,
+            },
+            Error::NotFound { .. } => ZhuanshuError::NotFound {
+                detail,
+                user_message,
+            },
+            Error::AlreadyExists { .. } => ZhuanshuError::AlreadyExists {
+                detail,
+                user_message,
+            },
+            Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany {
+                detail,
+                user_message,
+            },
+            Error::Format(_) => ZhuanshuError::BadFormat {
+                detail,
+                user_message,
+            },
+            Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage {
+                detail,
+                user_message,
+            },
+            Error::Internal(_) => ZhuanshuError::Internal {
+                detail,
+                user_message,
+            },
         }
     }
 }
@@ -88,13 +132,20 @@ impl ZhuanshuApp {
     pub fn open(data_dir: Option<String>, fixed_now: Option<NaiveDateTime>) -> Result<Arc<Self>> {
         guard(|| {
             let clock = fixed_now.map(Clock::Fixed).unwrap_or_default();
-            let core = Zhuanshu::open(Config { data_dir: data_dir.map(Into::into), clock })?;
-            Ok(Arc::new(ZhuanshuApp { core: Arc::new(core) }))
+            let core = Zhuanshu::open(Config {
+                data_dir: data_dir.map(Into::into),
+                clock,
+            })?;
+            Ok(Arc::new(ZhuanshuApp {
+                core: Arc::new(core),
+            }))
         })
     }
 
     pub fn dossier(&self) -> Arc<DossierApi> {
-        Arc::new(DossierApi { core: Arc::clone(&self.core) })
+        Arc::new(DossierApi {
+            core: Arc::clone(&self.core),
+        })
     }
 }
 
@@ -243,7 +294,11 @@ mod tests {
     fn errors_keep_kind_and_both_messages() {
         let err = uscc_normalize("123".into()).unwrap_err();
         match err {
-            ZhuanshuError::Invalid { user_message, issues, .. } => {
+            ZhuanshuError::Invalid {
+                user_message,
+                issues,
+                ..
+            } => {
                 assert!(user_message.contains("18位"));
                 assert_eq!(issues[0].path, "uscc");
             }
@@ -255,8 +310,11 @@ mod tests {
     fn a_panic_becomes_an_internal_error() {
         let result: Result<()> = guard(|| panic!("boom"));
         match result {
-            Err(ZhuanshuError::Internal { detail, user_message }) => {
-                assert!(message.contains("boom"));
+            Err(ZhuanshuError::Internal {
+                detail,
+                user_message,
+            }) => {
+                assert!(detail.contains("boom"));
                 assert!(user_message.contains("内部错误"));
             }
             other => panic!("{other:?}"),

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use zhuanshu::chrono::NaiveDateTime;
-use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
+use zhuanshu::dossier::{
+    Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc,
+};
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 /// The thrown error object.
@@ -32,14 +34,24 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn error(e: Error) -> JsValue {
-    let body = JsError { code: e.code(), message: e.to_string(), user_message: e.user_message(), issues: e.issues() };
-    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
+    let body = JsError {
+        code: e.code(),
+        message: e.to_string(),
+        user_message: e.user_message(),
+        issues: e.issues(),
+    };
+    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
 }
 
 /// Reads a JS value into a core type; a wrong shape is an `invalid_input` error naming the argument.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| {
-        error(Error::Invalid(vec![FieldIssue::new(what, "数据格式不正确", format!("{what}: {e}"))]))
+        error(Error::Invalid(vec![FieldIssue::new(
+            what,
+            "数据格式不正确",
+            format!("{what}: {e}"),
+        )]))
     })
 }
 
@@ -53,7 +65,11 @@ fn run<T: Serialize>(result: zhuanshu::Result<T>) -> Result<JsValue, JsValue> {
 fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>, JsValue> {
     text.map(|t| {
         t.trim().parse::<NaiveDateTime>().map_err(|_| {
-            error(Error::invalid(what, format!("时间格式应为 YYYY-MM-DDTHH:MM:SS：{t}"), format!("{what}: not a local date-time: {t}")))
+            error(Error::invalid(
+                what,
+                format!("时间格式应为 YYYY-MM-DDTHH:MM:SS：{t}"),
+                format!("{what}: not a local date-time: {t}"),
+            ))
         })
     })
     .transpose()
@@ -68,14 +84,26 @@ pub struct ZhuanshuApp {
 #[wasm_bindgen]
 impl ZhuanshuApp {
     /// Opens an in-memory store. `fixedNow` (`YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai) pins the clock.
-    pub fn open(#[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>) -> Result<ZhuanshuApp, JsValue> {
-        let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
-        let core = Zhuanshu::open(Config { data_dir: None, clock }).map_err(error)?;
-        Ok(ZhuanshuApp { core: Rc::new(core) })
+    pub fn open(
+        #[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>,
+    ) -> Result<ZhuanshuApp, JsValue> {
+        let clock = parse_time(fixed_now, "fixedNow")?
+            .map(Clock::Fixed)
+            .unwrap_or_default();
+        let core = Zhuanshu::open(Config {
+            data_dir: None,
+            clock,
+        })
+        .map_err(error)?;
+        Ok(ZhuanshuApp {
+            core: Rc::new(core),
+        })
     }
 
     pub fn dossier(&self) -> DossierApi {
-        DossierApi { core: Rc::clone(&self.core) }
+        DossierApi {
+            core: Rc::clone(&self.core),
+        }
     }
 }
 
@@ -175,10 +203,19 @@ impl DossierApi {
 
     /// `status` is a code (`accepted`) or a label (`已受理`); `at` defaults to now.
     #[wasm_bindgen(js_name = setRecordStatus)]
-    pub fn set_record_status(&self, id: f64, status: &str, at: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn set_record_status(
+        &self,
+        id: f64,
+        status: &str,
+        at: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         use zhuanshu::dossier::Choice;
         let status = RecordStatus::parse(status).ok_or_else(|| {
-            error(Error::invalid("status", format!("未知的状态“{status}”，可选：{}", RecordStatus::choices()), "unknown status"))
+            error(Error::invalid(
+                "status",
+                format!("未知的状态“{status}”，可选：{}", RecordStatus::choices()),
+                "unknown status",
+            ))
         })?;
         let at = parse_time(at, "at")?;
         run(self.core.dossier().set_record_status(id as i64, status, at))

@@ -49,7 +49,9 @@ pub struct LicenceKind {
 /// The embedded catalog (core/content/licence_kinds.json).
 pub fn kinds() -> &'static [LicenceKind] {
     static CELL: OnceLock<Vec<LicenceKind>> = OnceLock::new();
-    CELL.get_or_init(|| serde_json::from_str(include_str!("../../content/licence_kinds.json")).unwrap_or_default())
+    CELL.get_or_init(|| {
+        serde_json::from_str(include_str!("../../content/licence_kinds.json")).unwrap_or_default()
+    })
 }
 
 pub fn kind(code: &str) -> Option<&'static LicenceKind> {
@@ -103,13 +105,21 @@ impl LicenceData {
         let mut issues = Issues::default();
         let kind = kind(&self.kind);
         if kind.is_none() {
-            issues.push("kind", format!("未知的证照类型“{}”", self.kind), format!("unknown licence kind {:?}", self.kind));
+            issues.push(
+                "kind",
+                format!("未知的证照类型“{}”", self.kind),
+                format!("unknown licence kind {:?}", self.kind),
+            );
         }
         text::check(&mut issues, "number", "证照编号", &self.number, 64, true);
         text::check(&mut issues, "issuer", "发证机关", &self.issuer, 100, true);
         text::check(&mut issues, "scope", "许可范围", &self.scope, 2000, false);
         if self.issued_on > today {
-            issues.push("issued_on", format!("发证日期{}晚于今天", self.issued_on), "issued_on is in the future");
+            issues.push(
+                "issued_on",
+                format!("发证日期{}晚于今天", self.issued_on),
+                "issued_on is in the future",
+            );
         }
         match (self.valid_until, kind) {
             (Some(until), _) if until < self.issued_on => issues.push(
@@ -119,8 +129,15 @@ impl LicenceData {
             ),
             (None, Some(k)) if k.validity_years.is_some() => issues.push(
                 "valid_until",
-                format!("{}不是长期有效的证照（通常有效期{}年），请填写有效期至", k.name, k.validity_years.unwrap_or(0)),
-                format!("{} is not a long-term licence; valid_until is required", k.code),
+                format!(
+                    "{}不是长期有效的证照（通常有效期{}年），请填写有效期至",
+                    k.name,
+                    k.validity_years.unwrap_or(0)
+                ),
+                format!(
+                    "{} is not a long-term licence; valid_until is required",
+                    k.code
+                ),
             ),
             _ => {}
         }
@@ -146,9 +163,17 @@ mod tests {
     #[test]
     fn the_catalog_has_the_kinds_the_app_relies_on() {
         assert!(kinds().len() >= 15, "{} kinds", kinds().len());
-        for code in ["business_licence", "food_business", "pollutant_discharge", "road_transport", "special_equipment",
-            "medical_device_business", "construction_qualification", "hitech_enterprise", "hr_service"]
-        {
+        for code in [
+            "business_licence",
+            "food_business",
+            "pollutant_discharge",
+            "road_transport",
+            "special_equipment",
+            "medical_device_business",
+            "construction_qualification",
+            "hitech_enterprise",
+            "hr_service",
+        ] {
             assert!(kind(code).is_some(), "{code}");
         }
         let food = kind("food_business").unwrap();
@@ -159,7 +184,11 @@ mod tests {
             assert!(!k.name.is_empty() && !k.issuer.is_empty(), "{}", k.code);
             if let Some(r) = &k.renewal {
                 assert!(r.lead > 0 && !r.basis.is_empty(), "{}", k.code);
-                assert!(r.window_opens.is_none_or(|w| w > r.lead), "{}: window opens before the deadline", k.code);
+                assert!(
+                    r.window_opens.is_none_or(|w| w > r.lead),
+                    "{}: window opens before the deadline",
+                    k.code
+                );
             }
         }
     }
@@ -169,11 +198,17 @@ mod tests {
         let today = "2026-11-21".parse().unwrap();
         assert!(food(Some("2026-11-30")).validate(today).is_ok());
         let err = food(None).validate(today).unwrap_err();
-        assert!(err.issues()[0].user_message.contains("不是长期有效"), "{err:?}");
+        assert!(
+            err.issues()[0].user_message.contains("不是长期有效"),
+            "{err:?}"
+        );
         let err = food(Some("2020-01-01")).validate(today).unwrap_err();
         assert_eq!(err.issues()[0].path, "valid_until");
         let mut unknown = food(Some("2026-11-30"));
         unknown.kind = "moon_landing".into();
-        assert_eq!(unknown.validate(today).unwrap_err().issues()[0].path, "kind");
+        assert_eq!(
+            unknown.validate(today).unwrap_err().issues()[0].path,
+            "kind"
+        );
     }
 }

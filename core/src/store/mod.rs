@@ -12,9 +12,14 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::error::{Error, Result};
 
 pub(crate) mod dossier;
+pub(crate) mod dynamics;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("migrations/001_dossier.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("migrations/001_dossier.sql")),
+        M::up(include_str!("migrations/002_dynamics.sql")),
+        M::up(include_str!("migrations/003_assistant.sql")),
+    ])
 }
 
 pub struct Store {
@@ -53,7 +58,11 @@ impl Store {
 }
 
 pub(crate) fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 pub(crate) fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
@@ -71,7 +80,9 @@ pub(crate) fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> 
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => Ok(s),
-        _ => Err(Error::Internal("enum does not serialize to a string".into())),
+        _ => Err(Error::Internal(
+            "enum does not serialize to a string".into(),
+        )),
     }
 }
 
@@ -94,8 +105,13 @@ mod tests {
             store.write(|tx| set_setting(tx, "k", Some("𠈌"))).unwrap();
         }
         let store = Store::open(Some(&path)).unwrap();
-        assert_eq!(store.read(|c| get_setting(c, "k")).unwrap().as_deref(), Some("𠈌"));
-        let mode: String = store.read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(
+            store.read(|c| get_setting(c, "k")).unwrap().as_deref(),
+            Some("𠈌")
+        );
+        let mode: String = store
+            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
         assert_eq!(mode, "wal");
     }
 

@@ -1,0 +1,169 @@
+//! The assistant (专属客服): on-device search over the FAQ knowledge base, in simplified or traditional
+//! characters, pinyin or initials, with synonyms and typos forgiven.
+//!
+//! The index is built from the knowledge base on first use and kept in memory; importing a knowledge
+//! base replaces the stored one in one transaction and drops the index, which the next call rebuilds.
+
+pub mod analyzer;
+pub mod eval;
+pub mod index;
+pub mod kb;
+pub mod synonyms;
+
+use std::sync::Arc;
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+pub use index::{FaqIndex, Hit, Span, Suggestion};
+pub use kb::{FaqEntry, KbStats};
+
+use crate::Zhuanshu;
+use crate::error::{Entity, Error, Result};
+
+/// Suggestions shown while typing.
+pub const SUGGESTIONS: usize = 10;
+
+/// A question the app offers before the owner asks, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct Prediction {
+    pub id: String,
+    pub question: String,
+    /// Why this question now, in Chinese (e.g. "食品经营许可证还有45天到期").
+    pub reason: String,
+}
+
+fn stored_entries(conn: &Connection) -> Result<Option<Vec<FaqEntry>>> {
+    let mut stmt = conn.prepare("SELECT json FROM kb_entries ORDER BY position")?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    rows.iter()
+        .map(|j| {
+            serde_json::from_str(j).map_err(|e| Error::Internal(format!("stored FAQ entry: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// The assistant service. Borrowed from [`Zhuanshu::assistant`].
+pub struct Assistant<'a> {
+    app: &'a Zhuanshu,
+}
+
+impl<'a> Assistant<'a> {
+    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
+        Assistant { app }
+    }
+
+    /// The index, built now if needed.
+    fn index(&self) -> Result<Arc<FaqIndex>> {
+        let mut slot = self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = slot.as_ref() {
+            return Ok(Arc::clone(index));
+        }
+        let entries = match self.app.store()?.read(stored_entries)? {
+            Some(entries) => entries,
+            None => kb::embedded()?,
+        };
+        let index = Arc::new(FaqIndex::build(entries)?);
+        *slot = Some(Arc::clone(&index));
+        Ok(index)
+    }
+
+    /// Builds the index ahead of the first query (e.g. after the first screen is shown).
+    pub fn warm_up(&self) -> Result<()> {
+        self.index().map(drop)
+    }
+
+    /// The best `limit` answers for `query`, best first.
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Hit>> {
+        self.index()?.search(query, limit as usize)
+    }
+
+    /// Up to ten questions for what has been typed so far.
+    pub fn suggest(&self, prefix: &str) -> Result<Vec<Suggestion>> {
+        Ok(self.index()?.suggest(prefix, SUGGESTIONS))
+    }
+
+    pub fn entry(&self, id: &str) -> Result<FaqEntry> {
+        self.index()?
+            .entry(id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                what: Entity::Faq,
+                key: id.to_owned(),
+            })
+    }
+
+    /// Questions related to entry `id`: the ones its authors linked, then the closest by content.
+    pub fn related(&self, id: &str, limit: u32) -> Result<Vec<Suggestion>> {
+        let index = self.index()?;
+        let entry = index.entry(id).ok_or_else(|| Error::NotFound {
+            what: Entity::Faq,
+            key: id.to_owned(),
+        })?;
+        let mut out: Vec<Suggestion> = entry
+            .related
+            .iter()
+            .filter_map(|r| index.entry(r))
+            .map(|e| Suggestion {
+                id: e.id.clone(),
+                question: e.question.clone(),
+            })
+            .collect();
+        for hit in index.search(
+            &format!("{} {}", entry.question, entry.tags.join(" ")),
+            limit as usize + 1,
+        )? {
+            if hit.id != entry.id && !out.iter().any(|s| s.id == hit.id) {
+                out.push(Suggestion {
+                    id: hit.id,
+                    question: hit.question,
+                });
+            }
+        }
+        out.truncate(limit as usize);
+        Ok(out)
+    }
+
+    /// Replaces the knowledge base with the JSON lines in `text`. Nothing changes unless every line is
+    /// valid.
+    pub fn import(&self, text: &str) -> Result<KbStats> {
+        let entries = kb::parse(text)?;
+        self.app.store()?.write(|tx| {
+            tx.execute("DELETE FROM kb_entries", [])?;
+            let mut insert =
+                tx.prepare("INSERT INTO kb_entries (position, id, json) VALUES (?1, ?2, ?3)")?;
+            for (i, e) in entries.iter().enumerate() {
+                let json = serde_json::to_string(e).map_err(|e| Error::Internal(e.to_string()))?;
+                insert.execute(params![i as i64, e.id, json])?;
+            }
+            Ok(())
+        })?;
+        *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(kb::stats(&entries, true))
+    }
+
+    /// Goes back to the embedded knowledge base.
+    pub fn reset(&self) -> Result<KbStats> {
+        self.app
+            .store()?
+            .write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
+        *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.stats()
+    }
+
+    pub fn stats(&self) -> Result<KbStats> {
+        let imported = self.app.store()?.read(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM kb_entries", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        })? > 0;
+        Ok(kb::stats(self.index()?.entries(), imported))
+    }
+}
