@@ -11,11 +11,7 @@ fn today() -> NaiveDate {
 }
 
 fn app_in(dir: Option<&std::path::Path>) -> Zhuanshu {
-    Zhuanshu::open(Config {
-        data_dir: dir.map(Into::into),
-        clock: Clock::fixed_on(today()),
-    })
-    .unwrap()
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::fixed_on(today()) }).unwrap()
 }
 
 #[test]
@@ -31,16 +27,9 @@ fn demo_companies_import_and_export_losslessly() {
         let text = app.dossier().export_json(&doc.company.uscc).unwrap();
         let other = app_in(None);
         other.dossier().import_json(&text).unwrap();
-        assert_eq!(
-            other.dossier().export_json(&doc.company.uscc).unwrap(),
-            text
-        );
+        assert_eq!(other.dossier().export_json(&doc.company.uscc).unwrap(), text);
     }
-    assert_eq!(
-        app.dossier().current().unwrap().company.uscc,
-        docs[0].company.uscc,
-        "first import is current"
-    );
+    assert_eq!(app.dossier().current().unwrap().company.uscc, docs[0].company.uscc, "first import is current");
     // Every demo company has a licence that expires within 60 days of the demo day, as the README promises.
     let soon = app
         .dossier()
@@ -55,10 +44,7 @@ fn demo_companies_import_and_export_losslessly() {
                 .any(|l| l.days_left.is_some_and(|d| (0..=60).contains(&d)))
         })
         .count();
-    assert!(
-        soon >= 2,
-        "{soon} demo companies have a licence expiring within 60 days"
-    );
+    assert!(soon >= 2, "{soon} demo companies have a licence expiring within 60 days");
 }
 
 #[test]
@@ -66,10 +52,7 @@ fn demo_dates_follow_the_real_day() {
     let later = today() + chrono::Duration::days(100);
     let a = demo_companies(today()).unwrap();
     let b = demo_companies(later).unwrap();
-    assert_eq!(
-        b[0].company.established_on - a[0].company.established_on,
-        chrono::Duration::days(100)
-    );
+    assert_eq!(b[0].company.established_on - a[0].company.established_on, chrono::Duration::days(100));
 }
 
 #[test]
@@ -85,24 +68,12 @@ fn import_reports_every_error_with_its_path_and_writes_nothing() {
     assert!(paths.contains(&"company.district"), "{paths:?}");
     assert!(paths.contains(&"licences[1].valid_until"), "{paths:?}");
     assert!(paths.contains(&"materials[0].title"), "{paths:?}");
-    assert!(
-        paths.iter().any(|p| p.starts_with("records[0].history[")),
-        "{paths:?}"
-    );
-    assert!(
-        err.user_message()
-            .starts_with(&format!("发现{}处问题", err.issues().len())),
-        "{}",
-        err.user_message()
-    );
-    assert!(
-        app.dossier().companies().unwrap().is_empty(),
-        "nothing written"
-    );
+    assert!(paths.iter().any(|p| p.starts_with("records[0].history[")), "{paths:?}");
+    assert!(err.user_message().starts_with(&format!("发现{}处问题", err.issues().len())), "{}", err.user_message());
+    assert!(app.dossier().companies().unwrap().is_empty(), "nothing written");
 
     // A structural error names where parsing stopped.
-    let mut value: Value =
-        serde_json::to_value(demo_companies(today()).unwrap().remove(0)).unwrap();
+    let mut value: Value = serde_json::to_value(demo_companies(today()).unwrap().remove(0)).unwrap();
     value["licences"][2]["valid_until"] = Value::from(20270101);
     let err = app.dossier().import_json(&value.to_string()).unwrap_err();
     assert_eq!(err.issues()[0].path, "licences[2].valid_until");
@@ -125,53 +96,25 @@ fn data_survives_reopening_and_removal_cascades() {
         }
         app.dossier().use_company(&docs[1].company.uscc).unwrap();
         let record = &app.dossier().records(&docs[1].company.uscc).unwrap()[0];
-        let _ = app
-            .dossier()
-            .set_record_status(record.id, RecordStatus::Returned, None);
+        let _ = app.dossier().set_record_status(record.id, RecordStatus::Returned, None);
     }
     let app = app_in(Some(dir.path()));
-    assert_eq!(
-        app.dossier().current().unwrap().company.uscc,
-        docs[1].company.uscc
-    );
-    let exported: Vec<CompanyDocument> = docs
-        .iter()
-        .map(|d| app.dossier().export(&d.company.uscc).unwrap())
-        .collect();
+    assert_eq!(app.dossier().current().unwrap().company.uscc, docs[1].company.uscc);
+    let exported: Vec<CompanyDocument> = docs.iter().map(|d| app.dossier().export(&d.company.uscc).unwrap()).collect();
     assert_eq!(exported[0], docs[0]);
 
     let victim = &docs[1].company.uscc;
-    let licence_ids: Vec<i64> = app
-        .dossier()
-        .licences(victim)
-        .unwrap()
-        .iter()
-        .map(|l| l.id)
-        .collect();
+    let licence_ids: Vec<i64> = app.dossier().licences(victim).unwrap().iter().map(|l| l.id).collect();
     app.dossier().remove_company(victim).unwrap();
-    assert_eq!(
-        app.dossier().company(victim).unwrap_err().code(),
-        "not_found"
-    );
-    assert_eq!(
-        app.dossier().licence(licence_ids[0]).unwrap_err().code(),
-        "not_found",
-        "licences went with it"
-    );
-    assert_eq!(
-        app.dossier().current().unwrap().company.uscc,
-        docs[0].company.uscc,
-        "oldest company is current"
-    );
+    assert_eq!(app.dossier().company(victim).unwrap_err().code(), "not_found");
+    assert_eq!(app.dossier().licence(licence_ids[0]).unwrap_err().code(), "not_found", "licences went with it");
+    assert_eq!(app.dossier().current().unwrap().company.uscc, docs[0].company.uscc, "oldest company is current");
     for d in &docs {
         if &d.company.uscc != victim {
             app.dossier().remove_company(&d.company.uscc).unwrap();
         }
     }
-    assert_eq!(
-        app.dossier().current().unwrap_err().code(),
-        "no_current_company"
-    );
+    assert_eq!(app.dossier().current().unwrap_err().code(), "no_current_company");
 }
 
 #[test]
@@ -181,19 +124,10 @@ fn correcting_a_uscc_moves_everything_with_it() {
     app.dossier().import(&doc).unwrap();
     let mut company = doc.company.clone();
     company.uscc = zhuanshu::dossier::uscc::complete("91310115MA1K3YJ5A").unwrap();
-    let updated = app
-        .dossier()
-        .update_company(&doc.company.uscc, &company)
-        .unwrap();
+    let updated = app.dossier().update_company(&doc.company.uscc, &company).unwrap();
     assert!(updated.current);
-    assert_eq!(
-        app.dossier().licences(&company.uscc).unwrap().len(),
-        doc.licences.len()
-    );
-    assert_eq!(
-        app.dossier().records(&company.uscc).unwrap().len(),
-        doc.records.len()
-    );
+    assert_eq!(app.dossier().licences(&company.uscc).unwrap().len(), doc.licences.len());
+    assert_eq!(app.dossier().records(&company.uscc).unwrap().len(), doc.records.len());
 }
 
 #[test]
@@ -202,34 +136,15 @@ fn status_changes_are_checked_against_history_and_clock() {
     let doc = demo_companies(today()).unwrap().remove(0);
     app.dossier().import(&doc).unwrap();
     let records = app.dossier().records(&doc.company.uscc).unwrap();
-    let open = records
-        .iter()
-        .find(|r| r.status() != Some(RecordStatus::Completed))
-        .expect("an open record");
+    let open = records.iter().find(|r| r.status() != Some(RecordStatus::Completed)).expect("an open record");
     let future = today().and_hms_opt(23, 0, 0);
     assert_eq!(
-        app.dossier()
-            .set_record_status(open.id, RecordStatus::Returned, future)
-            .unwrap_err()
-            .issues()[0]
-            .path,
+        app.dossier().set_record_status(open.id, RecordStatus::Returned, future).unwrap_err().issues()[0].path,
         "at"
     );
-    let done = records
-        .iter()
-        .find(|r| r.status() == Some(RecordStatus::Completed))
-        .expect("a completed record");
-    let err = app
-        .dossier()
-        .set_record_status(done.id, RecordStatus::Reviewing, None)
-        .unwrap_err();
+    let done = records.iter().find(|r| r.status() == Some(RecordStatus::Completed)).expect("a completed record");
+    let err = app.dossier().set_record_status(done.id, RecordStatus::Reviewing, None).unwrap_err();
     assert!(err.user_message().contains("已办结"));
-    let updated = app
-        .dossier()
-        .set_record_status(open.id, RecordStatus::Returned, None)
-        .unwrap();
-    assert_eq!(
-        updated.history.last().unwrap().at,
-        Clock::fixed_on(today()).now()
-    );
+    let updated = app.dossier().set_record_status(open.id, RecordStatus::Returned, None).unwrap();
+    assert_eq!(updated.history.last().unwrap().at, Clock::fixed_on(today()).now());
 }

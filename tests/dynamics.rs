@@ -17,11 +17,7 @@ fn now() -> NaiveDateTime {
 }
 
 fn app(dir: Option<&Path>, at: NaiveDateTime) -> Zhuanshu {
-    Zhuanshu::open(Config {
-        data_dir: dir.map(Into::into),
-        clock: Clock::Fixed(at),
-    })
-    .unwrap()
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::Fixed(at) }).unwrap()
 }
 
 /// The demo companies imported; returns their codes in file order.
@@ -40,70 +36,31 @@ fn the_demo_restaurant_sees_its_renewal_its_correction_and_its_filings() {
     let restaurant = &codes[1];
     let list = app.dynamics().list(restaurant, day("2026-11-21")).unwrap();
     let kinds: Vec<DynamicKind> = list.iter().map(|d| d.kind).collect();
-    for k in [
-        DynamicKind::LicenceRenewal,
-        DynamicKind::Progress,
-        DynamicKind::TaxFiling,
-    ] {
-        assert!(
-            kinds.contains(&k),
-            "{k:?} in {:#?}",
-            list.iter().map(|d| &d.id).collect::<Vec<_>>()
-        );
+    for k in [DynamicKind::LicenceRenewal, DynamicKind::Progress, DynamicKind::TaxFiling] {
+        assert!(kinds.contains(&k), "{k:?} in {:#?}", list.iter().map(|d| &d.id).collect::<Vec<_>>());
     }
     // Sorted by severity then due date.
-    assert!(
-        list.windows(2)
-            .all(|w| (w[0].severity, w[0].due) <= (w[1].severity, w[1].due))
-    );
+    assert!(list.windows(2).all(|w| (w[0].severity, w[0].due) <= (w[1].severity, w[1].due)));
     // 食品经营许可证 expires 2027-01-05: renewal due 15 working days before, in December 2026.
-    let food = list
-        .iter()
-        .find(|d| d.kind == DynamicKind::LicenceRenewal)
-        .unwrap();
+    let food = list.iter().find(|d| d.kind == DynamicKind::LicenceRenewal).unwrap();
     assert!(food.title.contains("食品经营许可证"), "{}", food.title);
-    assert_eq!(
-        app.dynamics()
-            .calendar()
-            .workdays_between(food.due, day("2027-01-05"))
-            .value,
-        15
-    );
+    assert_eq!(app.dynamics().calendar().workdays_between(food.due, day("2027-01-05")).value, 15);
     assert!(matches!(food.action, Some(Action::Licence { .. })));
     // The small-scale restaurant's next VAT filing is January's, for Q4 (after the October one).
     assert!(list.iter().any(|d| d.id == "tax:vat:2026-Q4"));
     // The renewal application has waited for the owner's correction since 11-05: 10 working days on.
-    let correction = list
-        .iter()
-        .find(|d| d.kind == DynamicKind::Progress && d.title.contains("补正"))
-        .unwrap();
-    assert_eq!(
-        (correction.severity, correction.due),
-        (Severity::Soon, day("2026-11-19"))
-    );
+    let correction = list.iter().find(|d| d.kind == DynamicKind::Progress && d.title.contains("补正")).unwrap();
+    assert_eq!((correction.severity, correction.due), (Severity::Soon, day("2026-11-19")));
     // The factory's 需补正 of 11-18 is still news.
     let factory = app.dynamics().list(&codes[2], day("2026-11-21")).unwrap();
-    assert!(
-        factory
-            .iter()
-            .any(|d| d.kind == DynamicKind::Progress && d.title.ends_with("需补正"))
-    );
+    assert!(factory.iter().any(|d| d.kind == DynamicKind::Progress && d.title.ends_with("需补正")));
 
     // The current company is the first demo company; list_current uses the app's clock.
     let current = app.dynamics().list_current().unwrap();
-    assert_eq!(
-        current,
-        app.dynamics().list(&codes[0], day("2026-11-21")).unwrap()
-    );
+    assert_eq!(current, app.dynamics().list(&codes[0], day("2026-11-21")).unwrap());
     // The factory missed the 排污许可证 renewal deadline (60 days before 2027-01-10).
-    let late = factory
-        .iter()
-        .find(|d| d.kind == DynamicKind::LicenceRenewal)
-        .unwrap();
-    assert_eq!(
-        (late.severity, late.due),
-        (Severity::Overdue, day("2026-11-11"))
-    );
+    let late = factory.iter().find(|d| d.kind == DynamicKind::LicenceRenewal).unwrap();
+    assert_eq!((late.severity, late.due), (Severity::Overdue, day("2026-11-11")));
     assert_eq!(factory[0].severity, Severity::Overdue);
 }
 
@@ -117,27 +74,12 @@ fn done_dismissed_snoozed_and_reminders_survive_a_restart() {
         let uscc = codes[1].clone();
         let dynamics = app.dynamics();
         let list = dynamics.list(&uscc, today).unwrap();
-        let renew = list
-            .iter()
-            .find(|d| d.kind == DynamicKind::LicenceRenewal)
-            .unwrap()
-            .clone();
-        let progress = list
-            .iter()
-            .find(|d| d.kind == DynamicKind::Progress)
-            .unwrap()
-            .clone();
-        let tax = list
-            .iter()
-            .find(|d| d.kind == DynamicKind::TaxFiling)
-            .unwrap()
-            .clone();
+        let renew = list.iter().find(|d| d.kind == DynamicKind::LicenceRenewal).unwrap().clone();
+        let progress = list.iter().find(|d| d.kind == DynamicKind::Progress).unwrap().clone();
+        let tax = list.iter().find(|d| d.kind == DynamicKind::TaxFiling).unwrap().clone();
 
         let done = dynamics.mark_done(&uscc, &renew.id).unwrap();
-        assert_eq!(
-            (done.state, done.subject.as_str()),
-            (StateKind::Done, renew.subject.as_str())
-        );
+        assert_eq!((done.state, done.subject.as_str()), (StateKind::Done, renew.subject.as_str()));
         dynamics.dismiss(&uscc, &progress.id).unwrap();
         dynamics.snooze(&uscc, &tax.id, day("2026-12-01")).unwrap();
         let reminder = dynamics
@@ -159,14 +101,8 @@ fn done_dismissed_snoozed_and_reminders_survive_a_restart() {
     let app = app(Some(dir.path()), now());
     let dynamics = app.dynamics();
     let list = dynamics.list(&uscc, today).unwrap();
-    assert!(
-        !list.iter().any(|d| d.subject == renew_subject),
-        "done stays done"
-    );
-    assert!(
-        !list.iter().any(|d| d.id == progress_id),
-        "dismissed stays hidden"
-    );
+    assert!(!list.iter().any(|d| d.subject == renew_subject), "done stays done");
+    assert!(!list.iter().any(|d| d.id == progress_id), "dismissed stays hidden");
     assert!(!list.iter().any(|d| d.id == tax_id), "snoozed until 12-01");
     let custom = format!("custom:{reminder_id}:2026-12-05");
     assert!(list.iter().any(|d| d.id == custom));
@@ -176,38 +112,16 @@ fn done_dismissed_snoozed_and_reminders_survive_a_restart() {
     // The renewal's later milestones stay closed too; the snoozed filing is back on its day.
     let later = dynamics.list(&uscc, day("2026-12-10")).unwrap();
     assert!(!later.iter().any(|d| d.subject == renew_subject));
-    assert!(
-        !dynamics
-            .list(&uscc, day("2026-11-30"))
-            .unwrap()
-            .iter()
-            .any(|d| d.id == tax_id)
-    );
-    assert!(
-        dynamics
-            .list(&uscc, day("2026-12-01"))
-            .unwrap()
-            .iter()
-            .any(|d| d.id == tax_id),
-        "back on the day"
-    );
+    assert!(!dynamics.list(&uscc, day("2026-11-30")).unwrap().iter().any(|d| d.id == tax_id));
+    assert!(dynamics.list(&uscc, day("2026-12-01")).unwrap().iter().any(|d| d.id == tax_id), "back on the day");
 
     // Undo, and remove the reminder.
     assert!(dynamics.restore(&uscc, &progress_id).unwrap());
     assert!(!dynamics.restore(&uscc, &progress_id).unwrap());
-    assert!(
-        dynamics
-            .list(&uscc, today)
-            .unwrap()
-            .iter()
-            .any(|d| d.id == progress_id)
-    );
+    assert!(dynamics.list(&uscc, today).unwrap().iter().any(|d| d.id == progress_id));
     dynamics.remove_reminder(reminder_id).unwrap();
     assert!(dynamics.reminders(&uscc).unwrap().is_empty());
-    assert_eq!(
-        dynamics.remove_reminder(reminder_id).unwrap_err().code(),
-        "invalid_input"
-    );
+    assert_eq!(dynamics.remove_reminder(reminder_id).unwrap_err().code(), "invalid_input");
 }
 
 #[test]
@@ -223,24 +137,11 @@ fn marks_follow_a_corrected_code_and_go_with_the_company() {
     company.uscc = zhuanshu::dossier::uscc::complete("92310106MA1M2T8P5").unwrap();
     assert_ne!(&company.uscc, uscc);
     app.dossier().update_company(uscc, &company).unwrap();
-    assert_eq!(
-        dynamics.states(&company.uscc).unwrap().len(),
-        1,
-        "ON UPDATE CASCADE"
-    );
-    assert!(
-        !dynamics
-            .list(&company.uscc, day("2026-11-21"))
-            .unwrap()
-            .iter()
-            .any(|d| d.id == item.id)
-    );
+    assert_eq!(dynamics.states(&company.uscc).unwrap().len(), 1, "ON UPDATE CASCADE");
+    assert!(!dynamics.list(&company.uscc, day("2026-11-21")).unwrap().iter().any(|d| d.id == item.id));
 
     app.dossier().remove_company(&company.uscc).unwrap();
-    assert!(
-        dynamics.states(&company.uscc).unwrap().is_empty(),
-        "ON DELETE CASCADE"
-    );
+    assert!(dynamics.states(&company.uscc).unwrap().is_empty(), "ON DELETE CASCADE");
 }
 
 #[test]
@@ -248,65 +149,22 @@ fn actions_are_checked() {
     let app = app(None, now());
     let codes = with_demo(&app);
     let dynamics = app.dynamics();
-    let err = dynamics
-        .mark_done(&codes[0], "tax:vat:1999-01")
-        .unwrap_err();
+    let err = dynamics.mark_done(&codes[0], "tax:vat:1999-01").unwrap_err();
     assert_eq!(err.code(), "invalid_input");
-    assert!(
-        err.user_message().contains("没有这条动态"),
-        "{}",
-        err.user_message()
-    );
-    let item = dynamics
-        .list(&codes[0], day("2026-11-21"))
-        .unwrap()
-        .remove(0);
-    let err = dynamics
-        .snooze(&codes[0], &item.id, day("2026-11-21"))
-        .unwrap_err();
+    assert!(err.user_message().contains("没有这条动态"), "{}", err.user_message());
+    let item = dynamics.list(&codes[0], day("2026-11-21")).unwrap().remove(0);
+    let err = dynamics.snooze(&codes[0], &item.id, day("2026-11-21")).unwrap_err();
     assert_eq!(err.issues()[0].path, "until");
-    assert_eq!(
-        dynamics
-            .list("91310000000000000X", day("2026-11-21"))
-            .unwrap_err()
-            .code(),
-        "not_found"
-    );
-    let bad = ReminderData {
-        title: String::new(),
-        detail: String::new(),
-        due: day("2026-12-01"),
-        repeat: Repeat::Once,
-    };
-    assert_eq!(
-        dynamics.add_reminder(&codes[0], &bad).unwrap_err().issues()[0].path,
-        "title"
-    );
+    assert_eq!(dynamics.list("91310000000000000X", day("2026-11-21")).unwrap_err().code(), "not_found");
+    let bad =
+        ReminderData { title: String::new(), detail: String::new(), due: day("2026-12-01"), repeat: Repeat::Once };
+    assert_eq!(dynamics.add_reminder(&codes[0], &bad).unwrap_err().issues()[0].path, "title");
     // An id of a later milestone (from a notification, say) can be acted on before it shows.
-    let ids: Vec<String> = dynamics
-        .list(&codes[0], day("2026-11-21"))
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let ids: Vec<String> = dynamics.list(&codes[0], day("2026-11-21")).unwrap().into_iter().map(|d| d.id).collect();
     assert!(!ids.iter().any(|i| i == "annual-report:2027:open"));
-    dynamics
-        .dismiss(&codes[0], "annual-report:2027:open")
-        .unwrap();
-    assert!(
-        !dynamics
-            .list(&codes[0], day("2027-01-02"))
-            .unwrap()
-            .iter()
-            .any(|d| d.id == "annual-report:2027:open")
-    );
-    assert!(
-        dynamics
-            .list(&codes[0], day("2027-05-31"))
-            .unwrap()
-            .iter()
-            .any(|d| d.id == "annual-report:2027:30")
-    );
+    dynamics.dismiss(&codes[0], "annual-report:2027:open").unwrap();
+    assert!(!dynamics.list(&codes[0], day("2027-01-02")).unwrap().iter().any(|d| d.id == "annual-report:2027:open"));
+    assert!(dynamics.list(&codes[0], day("2027-05-31")).unwrap().iter().any(|d| d.id == "annual-report:2027:30"));
 }
 
 #[test]
@@ -317,11 +175,7 @@ fn notifications_cover_every_company_without_duplicates() {
     assert_eq!(list.len(), 50);
     let ids: std::collections::HashSet<&str> = list.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids.len(), list.len());
-    assert!(
-        list.iter()
-            .all(|n| n.at > now()
-                && n.at.time() == chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap())
-    );
+    assert!(list.iter().all(|n| n.at > now() && n.at.time() == chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap()));
     assert!(list.windows(2).all(|w| w[0].at <= w[1].at));
     let companies: std::collections::HashSet<&str> = list.iter().map(|n| n.uscc.as_str()).collect();
     assert!(companies.len() >= 3, "{companies:?} of {codes:?}");
@@ -342,10 +196,7 @@ fn the_calendar_export_and_the_calendar_calls() {
 
     let d = app.dynamics().tax_deadline(2025, 10).unwrap();
     assert_eq!((d.date, d.estimated), (day("2025-10-27"), false));
-    assert_eq!(
-        app.dynamics().tax_deadline(2024, 6).unwrap().date,
-        day("2024-06-19")
-    );
+    assert_eq!(app.dynamics().tax_deadline(2024, 6).unwrap().date, day("2024-06-19"));
     let w = app.dynamics().workday(day("2026-10-10"));
     assert!(w.workday && w.make_up_for.as_deref() == Some("国庆节"));
     assert!(app.dynamics().workday(day("2030-01-01")).estimated);

@@ -1,7 +1,7 @@
 //! Replays every golden scenario natively. `UPDATE_GOLDEN=1` rewrites the expected exports after a
 //! deliberate format change (review the diff!); otherwise any difference fails.
 
-use zhuanshu_scenarios::{golden_dir, load, replay};
+use zhuanshu_scenarios::{golden_dir, load, replay, replay_assistant};
 
 #[test]
 fn dossier_scenario() {
@@ -16,4 +16,14 @@ fn dossier_scenario() {
         std::fs::write(golden_dir().join(exports_file), text).unwrap();
     }
     assert_eq!(outcome.exports, load(exports_file));
+}
+
+#[test]
+fn assistant_scenario() {
+    let outcome = replay_assistant(&load("assistant.json"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let text = serde_json::to_string_pretty(&outcome).unwrap() + "\n";
+        std::fs::write(golden_dir().join("assistant.expected.json"), text).unwrap();
+    }
+    assert_eq!(outcome, load("assistant.expected.json"));
 }

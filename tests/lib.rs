@@ -12,14 +12,12 @@ pub fn golden_dir() -> PathBuf {
 }
 
 pub fn load(name: &str) -> Value {
-    let text =
-        std::fs::read_to_string(golden_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let text = std::fs::read_to_string(golden_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn field<T: serde::de::DeserializeOwned>(step: &Value, key: &str) -> T {
-    serde_json::from_value(step[key].clone())
-        .unwrap_or_else(|e| panic!("step field {key}: {e}\n{step}"))
+    serde_json::from_value(step[key].clone()).unwrap_or_else(|e| panic!("step field {key}: {e}\n{step}"))
 }
 
 /// Runs one step against the API; returns Err with the core error when the step fails.
@@ -27,29 +25,15 @@ fn run_step(app: &Zhuanshu, step: &Value) -> Result<(), Error> {
     let dossier = app.dossier();
     let uscc = || step["uscc"].as_str().unwrap_or_default().to_owned();
     match step["op"].as_str().unwrap_or_default() {
-        "add_company" => dossier
-            .add_company(&field::<Company>(step, "company"))
-            .map(drop),
+        "add_company" => dossier.add_company(&field::<Company>(step, "company")).map(drop),
         "use_company" => dossier.use_company(&uscc()).map(drop),
-        "add_licence" => dossier
-            .add_licence(&uscc(), &field::<LicenceData>(step, "licence"))
-            .map(drop),
-        "add_material" => dossier
-            .add_material(&uscc(), &field::<MaterialData>(step, "material"))
-            .map(drop),
-        "add_record" => dossier
-            .add_record(&uscc(), &field::<RecordData>(step, "record"))
-            .map(drop),
+        "add_licence" => dossier.add_licence(&uscc(), &field::<LicenceData>(step, "licence")).map(drop),
+        "add_material" => dossier.add_material(&uscc(), &field::<MaterialData>(step, "material")).map(drop),
+        "add_record" => dossier.add_record(&uscc(), &field::<RecordData>(step, "record")).map(drop),
         "set_record_status" => {
             let index: usize = field(step, "record_index");
             let id = dossier.records(&uscc())?[index].id;
-            dossier
-                .set_record_status(
-                    id,
-                    field::<RecordStatus>(step, "status"),
-                    Some(field(step, "at")),
-                )
-                .map(drop)
+            dossier.set_record_status(id, field::<RecordStatus>(step, "status"), Some(field(step, "at"))).map(drop)
         }
         other => panic!("unknown op {other}"),
     }
@@ -65,17 +49,8 @@ pub struct Outcome {
 /// Replays a scenario, asserting each step's success or expected error along the way.
 pub fn replay(scenario: &Value) -> Outcome {
     let now = serde_json::from_value(scenario["now"].clone()).expect("now");
-    let app = Zhuanshu::open(Config {
-        data_dir: None,
-        clock: Clock::Fixed(now),
-    })
-    .expect("open");
-    for (i, step) in scenario["steps"]
-        .as_array()
-        .expect("steps")
-        .iter()
-        .enumerate()
-    {
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now) }).expect("open");
+    for (i, step) in scenario["steps"].as_array().expect("steps").iter().enumerate() {
         let result = run_step(&app, step);
         match (&step["expect_error"], result) {
             (Value::Null, Ok(())) => {}
@@ -118,4 +93,37 @@ pub fn replay(scenario: &Value) -> Outcome {
         companies: Value::Array(companies),
         exports: Value::Object(exports),
     }
+}
+
+/// The Rust replay of `assistant.json`: for each search the top ids and the top hit's highlights; for
+/// each suggestion prefix the ids.
+pub fn replay_assistant(scenario: &Value) -> Value {
+    let now = serde_json::from_value(scenario["now"].clone()).expect("now");
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now) }).expect("open");
+    let limit = scenario["limit"].as_u64().expect("limit") as u32;
+    let a = app.assistant();
+    let searches: Vec<Value> = scenario["searches"]
+        .as_array()
+        .expect("searches")
+        .iter()
+        .map(|q| {
+            let q = q.as_str().expect("query");
+            let hits = a.search(q, limit).expect("search");
+            json!({
+                "query": q,
+                "ids": hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+                "question_highlights": hits.first().map(|h| json!(h.question_highlights)).unwrap_or(Value::Null),
+            })
+        })
+        .collect();
+    let suggests: Vec<Value> = scenario["suggests"]
+        .as_array()
+        .expect("suggests")
+        .iter()
+        .map(|p| {
+            let p = p.as_str().expect("prefix");
+            json!({ "prefix": p, "ids": a.suggest(p).expect("suggest").iter().map(|s| s.id.clone()).collect::<Vec<_>>() })
+        })
+        .collect();
+    json!({ "searches": searches, "suggests": suggests })
 }

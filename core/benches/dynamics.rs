@@ -14,12 +14,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use zhuanshu::calendar::Calendar;
 use zhuanshu::dossier::licence::kinds;
 use zhuanshu::dossier::{
-    Channel, Company, CompanyType, Licence, LicenceData, Record, RecordData, RecordStatus,
-    StatusChange, TaxpayerKind,
+    Channel, Company, CompanyType, Licence, LicenceData, Record, RecordData, RecordStatus, StatusChange, TaxpayerKind,
 };
-use zhuanshu::dynamics::{
-    CompanyFacts, Marks, Reminder, ReminderData, Repeat, evaluate, ics, schedule,
-};
+use zhuanshu::dynamics::{CompanyFacts, Marks, Reminder, ReminderData, Repeat, evaluate, ics, schedule};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("date")
@@ -65,35 +62,22 @@ fn busy_company() -> CompanyFacts {
             days_left: None,
         });
     }
-    let statuses = [
-        RecordStatus::Accepted,
-        RecordStatus::Reviewing,
-        RecordStatus::NeedsCorrection,
-        RecordStatus::Completed,
-    ];
+    let statuses =
+        [RecordStatus::Accepted, RecordStatus::Reviewing, RecordStatus::NeedsCorrection, RecordStatus::Completed];
     for i in 0..200i64 {
         let submitted = start + Duration::days(i * 2);
-        let mut history = vec![StatusChange {
-            status: RecordStatus::Submitted,
-            at: submitted.and_hms_opt(9, 0, 0).expect("time"),
-        }];
+        let mut history =
+            vec![StatusChange { status: RecordStatus::Submitted, at: submitted.and_hms_opt(9, 0, 0).expect("time") }];
         for (k, status) in statuses.iter().take((i % 4) as usize).enumerate() {
             let at = submitted + Duration::days(3 * (k as i64 + 1));
-            history.push(StatusChange {
-                status: *status,
-                at: at.and_hms_opt(10, 0, 0).expect("time"),
-            });
+            history.push(StatusChange { status: *status, at: at.and_hms_opt(10, 0, 0).expect("time") });
         }
         facts.records.push(Record {
             id: i + 1,
             uscc: facts.company.uscc.clone(),
             data: RecordData {
                 item_code: format!("SH-{i:04}"),
-                item_name: if i == 7 {
-                    "2025年度报告".into()
-                } else {
-                    format!("事项{i}")
-                },
+                item_name: if i == 7 { "2025年度报告".into() } else { format!("事项{i}") },
                 channel: Channel::Online,
                 submitted_on: submitted,
             },
@@ -101,12 +85,7 @@ fn busy_company() -> CompanyFacts {
         });
     }
     for i in 0..10i64 {
-        let repeat = [
-            Repeat::Once,
-            Repeat::Monthly,
-            Repeat::Quarterly,
-            Repeat::Yearly,
-        ][(i % 4) as usize];
+        let repeat = [Repeat::Once, Repeat::Monthly, Repeat::Quarterly, Repeat::Yearly][(i % 4) as usize];
         facts.reminders.push(Reminder {
             id: i + 1,
             uscc: facts.company.uscc.clone(),
@@ -125,13 +104,8 @@ fn bench(c: &mut Criterion) {
     let facts = busy_company();
     let cal = Calendar::official();
     let first = day("2026-01-01");
-    let items: usize = (0..365)
-        .map(|i| evaluate(&facts, cal, first + Duration::days(i)).len())
-        .sum();
-    println!(
-        "50 licences, 200 records, 10 reminders: {items} items over 365 days ({:.1} a day)",
-        items as f64 / 365.0
-    );
+    let items: usize = (0..365).map(|i| evaluate(&facts, cal, first + Duration::days(i)).len()).sum();
+    println!("50 licences, 200 records, 10 reminders: {items} items over 365 days ({:.1} a day)", items as f64 / 365.0);
 
     c.bench_function("year_of_lists", |b| {
         b.iter(|| {
@@ -142,25 +116,13 @@ fn bench(c: &mut Criterion) {
             n
         })
     });
-    c.bench_function("one_list", |b| {
-        b.iter(|| evaluate(black_box(&facts), cal, day("2026-06-15")))
-    });
+    c.bench_function("one_list", |b| b.iter(|| evaluate(black_box(&facts), cal, day("2026-06-15"))));
     let companies = [(facts.clone(), Marks::default())];
     let now = day("2026-01-01").and_hms_opt(8, 0, 0).expect("time");
     c.bench_function("notifications_64", |b| {
-        b.iter(|| {
-            schedule::notifications(
-                black_box(&companies),
-                cal,
-                now,
-                64,
-                schedule::default_time(),
-            )
-        })
+        b.iter(|| schedule::notifications(black_box(&companies), cal, now, 64, schedule::default_time()))
     });
-    c.bench_function("ics_export", |b| {
-        b.iter(|| ics::export(black_box(&facts), cal, &Marks::default(), now))
-    });
+    c.bench_function("ics_export", |b| b.iter(|| ics::export(black_box(&facts), cal, &Marks::default(), now)));
 }
 
 criterion_group!(benches, bench);

@@ -22,16 +22,8 @@ pub struct FieldIssue {
 }
 
 impl FieldIssue {
-    pub fn new(
-        path: impl Into<String>,
-        user_message: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            path: path.into(),
-            user_message: user_message.into(),
-            message: message.into(),
-        }
+    pub fn new(path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), user_message: user_message.into(), message: message.into() }
     }
 
     /// The same issue one level deeper: `prefix` + `.` + own path.
@@ -114,11 +106,7 @@ pub enum Error {
 }
 
 fn summarize(issues: &[FieldIssue]) -> String {
-    issues
-        .iter()
-        .map(|i| format!("{}: {}", i.path, i.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+    issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect::<Vec<_>>().join("; ")
 }
 
 impl Error {
@@ -165,11 +153,7 @@ impl Error {
     }
 
     /// An `Invalid` error with one issue.
-    pub fn invalid(
-        path: &str,
-        user_message: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid(path: &str, user_message: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldIssue::new(path, user_message, message)])
     }
 }
@@ -179,12 +163,7 @@ impl Error {
 pub(crate) struct Issues(Vec<FieldIssue>);
 
 impl Issues {
-    pub fn push(
-        &mut self,
-        path: impl Into<String>,
-        user_message: impl Into<String>,
-        message: impl Into<String>,
-    ) {
+    pub fn push(&mut self, path: impl Into<String>, user_message: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldIssue::new(path, user_message, message));
     }
 
@@ -203,11 +182,7 @@ impl Issues {
     }
 
     pub fn into_result(self) -> Result<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }
     }
 }
 
@@ -218,11 +193,7 @@ mod tests {
     #[test]
     fn nested_issues_keep_their_path_and_both_languages() {
         let mut inner = Issues::default();
-        inner.push(
-            "valid_until",
-            "有效期不能早于发证日期",
-            "valid_until is before issued_on",
-        );
+        inner.push("valid_until", "有效期不能早于发证日期", "valid_until is before issued_on");
         let mut outer = Issues::default();
         outer.nest("licences[2]", inner.into_result());
         let err = outer.into_result().unwrap_err();

@@ -55,11 +55,7 @@ impl Zhuanshu {
             None => None,
         };
         let store = store::Store::open(path.as_deref())?;
-        Ok(Zhuanshu {
-            store: Mutex::new(store),
-            faq_index: Mutex::new(None),
-            clock: config.clock,
-        })
+        Ok(Zhuanshu { store: Mutex::new(store), faq_index: Mutex::new(None), clock: config.clock })
     }
 
     pub fn clock(&self) -> &Clock {
@@ -84,9 +80,6 @@ impl Zhuanshu {
     pub(crate) fn store(&self) -> Result<MutexGuard<'_, store::Store>> {
         // A poisoned lock means a panic happened mid-call; SQLite rolled back that call's transaction,
         // so the store itself is consistent and can be used again.
-        Ok(self
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 }

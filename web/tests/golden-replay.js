@@ -55,3 +55,13 @@ export function replay(core, scenario) {
   }
   return { stepErrors, current: dossier.current().company.uscc, companies, exports };
 }
+
+export function replayAssistant(core, scenario) {
+  const assistant = core.ZhuanshuApp.open(scenario.now).assistant();
+  const searches = scenario.searches.map((query) => {
+    const hits = assistant.search(query, scenario.limit);
+    return { query, ids: hits.map((h) => h.id), question_highlights: hits.length ? hits[0].question_highlights : null };
+  });
+  const suggests = scenario.suggests.map((prefix) => ({ prefix, ids: assistant.suggest(prefix).map((s) => s.id) }));
+  return { searches, suggests };
+}

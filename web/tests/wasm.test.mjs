@@ -84,3 +84,28 @@ test('demo companies and rare characters survive a round trip in the browser', a
   assert.ok(out.same);
   assert.equal(out.yuan, '1,234.56元');
 });
+
+test('assistant golden searches match the native results', async () => {
+  const expected = JSON.parse(await readFile(join(root, 'tests', 'golden', 'assistant.expected.json'), 'utf8'));
+  const result = await page.evaluate(() => window.replayAssistant());
+  assert.deepEqual(result, expected);
+});
+
+test('a bad knowledge base import names its lines and changes nothing', async () => {
+  const out = await page.evaluate(() => {
+    const a = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').assistant();
+    const before = a.kbStats();
+    let error = null;
+    try { a.importKb('{"id":"x"}\nnot json'); } catch (e) { error = e; }
+    const good = '{"id":"k1","question":"测试问题","alternatives":["别的问法"],"answer":"答案","theme":"开办","updated":"2026-11-01"}';
+    const imported = a.importKb(good);
+    const hits = a.search('测试问题', 3);
+    return { before: before.entries, error, imported, hits: hits.map((h) => h.id) };
+  });
+  assert.ok(out.before >= 300);
+  assert.equal(out.error.code, 'invalid_input');
+  assert.deepEqual(out.error.issues.map((i) => i.path), ['line 1', 'line 2']);
+  assert.equal(out.imported.entries, 1);
+  assert.equal(out.imported.imported, true);
+  assert.deepEqual(out.hits, ['k1']);
+});

@@ -15,7 +15,8 @@ fn usage() -> ExitCode {
          demo       load the demo companies into a temporary data dir and print their dossiers\n\
          test       install what is missing, then run every test suite\n\
          wasm       build the wasm package into target/wasm-pkg\n\
-         bindings   generate the Kotlin and Swift bindings into target/bindings"
+         bindings   generate the Kotlin and Swift bindings into target/bindings\n\
+         bench X    run a benchmark: assistant | dynamics"
     );
     ExitCode::from(2)
 }
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Some("test") => return suites::run_all(),
         Some("wasm") => setup::tools_for_wasm().and_then(|_| suites::build_wasm()),
         Some("bindings") => suites::build_bindings(),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
         _ => return usage(),
     };
     match result {
@@ -40,23 +42,13 @@ fn main() -> ExitCode {
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Runs a command in the workspace root, failing with its name if it cannot start or exits non-zero.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd
-        .current_dir(root())
-        .status()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{cmd:?} failed with {status}"))
-    }
+    let status = cmd.current_dir(root()).status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
 }
 
 /// Runs a command and returns its stdout (stderr passes through).
@@ -70,6 +62,14 @@ pub fn output(cmd: &mut Command) -> Result<String, String> {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
         Err(format!("{cmd:?} failed with {}", out.status))
+    }
+}
+
+/// Benchmarks live with the code (core/benches); each prints its own table.
+fn bench(which: Option<&str>) -> Result<(), String> {
+    match which {
+        Some(name @ ("assistant" | "dynamics")) => run(cargo().args(["bench", "-p", "zhuanshu-core", "--bench", name])),
+        _ => Err("bench what? assistant | dynamics".into()),
     }
 }
 
@@ -87,9 +87,8 @@ fn demo() -> Result<(), String> {
         c
     };
     run(&mut zhuanshu(&["demo"]))?;
-    let list: serde_json::Value =
-        serde_json::from_str(&output(&mut zhuanshu(&["--json", "company", "list"]))?)
-            .map_err(|e| format!("company list is not JSON: {e}"))?;
+    let list: serde_json::Value = serde_json::from_str(&output(&mut zhuanshu(&["--json", "company", "list"]))?)
+        .map_err(|e| format!("company list is not JSON: {e}"))?;
     for company in list.as_array().into_iter().flatten() {
         let code = company["company"]["uscc"].as_str().unwrap_or_default();
         println!("\n{}", "─".repeat(60));

@@ -7,15 +7,8 @@ use crate::{root, run};
 
 /// Debian packages: a C23-capable clang for SQLite's wasm shim, Chromium for the browser tests, JNA,
 /// JUnit 5 and Gson for the Kotlin tests, binaryen for wasm-opt.
-const DEBIAN: &[&str] = &[
-    "clang-19",
-    "llvm-19",
-    "chromium",
-    "libjna-java",
-    "junit5",
-    "libgoogle-gson-java",
-    "binaryen",
-];
+const DEBIAN: &[&str] =
+    &["clang-19", "llvm-19", "chromium", "libjna-java", "junit5", "libgoogle-gson-java", "binaryen"];
 
 /// The kotlinc that runs the Kotlin tests; its lib/ also carries kotlin-test.
 const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
@@ -39,16 +32,9 @@ fn apt(packages: &[&str]) -> Result<(), String> {
         return Ok(());
     }
     eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
-    let sudo = !Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let sudo = !Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
     let apt_get = |args: &[&str]| {
-        let mut c = if sudo {
-            Command::new("sudo")
-        } else {
-            Command::new("apt-get")
-        };
+        let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
         if sudo {
             c.arg("apt-get");
         }
@@ -63,41 +49,21 @@ fn apt(packages: &[&str]) -> Result<(), String> {
 
 /// The version of a crate as Cargo.lock pins it.
 fn locked_version(krate: &str) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     let needle = format!("name = \"{krate}\"\nversion = \"");
-    let start = lock
-        .find(&needle)
-        .ok_or_else(|| format!("{krate} is not in Cargo.lock"))?
-        + needle.len();
-    Ok(lock[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_owned())
+    let start = lock.find(&needle).ok_or_else(|| format!("{krate} is not in Cargo.lock"))? + needle.len();
+    Ok(lock[start..].split('"').next().unwrap_or_default().to_owned())
 }
 
 fn rust_target(target: &str) -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output();
-    if installed.is_ok_and(|o| {
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .any(|l| l.trim() == target)
-    }) {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    if installed.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == target)) {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", target]))
 }
 
-fn cargo_install(
-    binary: &str,
-    version_arg: &str,
-    expect: &str,
-    krate: &str,
-    extra: &[&str],
-) -> Result<(), String> {
+fn cargo_install(binary: &str, version_arg: &str, expect: &str, krate: &str, extra: &[&str]) -> Result<(), String> {
     let present = Command::new(binary)
         .arg(version_arg)
         .output()
@@ -130,20 +96,13 @@ pub fn npm_packages() -> Result<(), String> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web)
             .env("npm_config_loglevel", "error"))
-        .or_else(|_| {
-            run(Command::new("npm")
-                .args(["install", "--no-audit", "--no-fund"])
-                .current_dir(&web))
-        })?;
+        .or_else(|_| run(Command::new("npm").args(["install", "--no-audit", "--no-fund"]).current_dir(&web)))?;
     }
     Ok(())
 }
 
 pub fn kotlin() -> Result<(), String> {
-    if !root()
-        .join(".tools/kotlin/node_modules/kotlin-compiler/bin/kotlinc")
-        .exists()
-    {
+    if !root().join(".tools/kotlin/node_modules/kotlin-compiler/bin/kotlinc").exists() {
         run(Command::new("npm").args([
             "install",
             "--no-audit",
@@ -159,31 +118,16 @@ pub fn kotlin() -> Result<(), String> {
 /// tree-sitter with the Swift grammar, in a venv of its own under .tools.
 pub fn swift_parser() -> Result<(), String> {
     let python = root().join(".tools/venv/bin/python");
-    let ok = Command::new(&python)
-        .args(["-c", "import tree_sitter, tree_sitter_swift"])
-        .output();
+    let ok = Command::new(&python).args(["-c", "import tree_sitter, tree_sitter_swift"]).output();
     if ok.is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
     run(Command::new("python3").args(["-m", "venv", ".tools/venv"]))?;
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "tree-sitter",
-        "tree-sitter-swift",
-    ]))
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "tree-sitter", "tree-sitter-swift"]))
 }
 
 pub fn cargo_deny() -> Result<(), String> {
-    cargo_install(
-        "cargo-deny",
-        "--version",
-        "cargo-deny",
-        "cargo-deny",
-        &["--locked"],
-    )
+    cargo_install("cargo-deny", "--version", "cargo-deny", "cargo-deny", &["--locked"])
 }
 
 /// Everything `cargo xtask test` needs.

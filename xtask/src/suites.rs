@@ -12,10 +12,7 @@ type Counts = (u64, u64);
 
 /// Runs a command in `dir`, echoing its stdout line by line, and returns (success, stdout).
 fn run_echo(cmd: &mut Command) -> Result<(bool, String), String> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let mut child = cmd.stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     let mut all = String::new();
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
@@ -31,38 +28,21 @@ fn run_echo(cmd: &mut Command) -> Result<(bool, String), String> {
 /// The number right before `word` on a line such as "test result: ok. 12 passed; 0 failed".
 fn number_before(line: &str, word: &str) -> Option<u64> {
     let at = line.find(word)?;
-    line[..at]
-        .split_whitespace()
-        .last()?
-        .trim_matches(|c: char| !c.is_ascii_digit())
-        .parse()
-        .ok()
+    line[..at].split_whitespace().last()?.trim_matches(|c: char| !c.is_ascii_digit()).parse().ok()
 }
 
 /// The number right after `prefix` on a line such as "# pass 3".
 fn number_after(line: &str, prefix: &str) -> Option<u64> {
-    line.trim()
-        .strip_prefix(prefix)?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+    line.trim().strip_prefix(prefix)?.split_whitespace().next()?.parse().ok()
 }
 
 fn check(name: &str, cmd: &mut Command) -> Result<Counts, String> {
-    let status = cmd
-        .current_dir(root())
-        .status()
-        .map_err(|e| format!("cannot start {name}: {e}"))?;
+    let status = cmd.current_dir(root()).status().map_err(|e| format!("cannot start {name}: {e}"))?;
     Ok(if status.success() { (1, 0) } else { (0, 1) })
 }
 
 fn rust_tests() -> Result<Counts, String> {
-    let (ok, out) = run_echo(
-        cargo()
-            .args(["test", "--workspace", "--no-fail-fast"])
-            .current_dir(root()),
-    )?;
+    let (ok, out) = run_echo(cargo().args(["test", "--workspace", "--no-fail-fast"]).current_dir(root()))?;
     let mut counts = (0, 0);
     for line in out.lines().filter(|l| l.starts_with("test result:")) {
         counts.0 += number_before(line, " passed").unwrap_or(0);
@@ -74,8 +54,8 @@ fn rust_tests() -> Result<Counts, String> {
     Ok(counts)
 }
 
-/// Builds the core for wasm32 and runs wasm-bindgen into target/wasm-pkg (debug: fast to build, and the
-/// tests check behaviour, not size).
+/// Builds the core for wasm32 and runs wasm-bindgen into target/wasm-pkg (profile `wasm-dev`: quick to
+/// build, no debug info; the tests check behaviour, not size).
 pub fn build_wasm() -> Result<(), String> {
     run(cargo().args([
         "build",
@@ -84,32 +64,24 @@ pub fn build_wasm() -> Result<(), String> {
         "zhuanshu-wasm",
         "--target",
         "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-dev",
     ]))?;
     run(Command::new("wasm-bindgen").args([
         "--target",
         "web",
         "--out-dir",
         "target/wasm-pkg",
-        "target/wasm32-unknown-unknown/debug/zhuanshu_wasm.wasm",
+        "target/wasm32-unknown-unknown/wasm-dev/zhuanshu_wasm.wasm",
     ]))
 }
 
 fn wasm_tests() -> Result<Counts, String> {
     build_wasm()?;
     let web = root().join("web");
-    let (ok, out) = run_echo(
-        Command::new("node")
-            .args(["--test", "--test-reporter=tap", "tests/"])
-            .current_dir(web),
-    )?;
-    let passed = out
-        .lines()
-        .find_map(|l| number_after(l, "# pass"))
-        .unwrap_or(0);
-    let failed = out
-        .lines()
-        .find_map(|l| number_after(l, "# fail"))
-        .unwrap_or(0);
+    let (ok, out) = run_echo(Command::new("node").args(["--test", "--test-reporter=tap", "tests/"]).current_dir(web))?;
+    let passed = out.lines().find_map(|l| number_after(l, "# pass")).unwrap_or(0);
+    let failed = out.lines().find_map(|l| number_after(l, "# fail")).unwrap_or(0);
     Ok((passed, if !ok && failed == 0 { 1 } else { failed }))
 }
 
@@ -119,27 +91,11 @@ fn bindings_dir() -> PathBuf {
 
 /// Builds the UniFFI library and generates Kotlin and Swift from it (library mode).
 pub fn build_bindings() -> Result<(), String> {
-    run(cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "zhuanshu-ffi",
-        "-p",
-        "uniffi-bindgen",
-    ]))?;
+    run(cargo().args(["build", "--quiet", "-p", "zhuanshu-ffi", "-p", "uniffi-bindgen"]))?;
     let _ = std::fs::remove_dir_all(bindings_dir());
     for language in ["kotlin", "swift"] {
         run(cargo()
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "uniffi-bindgen",
-                "--",
-                "generate",
-                "--no-format",
-                "--library",
-            ])
+            .args(["run", "--quiet", "-p", "uniffi-bindgen", "--", "generate", "--no-format", "--library"])
             .arg("target/debug/libzhuanshu_ffi.so")
             .args(["--language", language, "--out-dir"])
             .arg(bindings_dir().join(language)))?;
@@ -181,33 +137,15 @@ fn kotlin_tests() -> Result<Counts, String> {
     .join(":");
     let (ok, out) = run_echo(
         Command::new("java")
-            .arg(format!(
-                "-Djna.library.path={}",
-                root().join("target/debug").display()
-            ))
-            .arg(format!(
-                "-Dzhuanshu.golden={}",
-                root().join("tests/golden").display()
-            ))
+            .arg(format!("-Djna.library.path={}", root().join("target/debug").display()))
+            .arg(format!("-Dzhuanshu.golden={}", root().join("tests/golden").display()))
             .args(["-jar", &jar(&java, "junit-platform-console-standalone.jar")])
-            .args([
-                "--disable-banner",
-                "--disable-ansi-colors",
-                "--details=tree",
-                "-cp",
-                &run_cp,
-            ])
+            .args(["--disable-banner", "--disable-ansi-colors", "--details=tree", "-cp", &run_cp])
             .args(["--select-package", "cn.zhuanshu"])
             .current_dir(root()),
     )?;
-    let passed = out
-        .lines()
-        .find_map(|l| number_before(l, "tests successful"))
-        .unwrap_or(0);
-    let failed = out
-        .lines()
-        .find_map(|l| number_before(l, "tests failed"))
-        .unwrap_or(0);
+    let passed = out.lines().find_map(|l| number_before(l, "tests successful")).unwrap_or(0);
+    let failed = out.lines().find_map(|l| number_before(l, "tests failed")).unwrap_or(0);
     Ok((passed, if !ok && failed == 0 { 1 } else { failed }))
 }
 
@@ -221,10 +159,7 @@ fn swift_parse() -> Result<Counts, String> {
             .current_dir(root()),
     )?;
     let line = out.lines().last().unwrap_or_default();
-    match (
-        number_before(line, " passed"),
-        number_before(line, " failed"),
-    ) {
+    match (number_before(line, " passed"), number_before(line, " failed")) {
         (Some(p), Some(f)) => Ok((p, f)),
         _ => Err(format!("swift parse check printed no summary: {line:?}")),
     }
@@ -239,14 +174,9 @@ pub fn run_all() -> ExitCode {
     }
     let suites: [(&str, fn() -> Result<Counts, String>); 6] = [
         ("licences (cargo deny)", || {
-            check(
-                "cargo deny",
-                cargo().args(["deny", "--log-level", "error", "check", "licenses"]),
-            )
+            check("cargo deny", cargo().args(["deny", "--log-level", "error", "check", "licenses"]))
         }),
-        ("format (cargo fmt)", || {
-            check("cargo fmt", cargo().args(["fmt", "--all", "--check"]))
-        }),
+        ("format (cargo fmt)", || check("cargo fmt", cargo().args(["fmt", "--all", "--check"]))),
         ("rust (cargo test)", rust_tests),
         ("wasm in Chromium", wasm_tests),
         ("kotlin on the JVM", kotlin_tests),
@@ -267,15 +197,9 @@ pub fn run_all() -> ExitCode {
         println!("{name:<24} {p:>5} passed {f:>3} failed {secs:>7.1}s");
     }
     println!("total time {:.1}s", started.elapsed().as_secs_f64());
-    let (passed, failed) = rows
-        .iter()
-        .fold((0, 0), |(p, f), (_, (p2, f2), _)| (p + p2, f + f2));
+    let (passed, failed) = rows.iter().fold((0, 0), |(p, f), (_, (p2, f2), _)| (p + p2, f + f2));
     println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 #[cfg(test)]
@@ -284,22 +208,10 @@ mod tests {
 
     #[test]
     fn summary_lines_of_each_runner_are_read() {
-        assert_eq!(
-            number_before("test result: ok. 32 passed; 0 failed; 0 ignored", " passed"),
-            Some(32)
-        );
-        assert_eq!(
-            number_before("test result: FAILED. 3 passed; 1 failed;", " failed"),
-            Some(1)
-        );
+        assert_eq!(number_before("test result: ok. 32 passed; 0 failed; 0 ignored", " passed"), Some(32));
+        assert_eq!(number_before("test result: FAILED. 3 passed; 1 failed;", " failed"), Some(1));
         assert_eq!(number_after("# pass 3", "# pass"), Some(3));
-        assert_eq!(
-            number_before("[         3 tests successful      ]", "tests successful"),
-            Some(3)
-        );
-        assert_eq!(
-            number_before("swift: 8 passed, 0 failed", " passed"),
-            Some(8)
-        );
+        assert_eq!(number_before("[         3 tests successful      ]", "tests successful"), Some(3));
+        assert_eq!(number_before("swift: 8 passed, 0 failed", " passed"), Some(8));
     }
 }

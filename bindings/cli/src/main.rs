@@ -10,17 +10,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use zhuanshu::dossier::{
-    Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData,
-    RecordStatus, TaxpayerKind, money, uscc,
+    Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData, RecordStatus,
+    TaxpayerKind, money, uscc,
 };
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 
 #[derive(Parser)]
-#[command(
-    name = "zhuanshu",
-    version,
-    about = "专属：企业专属网页的命令行工具（一企一档）"
-)]
+#[command(name = "zhuanshu", version, about = "专属：企业专属网页的命令行工具（一企一档）")]
 struct Cli {
     /// Where the data lives (default: the platform data directory, or $ZHUANSHU_DATA_DIR).
     #[arg(long, global = true, env = "ZHUANSHU_DATA_DIR")]
@@ -63,6 +59,36 @@ enum Command {
     Uscc(UsccCmd),
     /// Load the fictional demo companies (dates moved to today).
     Demo,
+    /// Ask the assistant (专属客服): search the FAQ in characters, traditional characters or pinyin.
+    Ask(AskArgs),
+    /// The FAQ knowledge base: import your own, see its size, go back to the built-in one.
+    #[command(subcommand)]
+    Kb(KbCmd),
+}
+
+#[derive(Args)]
+struct AskArgs {
+    /// The question, in your own words.
+    query: Option<String>,
+    /// Show up to ten questions that start with PREFIX instead (as-you-type suggestions).
+    #[arg(long, value_name = "PREFIX", conflicts_with = "query")]
+    suggest: Option<String>,
+    /// Show the questions the current company is likely to ask now.
+    #[arg(long, conflicts_with_all = ["query", "suggest"])]
+    predicted: bool,
+    #[arg(long, default_value_t = 5)]
+    limit: u32,
+}
+
+#[derive(Subcommand)]
+enum KbCmd {
+    /// Replace the knowledge base with a JSON-lines file (all or nothing).
+    Import {
+        file: PathBuf,
+    },
+    Stats,
+    /// Go back to the built-in knowledge base.
+    Reset,
 }
 
 #[derive(Subcommand)]
@@ -251,9 +277,7 @@ enum RecordCmd {
 // ---- value parsers: thin wrappers over the core's own readers ----
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
+    s.trim().parse().map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
 }
 
 fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
@@ -281,11 +305,7 @@ fn parse_money(s: &str) -> Result<i64, String> {
 }
 
 fn parse_optional_money(s: &str) -> Result<OrNone<i64>, String> {
-    if s.trim() == "none" {
-        Ok(OrNone(None))
-    } else {
-        parse_money(s).map(|m| OrNone(Some(m)))
-    }
+    if s.trim() == "none" { Ok(OrNone(None)) } else { parse_money(s).map(|m| OrNone(Some(m))) }
 }
 
 fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
@@ -293,21 +313,13 @@ fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
 }
 
 fn parse_optional_choice<T: Choice + Send + Sync>(s: &str) -> Result<OrNone<T>, String> {
-    if s.trim() == "none" {
-        Ok(OrNone(None))
-    } else {
-        parse_choice(s).map(|c| OrNone(Some(c)))
-    }
+    if s.trim() == "none" { Ok(OrNone(None)) } else { parse_choice(s).map(|c| OrNone(Some(c))) }
 }
 
 // ---- running ----
 
 fn missing(flag: &str) -> Error {
-    Error::invalid(
-        flag.trim_start_matches('-'),
-        format!("缺少参数 {flag}"),
-        format!("{flag} is required"),
-    )
+    Error::invalid(flag.trim_start_matches('-'), format!("缺少参数 {flag}"), format!("{flag} is required"))
 }
 
 fn required<T>(value: Option<T>, flag: &str) -> Result<T, Error> {
@@ -351,11 +363,7 @@ impl CompanyArgs {
             total_assets_fen: self.assets.map_or(c.total_assets_fen, |a| a.0),
             taxpayer_kind: self.taxpayer.unwrap_or(c.taxpayer_kind),
             credit_grade: self.credit.map_or(c.credit_grade, |g| g.0),
-            tags: if self.tags.is_empty() {
-                c.tags
-            } else {
-                self.tags
-            },
+            tags: if self.tags.is_empty() { c.tags } else { self.tags },
         }
     }
 }
@@ -440,20 +448,14 @@ fn run(cli: Cli) -> Result<Output, Error> {
         None => default_data_dir()?,
     };
     let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
-    let app = Zhuanshu::open(Config {
-        data_dir: Some(data_dir),
-        clock,
-    })?;
+    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock })?;
     let d = app.dossier();
     match cli.command {
         Command::Uscc(_) => unreachable!("handled before opening the store"),
         Command::Company(cmd) => match cmd {
             CompanyCmd::Add(args) => {
                 let c = d.add_company(&args.into_new()?)?;
-                out(
-                    &c,
-                    format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)),
-                )
+                out(&c, format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)))
             }
             CompanyCmd::List => {
                 let list = d.companies()?;
@@ -462,46 +464,29 @@ fn run(cli: Cli) -> Result<Output, Error> {
             CompanyCmd::Show { uscc } => {
                 let key = company_key(&app, uscc)?;
                 let c = d.company(&key)?;
-                let text = show::dossier(
-                    &c,
-                    &d.licences(&key)?,
-                    &d.materials(&key)?,
-                    &d.records(&key)?,
-                );
+                let text = show::dossier(&c, &d.licences(&key)?, &d.materials(&key)?, &d.records(&key)?);
                 out(&c, text)
             }
             CompanyCmd::Use { uscc } => {
                 let c = d.use_company(&uscc)?;
-                out(
-                    &c,
-                    format!("当前企业：{}（{}）", c.company.name, c.company.uscc),
-                )
+                out(&c, format!("当前企业：{}（{}）", c.company.name, c.company.uscc))
             }
             CompanyCmd::Edit { target, changes } => {
                 let old = d.company(&target)?.company;
                 let c = d.update_company(&target, &changes.apply(old))?;
-                out(
-                    &c,
-                    format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)),
-                )
+                out(&c, format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)))
             }
             CompanyCmd::Remove { uscc } => {
                 let c = d.company(&uscc)?;
                 d.remove_company(&uscc)?;
-                out(
-                    &c.company.uscc,
-                    format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name),
-                )
+                out(&c.company.uscc, format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name))
             }
         },
         Command::Licence(cmd) => match cmd {
             LicenceCmd::Add { company, fields } => {
                 let key = company_key(&app, company)?;
                 let l = d.add_licence(&key, &fields.into_new()?)?;
-                out(
-                    &l,
-                    format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)),
-                )
+                out(&l, format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)))
             }
             LicenceCmd::List { company } => {
                 let key = company_key(&app, company)?;
@@ -511,10 +496,7 @@ fn run(cli: Cli) -> Result<Output, Error> {
             LicenceCmd::Edit { id, fields } => {
                 let old = d.licence(id)?.data;
                 let l = d.update_licence(id, &fields.apply(old))?;
-                out(
-                    &l,
-                    format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)),
-                )
+                out(&l, format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)))
             }
             LicenceCmd::Remove { id } => {
                 d.remove_licence(id)?;
@@ -529,10 +511,7 @@ fn run(cli: Cli) -> Result<Output, Error> {
             MaterialCmd::Add { company, fields } => {
                 let key = company_key(&app, company)?;
                 let m = d.add_material(&key, &fields.into_new()?)?;
-                out(
-                    &m,
-                    format!("已添加材料 #{}：{}", m.id, show::material_line(&m)),
-                )
+                out(&m, format!("已添加材料 #{}：{}", m.id, show::material_line(&m)))
             }
             MaterialCmd::List { company } => {
                 let key = company_key(&app, company)?;
@@ -542,10 +521,7 @@ fn run(cli: Cli) -> Result<Output, Error> {
             MaterialCmd::Edit { id, fields } => {
                 let old = d.material(id)?.data;
                 let m = d.update_material(id, &fields.apply(old))?;
-                out(
-                    &m,
-                    format!("已更新材料 #{}：{}", m.id, show::material_line(&m)),
-                )
+                out(&m, format!("已更新材料 #{}：{}", m.id, show::material_line(&m)))
             }
             MaterialCmd::Remove { id } => {
                 d.remove_material(id)?;
@@ -557,27 +533,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             }
         },
         Command::Record(cmd) => match cmd {
-            RecordCmd::Add {
-                company,
-                item_code,
-                item_name,
-                channel,
-                submitted,
-            } => {
+            RecordCmd::Add { company, item_code, item_name, channel, submitted } => {
                 let key = company_key(&app, company)?;
-                let r = d.add_record(
-                    &key,
-                    &RecordData {
-                        item_code,
-                        item_name,
-                        channel,
-                        submitted_on: submitted,
-                    },
-                )?;
-                out(
-                    &r,
-                    format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)),
-                )
+                let r = d.add_record(&key, &RecordData { item_code, item_name, channel, submitted_on: submitted })?;
+                out(&r, format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)))
             }
             RecordCmd::Status { id, status, at } => {
                 let r = d.set_record_status(id, status, at)?;
@@ -600,10 +559,7 @@ fn run(cli: Cli) -> Result<Output, Error> {
             match path {
                 Some(p) => {
                     std::fs::write(&p, format!("{text}\n"))?;
-                    out(
-                        &doc,
-                        format!("已导出 {} 到 {}", doc.company.name, p.display()),
-                    )
+                    out(&doc, format!("已导出 {} 到 {}", doc.company.name, p.display()))
                 }
                 // The export itself is the output, in both modes.
                 None => out(&doc, text),
@@ -612,17 +568,36 @@ fn run(cli: Cli) -> Result<Output, Error> {
         Command::Import { file } => {
             let text = std::fs::read_to_string(&file)?;
             let c = d.import_json(&text)?;
-            out(
-                &c,
-                format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)),
-            )
+            out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
+        }
+        Command::Ask(args) => {
+            let a = app.assistant();
+            if let Some(prefix) = args.suggest {
+                let list = a.suggest(&prefix)?;
+                out(&list, show::suggestions(&list))
+            } else if args.predicted {
+                let company = d.current()?;
+                let list = a.predicted(&company.company.uscc, app.clock().today())?;
+                out(&list, show::predictions(&company.company.name, &list))
+            } else {
+                let query = args.query.ok_or_else(|| missing("QUERY"))?;
+                let hits = a.search(&query, args.limit)?;
+                out(&hits, show::hits(&query, &hits))
+            }
+        }
+        Command::Kb(cmd) => {
+            let a = app.assistant();
+            let stats = match cmd {
+                KbCmd::Import { file } => a.import(&std::fs::read_to_string(&file)?)?,
+                KbCmd::Stats => a.stats()?,
+                KbCmd::Reset => a.reset()?,
+            };
+            out(&stats, show::kb_stats(&stats))
         }
         Command::Demo => {
             let imported = d.load_demo()?;
-            let names: Vec<String> = imported
-                .iter()
-                .map(|c| format!("  {}（{}）", c.company.name, c.company.uscc))
-                .collect();
+            let names: Vec<String> =
+                imported.iter().map(|c| format!("  {}（{}）", c.company.name, c.company.uscc)).collect();
             let text = if names.is_empty() {
                 "演示企业均已存在。".to_owned()
             } else {
@@ -648,10 +623,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(output) => {
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&output.json).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&output.json).unwrap_or_default());
             } else {
                 println!("{}", output.text);
             }
@@ -665,10 +637,7 @@ fn main() -> ExitCode {
                     user_message: e.user_message(),
                     issues: e.issues(),
                 };
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&body).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&body).unwrap_or_default());
             } else {
                 eprintln!("错误：{}", e.user_message());
                 // Inside a document (import) the owner needs to know where each problem is.

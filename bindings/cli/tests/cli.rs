@@ -78,32 +78,16 @@ fn a_company_lives_through_add_edit_licence_record_and_export() {
     let added = zhuanshu(d, ADD);
     assert!(added.status.success(), "{}", stderr(&added));
     assert!(stdout(&added).contains("上海𠈌𠀌餐饮管理有限公司"));
-    assert!(
-        stdout(&added).contains("企业规模：小型"),
-        "{}",
-        stdout(&added)
-    );
+    assert!(stdout(&added).contains("企业规模：小型"), "{}", stdout(&added));
 
     let list = json(&zhuanshu(d, &["--json", "company", "list"]));
-    assert_eq!(
-        list[0]["company"]["name"], "上海𠈌𠀌餐饮管理有限公司",
-        "rare characters survive SQLite and the CLI"
-    );
+    assert_eq!(list[0]["company"]["name"], "上海𠈌𠀌餐饮管理有限公司", "rare characters survive SQLite and the CLI");
     assert_eq!(list[0]["company"]["registered_capital_fen"], 50_000_000);
     assert_eq!(list[0]["current"], true);
 
     let edit = zhuanshu(
         d,
-        &[
-            "--json",
-            "company",
-            "edit",
-            "91310104MA1FL8XK2X",
-            "--employees",
-            "120",
-            "--revenue",
-            "30000000",
-        ],
+        &["--json", "company", "edit", "91310104MA1FL8XK2X", "--employees", "120", "--revenue", "30000000"],
     );
     assert_eq!(json(&edit)["size"]["class"], "medium");
 
@@ -144,11 +128,7 @@ fn a_company_lives_through_add_edit_licence_record_and_export() {
         ],
     );
     assert_eq!(long_term.status.code(), Some(1));
-    assert!(
-        stderr(&long_term).contains("不是长期有效的证照"),
-        "{}",
-        stderr(&long_term)
-    );
+    assert!(stderr(&long_term).contains("不是长期有效的证照"), "{}", stderr(&long_term));
 
     let rec = json(&zhuanshu(
         d,
@@ -167,41 +147,19 @@ fn a_company_lives_through_add_edit_licence_record_and_export() {
         ],
     ));
     let id = rec["id"].to_string();
-    let status = zhuanshu(
-        d,
-        &[
-            "record",
-            "status",
-            &id,
-            "已受理",
-            "--at",
-            "2026-11-03T10:15",
-        ],
-    );
+    let status = zhuanshu(d, &["record", "status", &id, "已受理", "--at", "2026-11-03T10:15"]);
     assert!(status.status.success(), "{}", stderr(&status));
     assert!(stdout(&status).contains("已受理"));
     let back = zhuanshu(d, &["record", "status", &id, "submitted"]);
-    assert_eq!(
-        back.status.code(),
-        Some(1),
-        "已受理 cannot go back to 已提交"
-    );
+    assert_eq!(back.status.code(), Some(1), "已受理 cannot go back to 已提交");
 
     let file = d.join("export.json");
-    assert!(
-        zhuanshu(d, &["export", "--out", file.to_str().unwrap()])
-            .status
-            .success()
-    );
+    assert!(zhuanshu(d, &["export", "--out", file.to_str().unwrap()]).status.success());
     let other = tempfile::tempdir().unwrap();
     let imported = zhuanshu(other.path(), &["import", file.to_str().unwrap()]);
     assert!(imported.status.success(), "{}", stderr(&imported));
     let again = zhuanshu(other.path(), &["export"]);
-    assert_eq!(
-        stdout(&again).trim(),
-        std::fs::read_to_string(&file).unwrap().trim(),
-        "lossless round trip"
-    );
+    assert_eq!(stdout(&again).trim(), std::fs::read_to_string(&file).unwrap().trim(), "lossless round trip");
 }
 
 #[test]
@@ -222,10 +180,7 @@ fn a_bad_import_names_each_problem_and_writes_nothing() {
     let err = stderr(&out);
     assert!(err.contains("company.industry"), "{err}");
     assert!(err.contains("licences[1].valid_until"), "{err}");
-    let as_json = json(&zhuanshu(
-        fresh.path(),
-        &["--json", "import", file.to_str().unwrap()],
-    ));
+    let as_json = json(&zhuanshu(fresh.path(), &["--json", "import", file.to_str().unwrap()]));
     assert_eq!(as_json["code"], "invalid_input");
     assert_eq!(as_json["issues"].as_array().unwrap().len(), 2);
     let list = json(&zhuanshu(fresh.path(), &["--json", "company", "list"]));
@@ -235,33 +190,15 @@ fn a_bad_import_names_each_problem_and_writes_nothing() {
 #[test]
 fn missing_flags_and_unknown_choices_are_explained() {
     let dir = tempfile::tempdir().unwrap();
-    let out = zhuanshu(
-        dir.path(),
-        &["company", "add", "--uscc", "91310104MA1FL8XK2X"],
-    );
+    let out = zhuanshu(dir.path(), &["company", "add", "--uscc", "91310104MA1FL8XK2X"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("缺少参数 --name"), "{}", stderr(&out));
     let out = zhuanshu(
         dir.path(),
-        &[
-            "record",
-            "add",
-            "--item-code",
-            "a",
-            "--item-name",
-            "b",
-            "--channel",
-            "fax",
-            "--submitted",
-            "2026-01-01",
-        ],
+        &["record", "add", "--item-code", "a", "--item-name", "b", "--channel", "fax", "--submitted", "2026-01-01"],
     );
     assert_eq!(out.status.code(), Some(2), "usage error");
-    assert!(
-        stderr(&out).contains("online（网上办理）"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("online（网上办理）"), "{}", stderr(&out));
     let out = zhuanshu(dir.path(), &["company", "show"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("还没有选择企业"));

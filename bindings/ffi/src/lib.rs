@@ -8,9 +8,10 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use zhuanshu::assistant::{FaqEntry, Hit, KbStats, Prediction, Suggestion};
 use zhuanshu::dossier::{
-    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData,
-    MaterialKind, Record, RecordData, RecordStatus, Region, money,
+    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
+    Record, RecordData, RecordStatus, Region, money,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
@@ -26,41 +27,19 @@ uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ZhuanshuError {
     #[error("{detail}")]
-    Invalid {
-        detail: String,
-        user_message: String,
-        issues: Vec<FieldIssue>,
-    },
+    Invalid { detail: String, user_message: String, issues: Vec<FieldIssue> },
     #[error("{detail}")]
-    NotFound {
-        detail: String,
-        user_message: String,
-    },
+    NotFound { detail: String, user_message: String },
     #[error("{detail}")]
-    AlreadyExists {
-        detail: String,
-        user_message: String,
-    },
+    AlreadyExists { detail: String, user_message: String },
     #[error("{detail}")]
-    NoCurrentCompany {
-        detail: String,
-        user_message: String,
-    },
+    NoCurrentCompany { detail: String, user_message: String },
     #[error("{detail}")]
-    BadFormat {
-        detail: String,
-        user_message: String,
-    },
+    BadFormat { detail: String, user_message: String },
     #[error("{detail}")]
-    Storage {
-        detail: String,
-        user_message: String,
-    },
+    Storage { detail: String, user_message: String },
     #[error("{detail}")]
-    Internal {
-        detail: String,
-        user_message: String,
-    },
+    Internal { detail: String, user_message: String },
 }
 
 impl From<Error> for ZhuanshuError {
@@ -68,35 +47,13 @@ impl From<Error> for ZhuanshuError {
         let detail = e.to_string();
         let user_message = e.user_message();
         match e {
-            Error::Invalid(issues) => ZhuanshuError::Invalid {
-                detail,
-                user_message,
-                issues,
-            },
-            Error::NotFound { .. } => ZhuanshuError::NotFound {
-                detail,
-                user_message,
-            },
-            Error::AlreadyExists { .. } => ZhuanshuError::AlreadyExists {
-                detail,
-                user_message,
-            },
-            Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany {
-                detail,
-                user_message,
-            },
-            Error::Format(_) => ZhuanshuError::BadFormat {
-                detail,
-                user_message,
-            },
-            Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage {
-                detail,
-                user_message,
-            },
-            Error::Internal(_) => ZhuanshuError::Internal {
-                detail,
-                user_message,
-            },
+            Error::Invalid(issues) => ZhuanshuError::Invalid { detail, user_message, issues },
+            Error::NotFound { .. } => ZhuanshuError::NotFound { detail, user_message },
+            Error::AlreadyExists { .. } => ZhuanshuError::AlreadyExists { detail, user_message },
+            Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany { detail, user_message },
+            Error::Format(_) => ZhuanshuError::BadFormat { detail, user_message },
+            Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage { detail, user_message },
+            Error::Internal(_) => ZhuanshuError::Internal { detail, user_message },
         }
     }
 }
@@ -132,20 +89,17 @@ impl ZhuanshuApp {
     pub fn open(data_dir: Option<String>, fixed_now: Option<NaiveDateTime>) -> Result<Arc<Self>> {
         guard(|| {
             let clock = fixed_now.map(Clock::Fixed).unwrap_or_default();
-            let core = Zhuanshu::open(Config {
-                data_dir: data_dir.map(Into::into),
-                clock,
-            })?;
-            Ok(Arc::new(ZhuanshuApp {
-                core: Arc::new(core),
-            }))
+            let core = Zhuanshu::open(Config { data_dir: data_dir.map(Into::into), clock })?;
+            Ok(Arc::new(ZhuanshuApp { core: Arc::new(core) }))
         })
     }
 
     pub fn dossier(&self) -> Arc<DossierApi> {
-        Arc::new(DossierApi {
-            core: Arc::clone(&self.core),
-        })
+        Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn assistant(&self) -> Arc<AssistantApi> {
+        Arc::new(AssistantApi { core: Arc::clone(&self.core) })
     }
 }
 
@@ -225,12 +179,7 @@ impl DossierApi {
         guard(|| self.core.dossier().add_record(&uscc, &data))
     }
 
-    pub fn set_record_status(
-        &self,
-        id: i64,
-        status: RecordStatus,
-        at: Option<NaiveDateTime>,
-    ) -> Result<Record> {
+    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
         guard(|| self.core.dossier().set_record_status(id, status, at))
     }
 
@@ -268,6 +217,53 @@ impl DossierApi {
     }
 }
 
+/// The assistant (专属客服); see `zhuanshu::Assistant`.
+#[derive(uniffi::Object)]
+pub struct AssistantApi {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl AssistantApi {
+    /// Builds the search index now (it is otherwise built by the first query).
+    pub fn warm_up(&self) -> Result<()> {
+        guard(|| self.core.assistant().warm_up())
+    }
+
+    pub fn search(&self, query: String, limit: u32) -> Result<Vec<Hit>> {
+        guard(|| self.core.assistant().search(&query, limit))
+    }
+
+    pub fn suggest(&self, prefix: String) -> Result<Vec<Suggestion>> {
+        guard(|| self.core.assistant().suggest(&prefix))
+    }
+
+    pub fn entry(&self, id: String) -> Result<FaqEntry> {
+        guard(|| self.core.assistant().entry(&id))
+    }
+
+    pub fn related(&self, id: String, limit: u32) -> Result<Vec<Suggestion>> {
+        guard(|| self.core.assistant().related(&id, limit))
+    }
+
+    /// Questions the owner of `uscc` is likely to ask today.
+    pub fn predicted(&self, uscc: String) -> Result<Vec<Prediction>> {
+        guard(|| self.core.assistant().predicted(&uscc, self.core.clock().today()))
+    }
+
+    pub fn import_kb(&self, jsonl: String) -> Result<KbStats> {
+        guard(|| self.core.assistant().import(&jsonl))
+    }
+
+    pub fn reset_kb(&self) -> Result<KbStats> {
+        guard(|| self.core.assistant().reset())
+    }
+
+    pub fn kb_stats(&self) -> Result<KbStats> {
+        guard(|| self.core.assistant().stats())
+    }
+}
+
 /// Checks a unified social credit code; returns it normalised.
 #[uniffi::export]
 pub fn uscc_normalize(code: String) -> Result<String> {
@@ -294,11 +290,7 @@ mod tests {
     fn errors_keep_kind_and_both_messages() {
         let err = uscc_normalize("123".into()).unwrap_err();
         match err {
-            ZhuanshuError::Invalid {
-                user_message,
-                issues,
-                ..
-            } => {
+            ZhuanshuError::Invalid { user_message, issues, .. } => {
                 assert!(user_message.contains("18位"));
                 assert_eq!(issues[0].path, "uscc");
             }
@@ -310,10 +302,7 @@ mod tests {
     fn a_panic_becomes_an_internal_error() {
         let result: Result<()> = guard(|| panic!("boom"));
         match result {
-            Err(ZhuanshuError::Internal {
-                detail,
-                user_message,
-            }) => {
+            Err(ZhuanshuError::Internal { detail, user_message }) => {
                 assert!(detail.contains("boom"));
                 assert!(user_message.contains("内部错误"));
             }

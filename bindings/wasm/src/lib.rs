@@ -12,9 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use zhuanshu::chrono::NaiveDateTime;
-use zhuanshu::dossier::{
-    Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc,
-};
+use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 /// The thrown error object.
@@ -34,25 +32,15 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn error(e: Error) -> JsValue {
-    let body = JsError {
-        code: e.code(),
-        message: e.to_string(),
-        user_message: e.user_message(),
-        issues: e.issues(),
-    };
+    let body = JsError { code: e.code(), message: e.to_string(), user_message: e.user_message(), issues: e.issues() };
     body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
 }
 
 /// Reads a JS value into a core type; a wrong shape is an `invalid_input` error naming the argument.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        error(Error::Invalid(vec![FieldIssue::new(
-            what,
-            "数据格式不正确",
-            format!("{what}: {e}"),
-        )]))
-    })
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| error(Error::Invalid(vec![FieldIssue::new(what, "数据格式不正确", format!("{what}: {e}"))])))
 }
 
 fn run<T: Serialize>(result: zhuanshu::Result<T>) -> Result<JsValue, JsValue> {
@@ -84,26 +72,18 @@ pub struct ZhuanshuApp {
 #[wasm_bindgen]
 impl ZhuanshuApp {
     /// Opens an in-memory store. `fixedNow` (`YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai) pins the clock.
-    pub fn open(
-        #[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>,
-    ) -> Result<ZhuanshuApp, JsValue> {
-        let clock = parse_time(fixed_now, "fixedNow")?
-            .map(Clock::Fixed)
-            .unwrap_or_default();
-        let core = Zhuanshu::open(Config {
-            data_dir: None,
-            clock,
-        })
-        .map_err(error)?;
-        Ok(ZhuanshuApp {
-            core: Rc::new(core),
-        })
+    pub fn open(#[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>) -> Result<ZhuanshuApp, JsValue> {
+        let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
+        let core = Zhuanshu::open(Config { data_dir: None, clock }).map_err(error)?;
+        Ok(ZhuanshuApp { core: Rc::new(core) })
     }
 
     pub fn dossier(&self) -> DossierApi {
-        DossierApi {
-            core: Rc::clone(&self.core),
-        }
+        DossierApi { core: Rc::clone(&self.core) }
+    }
+
+    pub fn assistant(&self) -> AssistantApi {
+        AssistantApi { core: Rc::clone(&self.core) }
     }
 }
 
@@ -203,12 +183,7 @@ impl DossierApi {
 
     /// `status` is a code (`accepted`) or a label (`已受理`); `at` defaults to now.
     #[wasm_bindgen(js_name = setRecordStatus)]
-    pub fn set_record_status(
-        &self,
-        id: f64,
-        status: &str,
-        at: Option<String>,
-    ) -> Result<JsValue, JsValue> {
+    pub fn set_record_status(&self, id: f64, status: &str, at: Option<String>) -> Result<JsValue, JsValue> {
         use zhuanshu::dossier::Choice;
         let status = RecordStatus::parse(status).ok_or_else(|| {
             error(Error::invalid(
@@ -257,6 +232,56 @@ impl DossierApi {
 
     pub fn regions(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().regions())
+    }
+}
+
+/// The assistant (专属客服); each method is the core method of the same name.
+#[wasm_bindgen]
+pub struct AssistantApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl AssistantApi {
+    /// Builds the search index now (call it after the first screen is shown).
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up(&self) -> Result<(), JsValue> {
+        self.core.assistant().warm_up().map_err(error)
+    }
+
+    pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().search(query, limit))
+    }
+
+    pub fn suggest(&self, prefix: &str) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().suggest(prefix))
+    }
+
+    pub fn entry(&self, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().entry(id))
+    }
+
+    pub fn related(&self, id: &str, limit: u32) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().related(id, limit))
+    }
+
+    pub fn predicted(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().predicted(uscc, self.core.clock().today()))
+    }
+
+    #[wasm_bindgen(js_name = importKb)]
+    pub fn import_kb(&self, jsonl: &str) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().import(jsonl))
+    }
+
+    #[wasm_bindgen(js_name = resetKb)]
+    pub fn reset_kb(&self) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().reset())
+    }
+
+    #[wasm_bindgen(js_name = kbStats)]
+    pub fn kb_stats(&self) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().stats())
     }
 }
 

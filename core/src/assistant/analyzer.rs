@@ -102,11 +102,7 @@ pub fn is_han(c: char) -> bool {
 /// NFKC, traditional -> simplified, lower case. The one normal form of all text in the assistant.
 pub fn fold(text: &str) -> String {
     let nfkc: String = text.nfkc().collect();
-    let simplified = if nfkc.chars().any(is_han) {
-        hanconv::t2s(&nfkc)
-    } else {
-        nfkc
-    };
+    let simplified = if nfkc.chars().any(is_han) { hanconv::t2s(&nfkc) } else { nfkc };
     simplified.to_lowercase()
 }
 
@@ -152,9 +148,7 @@ pub fn words(folded: &str) -> Vec<String> {
         .cut_for_search(folded, true)
         .into_iter()
         .map(|t| t.word.trim())
-        .filter(|w| {
-            !w.is_empty() && w.chars().all(|c| c.is_alphanumeric()) && !stopwords().contains(w)
-        })
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric()) && !stopwords().contains(w))
         .map(str::to_owned)
         .collect()
 }
@@ -163,11 +157,7 @@ pub fn words(folded: &str) -> Vec<String> {
 pub fn bigrams(folded: &str) -> Vec<String> {
     han_runs(folded)
         .iter()
-        .flat_map(|run| {
-            run.windows(2)
-                .map(|w| w.iter().collect::<String>())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|run| run.windows(2).map(|w| w.iter().collect::<String>()).collect::<Vec<_>>())
         .collect()
 }
 
@@ -232,12 +222,7 @@ pub fn pinyin_terms_of(syllables: &[String]) -> Vec<String> {
 pub fn initial_terms(folded: &str) -> Vec<String> {
     let runs: Vec<Vec<String>> = syllable_runs(folded)
         .iter()
-        .map(|run| {
-            run.iter()
-                .filter_map(|s| s.chars().next())
-                .map(String::from)
-                .collect()
-        })
+        .map(|run| run.iter().filter_map(|s| s.chars().next()).map(String::from).collect())
         .collect();
     grams(&runs, 2, 6)
 }
@@ -248,10 +233,7 @@ pub fn initial_terms(folded: &str) -> Vec<String> {
 fn syllable_set() -> &'static HashSet<String> {
     static CELL: OnceLock<HashSet<String>> = OnceLock::new();
     CELL.get_or_init(|| {
-        ('\u{4E00}'..='\u{9FFF}')
-            .filter_map(plain)
-            .filter(|s| s.contains(['a', 'e', 'i', 'o', 'u', 'v']))
-            .collect()
+        ('\u{4E00}'..='\u{9FFF}').filter_map(plain).filter(|s| s.contains(['a', 'e', 'i', 'o', 'u', 'v'])).collect()
     })
 }
 
@@ -303,11 +285,7 @@ mod tests {
         assert_eq!(fold("營業執照ＡＢＣ１２３"), "营业执照abc123");
         assert_eq!(fold("年報"), "年报");
         assert_eq!(fold_chars("年報Ａ"), vec!['年', '报', 'a']);
-        assert_eq!(
-            fold_chars("㈱年報").len(),
-            3,
-            "one output char per input char even when NFKC expands"
-        );
+        assert_eq!(fold_chars("㈱年報").len(), 3, "one output char per input char even when NFKC expands");
     }
 
     #[test]
@@ -322,19 +300,10 @@ mod tests {
     #[test]
     fn pinyin_and_initials() {
         let p = pinyin_terms("年报截止");
-        assert!(
-            p.contains(&"nianbao".to_owned()) && p.contains(&"nianbaojiezhi".to_owned()),
-            "{p:?}"
-        );
+        assert!(p.contains(&"nianbao".to_owned()) && p.contains(&"nianbaojiezhi".to_owned()), "{p:?}");
         let i = initial_terms("简易注销");
-        assert!(
-            i.contains(&"jyzx".to_owned()) && i.contains(&"zx".to_owned()),
-            "{i:?}"
-        );
-        assert_eq!(
-            split_pinyin("nianbaojiezhi").unwrap(),
-            ["nian", "bao", "jie", "zhi"]
-        );
+        assert!(i.contains(&"jyzx".to_owned()) && i.contains(&"zx".to_owned()), "{i:?}");
+        assert_eq!(split_pinyin("nianbaojiezhi").unwrap(), ["nian", "bao", "jie", "zhi"]);
         assert_eq!(split_pinyin("xian gan").unwrap(), ["xian", "gan"]);
         assert_eq!(split_pinyin("lvshi").unwrap(), ["lv", "shi"]);
         assert_eq!(split_pinyin("nb"), None);

@@ -20,11 +20,7 @@ pub const EMBEDDED: &[&str] = &[
 
 /// The embedded evaluation set; a line that does not parse is skipped (the tests check there are none).
 pub fn queries() -> Vec<EvalQuery> {
-    EMBEDDED
-        .iter()
-        .flat_map(|part| part.lines())
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    EMBEDDED.iter().flat_map(|part| part.lines()).filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -56,12 +52,7 @@ pub fn measure<'q>(
         }
     }
     let n = q.queries.max(1) as f64;
-    Quality {
-        recall_at_1: q.recall_at_1 / n,
-        recall_at_5: q.recall_at_5 / n,
-        mrr_at_10: q.mrr_at_10 / n,
-        ..q
-    }
+    Quality { recall_at_1: q.recall_at_1 / n, recall_at_5: q.recall_at_5 / n, mrr_at_10: q.mrr_at_10 / n, ..q }
 }
 
 #[cfg(test)]
@@ -71,43 +62,22 @@ mod tests {
 
     #[test]
     fn the_evaluation_set_is_complete_and_meets_the_floor() {
-        let lines: usize = EMBEDDED
-            .iter()
-            .flat_map(|p| p.lines())
-            .filter(|l| !l.trim().is_empty())
-            .count();
+        let lines: usize = EMBEDDED.iter().flat_map(|p| p.lines()).filter(|l| !l.trim().is_empty()).count();
         let all = queries();
         assert_eq!(all.len(), lines, "every evaluation line parses");
         assert!(all.len() >= 300);
         let index = FaqIndex::build(kb::embedded().unwrap()).unwrap();
-        let ids: std::collections::HashSet<&str> =
-            index.entries().iter().map(|e| e.id.as_str()).collect();
-        assert!(
-            all.iter()
-                .all(|q| q.expected.iter().all(|id| ids.contains(id.as_str())))
-        );
-        let search = |q: &str| {
-            index
-                .search(q, 10)
-                .unwrap()
-                .into_iter()
-                .map(|h| h.id)
-                .collect()
-        };
+        let ids: std::collections::HashSet<&str> = index.entries().iter().map(|e| e.id.as_str()).collect();
+        assert!(all.iter().all(|q| q.expected.iter().all(|id| ids.contains(id.as_str()))));
+        let search = |q: &str| index.search(q, 10).unwrap().into_iter().map(|h| h.id).collect();
         let quality = measure(&all, search);
         let mut kinds: Vec<&str> = all.iter().map(|q| q.kind.as_str()).collect();
         kinds.sort_unstable();
         kinds.dedup();
         for kind in kinds {
             let of_kind: Vec<&EvalQuery> = all.iter().filter(|q| q.kind == kind).collect();
-            let k = measure(of_kind.iter().copied(), |q| {
-                index
-                    .search(q, 10)
-                    .unwrap()
-                    .into_iter()
-                    .map(|h| h.id)
-                    .collect()
-            });
+            let k =
+                measure(of_kind.iter().copied(), |q| index.search(q, 10).unwrap().into_iter().map(|h| h.id).collect());
             eprintln!(
                 "{kind:<12} n={:<4} R@1={:.3} R@5={:.3} MRR={:.3}",
                 k.queries, k.recall_at_1, k.recall_at_5, k.mrr_at_10

@@ -64,9 +64,11 @@ struct Fields {
     initials: Field,
 }
 
-/// What `suggest` compares a prefix with, precomputed per entry.
-struct SuggestKeys {
-    folded: String,
+/// Per entry, computed once at build time: what `suggest` compares a prefix with, and the folded texts
+/// highlighting searches in (folding an answer per hit per query would cost more than the search).
+struct Folded {
+    question: String,
+    answer: String,
     pinyin: String,
     initials: String,
 }
@@ -76,7 +78,7 @@ pub struct FaqIndex {
     positions: HashMap<String, usize>,
     reader: IndexReader,
     fields: Fields,
-    suggest: Vec<SuggestKeys>,
+    folded: Vec<Folded>,
 }
 
 fn internal(e: tantivy::TantivyError) -> Error {
@@ -85,9 +87,7 @@ fn internal(e: tantivy::TantivyError) -> Error {
 
 fn text_options() -> TextOptions {
     TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -109,22 +109,16 @@ impl FaqIndex {
         };
         let position = builder.add_u64_field("position", FAST);
         let schema = builder.build();
-        let settings = IndexSettings {
-            docstore_compress_dedicated_thread: false,
-            ..IndexSettings::default()
-        };
+        let settings = IndexSettings { docstore_compress_dedicated_thread: false, ..IndexSettings::default() };
         let tokenizers = TokenizerManager::default();
-        tokenizers.register(
-            TOKENIZER,
-            TextAnalyzer::from(WhitespaceTokenizer::default()),
-        );
+        tokenizers.register(TOKENIZER, TextAnalyzer::from(WhitespaceTokenizer::default()));
         let mut writer = Index::builder()
             .schema(schema)
             .settings(settings)
             .tokenizers(tokenizers.clone())
             .single_segment_index_writer(RamDirectory::create(), 15_000_000)
             .map_err(internal)?;
-        let mut suggest = Vec::with_capacity(entries.len());
+        let mut folded = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
             let question = fold(&e.question);
             let alternatives = fold(&e.alternatives.join("。"));
@@ -132,48 +126,29 @@ impl FaqIndex {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.question, joined(analyzer::terms(&question)));
             doc.add_text(fields.alternatives, joined(analyzer::terms(&alternatives)));
-            doc.add_text(fields.answer, joined(analyzer::terms(&fold(&e.answer))));
-            doc.add_text(
-                fields.tags,
-                joined(analyzer::terms(&fold(&format!(
-                    "{} {}",
-                    e.tags.join(" "),
-                    e.theme
-                )))),
-            );
+            doc.add_text(fields.answer, joined(analyzer::words(&fold(&e.answer))));
+            doc.add_text(fields.tags, joined(analyzer::words(&fold(&format!("{} {}", e.tags.join(" "), e.theme)))));
             doc.add_text(fields.pinyin, joined(analyzer::pinyin_terms(&spoken)));
             doc.add_text(fields.initials, joined(analyzer::initial_terms(&spoken)));
             doc.add_u64(position, i as u64);
             writer.add_document(doc).map_err(internal)?;
             let runs = analyzer::syllable_runs(&question);
-            suggest.push(SuggestKeys {
+            folded.push(Folded {
                 pinyin: runs.iter().flatten().map(String::as_str).collect(),
-                initials: runs
-                    .iter()
-                    .flatten()
-                    .filter_map(|s| s.chars().next())
-                    .collect(),
-                folded: question,
+                initials: runs.iter().flatten().filter_map(|s| s.chars().next()).collect(),
+                question: fold_chars(&e.question).into_iter().collect(),
+                answer: fold_chars(&e.answer).into_iter().collect(),
             });
         }
         let index = writer.finalize().map_err(internal)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(internal)?;
-        let positions = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        Ok(FaqIndex {
-            entries,
-            positions,
-            reader,
-            fields,
-            suggest,
-        })
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(internal)?;
+        let positions = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        Ok(FaqIndex { entries, positions, reader, fields, folded })
+    }
+
+    /// Bytes the index occupies (postings, term dictionaries, fast fields), for the benchmark.
+    pub fn size_bytes(&self) -> u64 {
+        self.reader.searcher().space_usage().map(|u| u.total().get_bytes()).unwrap_or(0)
     }
 
     pub fn entries(&self) -> &[FaqEntry] {
@@ -194,16 +169,19 @@ impl FaqIndex {
         };
         let words = analyzer::words(folded);
         let bigrams = analyzer::bigrams(folded);
-        for (terms, scale) in [(&words, 1.0f32), (&bigrams, 0.6)] {
-            for t in terms {
-                add(f.question, t.clone(), 3.0 * scale);
-                add(f.alternatives, t.clone(), 2.5 * scale);
-                add(f.tags, t.clone(), 1.5 * scale);
-                add(f.answer, t.clone(), 0.8 * scale);
-            }
+        for t in &words {
+            add(f.question, t.clone(), 3.0);
+            add(f.alternatives, t.clone(), 2.5);
+            add(f.tags, t.clone(), 1.5);
+            add(f.answer, t.clone(), 0.8);
+        }
+        // Bigrams rescue recall in the short question fields; in answers they mostly add noise and time.
+        for t in &bigrams {
+            add(f.question, t.clone(), 1.8);
+            add(f.alternatives, t.clone(), 1.5);
         }
         for expansion in synonyms::expand(folded) {
-            for t in analyzer::terms(&expansion) {
+            for t in analyzer::words(&expansion) {
                 add(f.question, t.clone(), 1.8);
                 add(f.alternatives, t.clone(), 1.5);
                 add(f.tags, t.clone(), 1.0);
@@ -215,10 +193,7 @@ impl FaqIndex {
             add(f.pinyin, t, 1.2);
         }
         let mut fuzzy: Vec<String> = Vec::new();
-        let ascii: String = folded
-            .chars()
-            .map(|c| if c.is_ascii_lowercase() { c } else { ' ' })
-            .collect();
+        let ascii: String = folded.chars().map(|c| if c.is_ascii_lowercase() { c } else { ' ' }).collect();
         if !ascii.trim().is_empty() {
             match analyzer::split_pinyin(&ascii) {
                 Some(syllables) if syllables.len() >= 2 => {
@@ -240,14 +215,8 @@ impl FaqIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = weights
             .into_iter()
             .map(|((field, text), boost)| {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, &text),
-                    IndexRecordOption::WithFreqs,
-                );
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
-                )
+                let q = TermQuery::new(Term::from_field_text(field, &text), IndexRecordOption::WithFreqs);
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>)
             })
             .collect();
         // A mistyped pinyin word (one letter off or two swapped) still finds the entry.
@@ -267,25 +236,22 @@ impl FaqIndex {
             return Ok(Vec::new());
         };
         let searcher = self.reader.searcher();
-        let top = searcher
-            .search(
-                &*query,
-                &TopDocs::with_limit(limit.clamp(1, 50)).order_by_score(),
-            )
-            .map_err(internal)?;
+        let top =
+            searcher.search(&*query, &TopDocs::with_limit(limit.clamp(1, 50)).order_by_score()).map_err(internal)?;
         let needles = needles(&folded);
         Ok(top
             .into_iter()
             .filter_map(|(score, address)| {
                 let e = self.entries.get(address.doc_id as usize)?;
+                let f = &self.folded[address.doc_id as usize];
                 Some(Hit {
                     id: e.id.clone(),
                     question: e.question.clone(),
                     answer: e.answer.clone(),
                     theme: e.theme.clone(),
                     score,
-                    question_highlights: highlight(&e.question, &needles),
-                    answer_highlights: highlight(&e.answer, &needles),
+                    question_highlights: highlight(&f.question, &needles),
+                    answer_highlights: highlight(&f.answer, &needles),
                 })
             })
             .collect())
@@ -301,73 +267,61 @@ impl FaqIndex {
         let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
         let ascii = compact.chars().all(|c| c.is_ascii_lowercase());
         let mut ranked: Vec<(u8, usize, usize)> = Vec::new();
-        for (i, keys) in self.suggest.iter().enumerate() {
-            let rank = if keys.folded.starts_with(&folded) {
+        for (i, keys) in self.folded.iter().enumerate() {
+            let rank = if keys.question.starts_with(&folded) {
                 0
-            } else if ascii
-                && (keys.pinyin.starts_with(&compact) || keys.initials.starts_with(&compact))
-            {
+            } else if ascii && (keys.pinyin.starts_with(&compact) || keys.initials.starts_with(&compact)) {
                 1
-            } else if keys.folded.contains(&folded) {
+            } else if keys.question.contains(&folded) {
                 2
             } else if ascii && compact.len() >= 3 && keys.pinyin.contains(&compact) {
                 3
             } else {
                 continue;
             };
-            ranked.push((rank, keys.folded.chars().count(), i));
+            ranked.push((rank, keys.question.chars().count(), i));
         }
         ranked.sort_unstable();
         ranked
             .into_iter()
             .take(limit)
-            .map(|(_, _, i)| Suggestion {
-                id: self.entries[i].id.clone(),
-                question: self.entries[i].question.clone(),
-            })
+            .map(|(_, _, i)| Suggestion { id: self.entries[i].id.clone(), question: self.entries[i].question.clone() })
             .collect()
     }
 }
 
-/// What to highlight: the query's words and bigrams and their synonyms, longest first.
-fn needles(folded: &str) -> Vec<Vec<char>> {
-    let mut all: Vec<String> = analyzer::terms(folded);
-    for expansion in synonyms::expand(folded) {
-        all.push(expansion);
-    }
-    let mut needles: Vec<Vec<char>> = all
-        .into_iter()
-        .map(|t| t.chars().collect())
-        .filter(|t: &Vec<char>| !t.is_empty())
-        .collect();
-    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+/// What to highlight: the query's words and bigrams and their synonyms.
+fn needles(folded: &str) -> Vec<String> {
+    let mut needles: Vec<String> = analyzer::terms(folded);
+    needles.extend(synonyms::expand(folded));
+    needles.retain(|n| !n.is_empty());
+    needles.sort_unstable();
     needles.dedup();
     needles
 }
 
-/// Character ranges of `text` where any needle occurs (comparing folded characters), merged.
-fn highlight(text: &str, needles: &[Vec<char>]) -> Vec<Span> {
-    let hay = fold_chars(text);
+/// Character ranges of a folded text (one folded character per original character, so the offsets
+/// hold in the original) where any needle occurs, merged.
+fn highlight(folded: &str, needles: &[String]) -> Vec<Span> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for needle in needles {
-        if needle.len() > hay.len() {
-            continue;
-        }
-        for start in 0..=hay.len() - needle.len() {
-            if hay[start..start + needle.len()] == needle[..] {
-                spans.push((start, start + needle.len()));
-            }
+        for (byte, _) in folded.match_indices(needle.as_str()) {
+            spans.push((byte, byte + needle.len()));
         }
     }
+    if spans.is_empty() {
+        return Vec::new();
+    }
     spans.sort_unstable();
+    // Byte offsets -> character offsets: the character index is the number of characters starting before.
+    let starts: Vec<usize> = folded.char_indices().map(|(byte, _)| byte).collect();
+    let to_char = |byte: usize| starts.partition_point(|&b| b < byte) as u32;
     let mut merged: Vec<Span> = Vec::new();
     for (s, e) in spans {
+        let (s, e) = (to_char(s), to_char(e));
         match merged.last_mut() {
-            Some(last) if s as u32 <= last.end => last.end = last.end.max(e as u32),
-            _ => merged.push(Span {
-                start: s as u32,
-                end: e as u32,
-            }),
+            Some(last) if s <= last.end => last.end = last.end.max(e),
+            _ => merged.push(Span { start: s, end: e }),
         }
     }
     merged
@@ -386,24 +340,12 @@ mod tests {
     }
 
     fn top_questions(q: &str) -> Vec<String> {
-        index()
-            .search(q, 5)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.question)
-            .collect()
+        index().search(q, 5).unwrap().into_iter().map(|h| h.question).collect()
     }
 
     #[test]
     fn finds_the_annual_report_however_it_is_asked() {
-        for q in [
-            "年报什么时候截止",
-            "年報截止日期",
-            "nianbao",
-            "nb",
-            "年抱截止",
-            "nainbao jiezhi",
-        ] {
+        for q in ["年报什么时候截止", "年報截止日期", "nianbao", "nb", "年抱截止", "nainbao jiezhi"] {
             let top = top_questions(q);
             assert!(top.iter().any(|t| t.contains("年报")), "{q}: {top:?}");
         }
@@ -412,20 +354,11 @@ mod tests {
     #[test]
     fn highlights_are_character_offsets_in_the_original_text() {
         let hits = index().search("營業執照", 3).unwrap();
-        let hit = hits
-            .iter()
-            .find(|h| !h.question_highlights.is_empty())
-            .expect("a highlighted hit");
+        let hit = hits.iter().find(|h| !h.question_highlights.is_empty()).expect("a highlighted hit");
         let chars: Vec<char> = hit.question.chars().collect();
         for span in &hit.question_highlights {
-            let piece: String = chars[span.start as usize..span.end as usize]
-                .iter()
-                .collect();
-            assert!(
-                fold(&piece).contains("执照") || fold(&piece).contains("营业"),
-                "{piece} in {}",
-                hit.question
-            );
+            let piece: String = chars[span.start as usize..span.end as usize].iter().collect();
+            assert!(fold(&piece).contains("执照") || fold(&piece).contains("营业"), "{piece} in {}", hit.question);
         }
     }
 
@@ -434,10 +367,7 @@ mod tests {
         for prefix in ["年报", "nianb", "nb"] {
             let s = index().suggest(prefix, 10);
             assert!(!s.is_empty() && s.len() <= 10, "{prefix}: {s:?}");
-            assert!(
-                s.iter().take(3).any(|x| x.question.contains("年报")),
-                "{prefix}: {s:?}"
-            );
+            assert!(s.iter().take(3).any(|x| x.question.contains("年报")), "{prefix}: {s:?}");
         }
         assert!(index().suggest("   ", 10).is_empty());
     }

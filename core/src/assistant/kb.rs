@@ -63,45 +63,21 @@ pub fn parse(text: &str) -> Result<Vec<FaqEntry>> {
     for (number, entry) in &entries {
         let at = |field: &str| format!("line {number}.{field}");
         if entry.id.trim().is_empty() || entry.id.chars().count() > 64 {
-            issues.push(
-                at("id"),
-                format!("第{number}行：编号为空或过长"),
-                "id is empty or longer than 64",
-            );
+            issues.push(at("id"), format!("第{number}行：编号为空或过长"), "id is empty or longer than 64");
         } else if !seen.insert(entry.id.as_str()) {
-            issues.push(
-                at("id"),
-                format!("第{number}行：编号{}重复", entry.id),
-                format!("duplicate id {}", entry.id),
-            );
+            issues.push(at("id"), format!("第{number}行：编号{}重复", entry.id), format!("duplicate id {}", entry.id));
         }
         if entry.question.trim().is_empty() {
-            issues.push(
-                at("question"),
-                format!("第{number}行：缺少问题"),
-                "question is empty",
-            );
+            issues.push(at("question"), format!("第{number}行：缺少问题"), "question is empty");
         }
         if entry.alternatives.iter().all(|a| a.trim().is_empty()) {
-            issues.push(
-                at("alternatives"),
-                format!("第{number}行：至少需要一个其他问法"),
-                "no alternative question",
-            );
+            issues.push(at("alternatives"), format!("第{number}行：至少需要一个其他问法"), "no alternative question");
         }
         if entry.answer.trim().is_empty() {
-            issues.push(
-                at("answer"),
-                format!("第{number}行：缺少答案"),
-                "answer is empty",
-            );
+            issues.push(at("answer"), format!("第{number}行：缺少答案"), "answer is empty");
         }
         if entry.theme.trim().is_empty() {
-            issues.push(
-                at("theme"),
-                format!("第{number}行：缺少主题"),
-                "theme is empty",
-            );
+            issues.push(at("theme"), format!("第{number}行：缺少主题"), "theme is empty");
         }
     }
     for (number, entry) in &entries {
@@ -121,8 +97,7 @@ pub fn parse(text: &str) -> Result<Vec<FaqEntry>> {
 
 /// The embedded knowledge base.
 pub fn embedded() -> Result<Vec<FaqEntry>> {
-    parse(&EMBEDDED.join("\n"))
-        .map_err(|e| Error::Internal(format!("embedded knowledge base: {e}")))
+    parse(&EMBEDDED.join("\n")).map_err(|e| Error::Internal(format!("embedded knowledge base: {e}")))
 }
 
 /// Counts for `kb stats`.
@@ -150,10 +125,7 @@ pub fn stats(entries: &[FaqEntry], imported: bool) -> KbStats {
     for e in entries {
         match themes.iter_mut().find(|t| t.theme == e.theme) {
             Some(t) => t.entries += 1,
-            None => themes.push(ThemeCount {
-                theme: e.theme.clone(),
-                entries: 1,
-            }),
+            None => themes.push(ThemeCount { theme: e.theme.clone(), entries: 1 }),
         }
     }
     KbStats {
@@ -193,10 +165,7 @@ mod tests {
             "消防",
             "环保",
         ] {
-            assert!(
-                themes.contains(&theme),
-                "theme {theme} missing from {themes:?}"
-            );
+            assert!(themes.contains(&theme), "theme {theme} missing from {themes:?}");
         }
     }
 
@@ -207,16 +176,7 @@ mod tests {
         let text = format!("{good}\n\n{dup}\nnot json\n");
         let err = parse(&text).unwrap_err();
         let paths: Vec<&str> = err.issues().iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "line 4",
-                "line 3.id",
-                "line 3.question",
-                "line 3.alternatives",
-                "line 3.related[0]"
-            ]
-        );
+        assert_eq!(paths, ["line 4", "line 3.id", "line 3.question", "line 3.alternatives", "line 3.related[0]"]);
         assert!(err.issues()[0].user_message.starts_with("第4行"));
         assert!(parse("").is_err());
         assert_eq!(parse(good).unwrap().len(), 1);

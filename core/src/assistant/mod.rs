@@ -8,6 +8,7 @@ pub mod analyzer;
 pub mod eval;
 pub mod index;
 pub mod kb;
+pub mod predicted;
 pub mod synonyms;
 
 use std::sync::Arc;
@@ -36,16 +37,12 @@ pub struct Prediction {
 
 fn stored_entries(conn: &Connection) -> Result<Option<Vec<FaqEntry>>> {
     let mut stmt = conn.prepare("SELECT json FROM kb_entries ORDER BY position")?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     if rows.is_empty() {
         return Ok(None);
     }
     rows.iter()
-        .map(|j| {
-            serde_json::from_str(j).map_err(|e| Error::Internal(format!("stored FAQ entry: {e}")))
-        })
+        .map(|j| serde_json::from_str(j).map_err(|e| Error::Internal(format!("stored FAQ entry: {e}"))))
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }
@@ -91,44 +88,36 @@ impl<'a> Assistant<'a> {
     }
 
     pub fn entry(&self, id: &str) -> Result<FaqEntry> {
-        self.index()?
-            .entry(id)
-            .cloned()
-            .ok_or_else(|| Error::NotFound {
-                what: Entity::Faq,
-                key: id.to_owned(),
-            })
+        self.index()?.entry(id).cloned().ok_or_else(|| Error::NotFound { what: Entity::Faq, key: id.to_owned() })
     }
 
     /// Questions related to entry `id`: the ones its authors linked, then the closest by content.
     pub fn related(&self, id: &str, limit: u32) -> Result<Vec<Suggestion>> {
         let index = self.index()?;
-        let entry = index.entry(id).ok_or_else(|| Error::NotFound {
-            what: Entity::Faq,
-            key: id.to_owned(),
-        })?;
+        let entry = index.entry(id).ok_or_else(|| Error::NotFound { what: Entity::Faq, key: id.to_owned() })?;
         let mut out: Vec<Suggestion> = entry
             .related
             .iter()
             .filter_map(|r| index.entry(r))
-            .map(|e| Suggestion {
-                id: e.id.clone(),
-                question: e.question.clone(),
-            })
+            .map(|e| Suggestion { id: e.id.clone(), question: e.question.clone() })
             .collect();
-        for hit in index.search(
-            &format!("{} {}", entry.question, entry.tags.join(" ")),
-            limit as usize + 1,
-        )? {
+        for hit in index.search(&format!("{} {}", entry.question, entry.tags.join(" ")), limit as usize + 1)? {
             if hit.id != entry.id && !out.iter().any(|s| s.id == hit.id) {
-                out.push(Suggestion {
-                    id: hit.id,
-                    question: hit.question,
-                });
+                out.push(Suggestion { id: hit.id, question: hit.question });
             }
         }
         out.truncate(limit as usize);
         Ok(out)
+    }
+
+    /// Questions the owner of `uscc` is likely to ask on `today`, each with its reason: renewal questions
+    /// for a licence about to expire, filing questions before a deadline, then ones from the profile.
+    pub fn predicted(&self, uscc: &str, today: chrono::NaiveDate) -> Result<Vec<Prediction>> {
+        let company = self.app.dossier().company(uscc)?;
+        let items = self.app.dynamics().list(uscc, today)?;
+        let licences = self.app.dossier().licences(uscc)?;
+        let name = |id: i64| licences.iter().find(|l| l.id == id).map(|l| l.kind_name.clone());
+        Ok(predicted::predict(&*self.index()?, &company, &items, &name))
     }
 
     /// Replaces the knowledge base with the JSON lines in `text`. Nothing changes unless every line is
@@ -137,8 +126,7 @@ impl<'a> Assistant<'a> {
         let entries = kb::parse(text)?;
         self.app.store()?.write(|tx| {
             tx.execute("DELETE FROM kb_entries", [])?;
-            let mut insert =
-                tx.prepare("INSERT INTO kb_entries (position, id, json) VALUES (?1, ?2, ?3)")?;
+            let mut insert = tx.prepare("INSERT INTO kb_entries (position, id, json) VALUES (?1, ?2, ?3)")?;
             for (i, e) in entries.iter().enumerate() {
                 let json = serde_json::to_string(e).map_err(|e| Error::Internal(e.to_string()))?;
                 insert.execute(params![i as i64, e.id, json])?;
@@ -151,19 +139,17 @@ impl<'a> Assistant<'a> {
 
     /// Goes back to the embedded knowledge base.
     pub fn reset(&self) -> Result<KbStats> {
-        self.app
-            .store()?
-            .write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
+        self.app.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
         *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.stats()
     }
 
     pub fn stats(&self) -> Result<KbStats> {
-        let imported = self.app.store()?.read(|c| {
-            Ok(c.query_row("SELECT COUNT(*) FROM kb_entries", [], |r| {
-                r.get::<_, i64>(0)
-            })?)
-        })? > 0;
+        let imported = self
+            .app
+            .store()?
+            .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM kb_entries", [], |r| r.get::<_, i64>(0))?))?
+            > 0;
         Ok(kb::stats(self.index()?.entries(), imported))
     }
 }

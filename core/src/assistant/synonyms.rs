@@ -17,12 +17,7 @@ pub fn sets() -> &'static [Vec<String>] {
     static CELL: OnceLock<Vec<Vec<String>>> = OnceLock::new();
     CELL.get_or_init(|| {
         serde_json::from_str::<File>(include_str!("../../content/faq/synonyms.json"))
-            .map(|f| {
-                f.sets
-                    .iter()
-                    .map(|set| set.iter().map(|t| fold(t)).collect())
-                    .collect()
-            })
+            .map(|f| f.sets.iter().map(|set| set.iter().map(|t| fold(t)).collect()).collect())
             .unwrap_or_default()
     })
 }

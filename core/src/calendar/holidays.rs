@@ -73,11 +73,7 @@ pub(super) fn parse(json: &str) -> Result<Year> {
         } else {
             Error::invalid(
                 if path == "." { "" } else { &path },
-                format!(
-                    "节假日数据格式不正确（第{}行第{}列）",
-                    inner.line(),
-                    inner.column()
-                ),
+                format!("节假日数据格式不正确（第{}行第{}列）", inner.line(), inner.column()),
                 format!("holiday calendar: {inner}"),
             )
         }
@@ -125,26 +121,14 @@ pub(super) fn parse(json: &str) -> Result<Year> {
             }
             continue;
         }
-        days.push(ListedDay {
-            date,
-            off: entry.is_off_day,
-            name: entry.name.trim().to_owned(),
-        });
+        days.push(ListedDay { date, off: entry.is_off_day, name: entry.name.trim().to_owned() });
     }
     if !days.iter().any(|d| d.off && d.date.year() == file.year) {
-        issues.push(
-            "days",
-            format!("节假日数据没有{}年的放假日期", file.year),
-            "no holiday falls in the file's year",
-        );
+        issues.push("days", format!("节假日数据没有{}年的放假日期", file.year), "no holiday falls in the file's year");
     }
     issues.into_result()?;
     days.sort_by_key(|d| d.date);
-    Ok(Year {
-        year: file.year,
-        papers: file.papers,
-        days,
-    })
+    Ok(Year { year: file.year, papers: file.papers, days })
 }
 
 #[cfg(test)]
@@ -157,11 +141,7 @@ mod tests {
             let year = parse(json).unwrap_or_else(|e| panic!("embedded year #{i}: {e}"));
             assert_eq!(year.year, 2020 + i as i32);
             assert!(!year.papers.is_empty(), "{} names its notice", year.year);
-            assert!(
-                year.days.iter().filter(|d| d.off).count() >= 20,
-                "{}",
-                year.year
-            );
+            assert!(year.days.iter().filter(|d| d.off).count() >= 20, "{}", year.year);
         }
     }
 
@@ -170,14 +150,12 @@ mod tests {
         let err = parse("{ nope").unwrap_err();
         assert_eq!(err.code(), "bad_format");
 
-        let err = parse(r#"{"year": 2027, "papers": [], "days": [{"name": "春节", "date": "2027-02-30", "isOffDay": true}]}"#)
-            .unwrap_err();
+        let err = parse(
+            r#"{"year": 2027, "papers": [], "days": [{"name": "春节", "date": "2027-02-30", "isOffDay": true}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.issues()[0].path, "days[0].date");
-        assert!(
-            err.user_message().contains("不是有效的日期"),
-            "{}",
-            err.user_message()
-        );
+        assert!(err.user_message().contains("不是有效的日期"), "{}", err.user_message());
 
         let err = parse(
             r#"{"year": 2027, "papers": [], "days": [
@@ -189,17 +167,14 @@ mod tests {
         .unwrap_err();
         let paths: Vec<&str> = err.issues().iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["days[1].name", "days[2].date", "days[3].date"]);
-        assert!(
-            err.user_message().contains("同时被标为放假和上班"),
-            "{}",
-            err.user_message()
-        );
+        assert!(err.user_message().contains("同时被标为放假和上班"), "{}", err.user_message());
 
         let err = parse(r#"{"year": 20270, "papers": [], "days": []}"#).unwrap_err();
         assert_eq!(err.issues()[0].path, "year");
 
-        let err = parse(r#"{"year": 2027, "papers": [], "days": [{"name": "春节", "date": 20270208, "isOffDay": true}]}"#)
-            .unwrap_err();
+        let err =
+            parse(r#"{"year": 2027, "papers": [], "days": [{"name": "春节", "date": 20270208, "isOffDay": true}]}"#)
+                .unwrap_err();
         assert_eq!(err.issues()[0].path, "days[0].date");
     }
 }

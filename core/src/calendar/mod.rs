@@ -99,12 +99,10 @@ impl Calendar {
         CELL.get_or_init(|| {
             // The embedded files are checked by the tests; a broken one would leave its year unknown (its
             // dates then count as estimates) rather than take the app down.
-            holidays::EMBEDDED
-                .iter()
-                .fold(Calendar::default(), |cal, json| {
-                    let fallback = cal.clone();
-                    cal.with_year_json(json).unwrap_or(fallback)
-                })
+            holidays::EMBEDDED.iter().fold(Calendar::default(), |cal, json| {
+                let fallback = cal.clone();
+                cal.with_year_json(json).unwrap_or(fallback)
+            })
         })
     }
 
@@ -121,11 +119,7 @@ impl Calendar {
         let year = holidays::parse(json)?;
         self.days.retain(|_, listed| listed.source != year.year);
         for day in year.days {
-            let listed = Listed {
-                off: day.off,
-                name: day.name,
-                source: year.year,
-            };
+            let listed = Listed { off: day.off, name: day.name, source: year.year };
             self.days.insert(day.date, listed);
         }
         self.years.insert(year.year);
@@ -143,11 +137,7 @@ impl Calendar {
 
     /// Whether every year from `a` to `b` (either order) has a notice.
     fn knows_range(&self, a: NaiveDate, b: NaiveDate) -> bool {
-        let (lo, hi) = if a <= b {
-            (a.year(), b.year())
-        } else {
-            (b.year(), a.year())
-        };
+        let (lo, hi) = if a <= b { (a.year(), b.year()) } else { (b.year(), a.year()) };
         (lo..=hi).all(|y| self.years.contains(&y))
     }
 
@@ -188,11 +178,7 @@ impl Calendar {
         let mut day = d;
         let mut left = n.unsigned_abs();
         while left > 0 {
-            let next = if n > 0 {
-                day.succ_opt()
-            } else {
-                day.pred_opt()
-            };
+            let next = if n > 0 { day.succ_opt() } else { day.pred_opt() };
             let Some(next) = next else {
                 return Estimate::new(day, true);
             };
@@ -291,14 +277,7 @@ mod tests {
         let c = cal();
         // National Day 2025: Oct 1–8 off, Sunday Sep 28 and Saturday Oct 11 worked.
         for d in ["2025-10-01", "2025-10-06", "2025-10-08"] {
-            assert_eq!(
-                c.is_workday(date(d)),
-                Estimate {
-                    value: false,
-                    estimated: false
-                },
-                "{d}"
-            );
+            assert_eq!(c.is_workday(date(d)), Estimate { value: false, estimated: false }, "{d}");
         }
         assert!(c.is_workday(date("2025-09-28")).value, "make-up Sunday");
         assert!(c.is_workday(date("2025-10-11")).value, "make-up Saturday");
@@ -307,11 +286,7 @@ mod tests {
         // A date of a neighbouring year listed in the next year's notice (2023's notice gives 2022-12-31).
         assert!(c.is_holiday(date("2022-12-31")));
         let info = c.day(date("2024-02-18"));
-        assert!(
-            info.workday
-                && info.make_up_for.as_deref() == Some("春节")
-                && info.weekday_label == "星期日"
-        );
+        assert!(info.workday && info.make_up_for.as_deref() == Some("春节") && info.weekday_label == "星期日");
         let info = c.day(date("2024-02-10"));
         assert_eq!(
             (info.workday, info.holiday.as_deref(), info.next_workday),
@@ -324,127 +299,54 @@ mod tests {
         let c = cal();
         assert_eq!(c.next_workday(date("2025-10-09")).value, date("2025-10-09"));
         assert_eq!(c.next_workday(date("2025-10-01")).value, date("2025-10-09"));
-        assert_eq!(
-            c.next_workday(date("2024-09-14")).value,
-            date("2024-09-14"),
-            "make-up Saturday"
-        );
+        assert_eq!(c.next_workday(date("2024-09-14")).value, date("2024-09-14"), "make-up Saturday");
         assert_eq!(c.next_workday(date("2024-09-15")).value, date("2024-09-18"));
     }
 
     #[test]
     fn adding_working_days_forwards_and_backwards() {
         let c = cal();
-        assert_eq!(
-            c.add_workdays(date("2025-10-15"), 8).value,
-            date("2025-10-27")
-        );
-        assert_eq!(
-            c.add_workdays(date("2024-02-15"), 1).value,
-            date("2024-02-18"),
-            "make-up Sunday counts"
-        );
-        assert_eq!(
-            c.add_workdays(date("2025-10-09"), -1).value,
-            date("2025-09-30")
-        );
-        assert_eq!(
-            c.add_workdays(date("2025-10-12"), -1).value,
-            date("2025-10-11")
-        );
-        assert_eq!(
-            c.add_workdays(date("2025-10-05"), 0).value,
-            date("2025-10-05")
-        );
+        assert_eq!(c.add_workdays(date("2025-10-15"), 8).value, date("2025-10-27"));
+        assert_eq!(c.add_workdays(date("2024-02-15"), 1).value, date("2024-02-18"), "make-up Sunday counts");
+        assert_eq!(c.add_workdays(date("2025-10-09"), -1).value, date("2025-09-30"));
+        assert_eq!(c.add_workdays(date("2025-10-12"), -1).value, date("2025-10-11"));
+        assert_eq!(c.add_workdays(date("2025-10-05"), 0).value, date("2025-10-05"));
         // Across a year boundary into a year without a notice: an estimate.
         let late = c.add_workdays(date("2026-12-30"), 3);
-        assert_eq!(
-            late,
-            Estimate {
-                value: date("2027-01-04"),
-                estimated: true
-            }
-        );
+        assert_eq!(late, Estimate { value: date("2027-01-04"), estimated: true });
         assert!(!c.add_workdays(date("2026-12-01"), 3).estimated);
     }
 
     #[test]
     fn counting_working_days_between_dates() {
         let c = cal();
+        assert_eq!(c.workdays_between(date("2025-10-15"), date("2025-10-27")).value, 8);
+        assert_eq!(c.workdays_between(date("2025-10-27"), date("2025-10-15")).value, -8);
+        assert_eq!(c.workdays_between(date("2025-10-28"), date("2025-10-27")).value, -1, "a day late");
         assert_eq!(
-            c.workdays_between(date("2025-10-15"), date("2025-10-27"))
-                .value,
-            8
-        );
-        assert_eq!(
-            c.workdays_between(date("2025-10-27"), date("2025-10-15"))
-                .value,
-            -8
-        );
-        assert_eq!(
-            c.workdays_between(date("2025-10-28"), date("2025-10-27"))
-                .value,
-            -1,
-            "a day late"
-        );
-        assert_eq!(
-            c.workdays_between(date("2025-10-13"), date("2025-10-10"))
-                .value,
+            c.workdays_between(date("2025-10-13"), date("2025-10-10")).value,
             -2,
             "Friday and the make-up Saturday"
         );
-        assert_eq!(
-            c.workdays_between(date("2025-09-30"), date("2025-10-09"))
-                .value,
-            1
-        );
-        assert_eq!(
-            c.workdays_between(date("2025-10-10"), date("2025-10-11"))
-                .value,
-            1,
-            "make-up Saturday"
-        );
-        assert_eq!(
-            c.workdays_between(date("2025-10-10"), date("2025-10-10"))
-                .value,
-            0
-        );
+        assert_eq!(c.workdays_between(date("2025-09-30"), date("2025-10-09")).value, 1);
+        assert_eq!(c.workdays_between(date("2025-10-10"), date("2025-10-11")).value, 1, "make-up Saturday");
+        assert_eq!(c.workdays_between(date("2025-10-10"), date("2025-10-10")).value, 0);
         // A whole year: 2025 has 261 weekdays, 18 of them holidays, and 5 make-up weekend days.
-        assert_eq!(
-            c.workdays_between(date("2024-12-31"), date("2025-12-31"))
-                .value,
-            248
-        );
-        assert!(
-            !c.workdays_between(date("2024-12-31"), date("2025-12-31"))
-                .estimated
-        );
-        assert!(
-            c.workdays_between(date("2026-12-01"), date("2027-01-10"))
-                .estimated
-        );
+        assert_eq!(c.workdays_between(date("2024-12-31"), date("2025-12-31")).value, 248);
+        assert!(!c.workdays_between(date("2024-12-31"), date("2025-12-31")).estimated);
+        assert!(c.workdays_between(date("2026-12-01"), date("2027-01-10")).estimated);
     }
 
     #[test]
     fn unknown_years_fall_back_to_weekends_and_say_so() {
         let c = cal();
         let d = c.is_workday(date("2019-10-01"));
-        assert_eq!(
-            d,
-            Estimate {
-                value: true,
-                estimated: true
-            },
-            "2019 is not embedded: a Tuesday is a workday"
-        );
+        assert_eq!(d, Estimate { value: true, estimated: true }, "2019 is not embedded: a Tuesday is a workday");
         assert!(c.day(date("2031-01-04")).estimated);
         let weekends = Calendar::weekends_only();
         assert_eq!(
             weekends.add_workdays(date("2025-10-01"), 1),
-            Estimate {
-                value: date("2025-10-02"),
-                estimated: true
-            }
+            Estimate { value: date("2025-10-02"), estimated: true }
         );
     }
 
@@ -456,13 +358,7 @@ mod tests {
             {"name": "春节", "date": "2027-02-08", "isOffDay": true}]}"#;
         let c = cal().clone().with_year_json(json).unwrap();
         assert!(c.knows(2027));
-        assert_eq!(
-            c.is_workday(date("2027-02-08")),
-            Estimate {
-                value: false,
-                estimated: false
-            }
-        );
+        assert_eq!(c.is_workday(date("2027-02-08")), Estimate { value: false, estimated: false });
         assert!(c.is_workday(date("2027-02-06")).value);
         // A corrected notice for the same year replaces the old days.
         let corrected = json.replace("2027-02-08", "2027-02-09");

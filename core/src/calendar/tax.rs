@@ -89,10 +89,7 @@ impl Calendar {
             }
             let start = day;
             let mut end = day;
-            while let Some(next) = end
-                .succ_opt()
-                .filter(|n| *n <= fifteenth && !self.workday(*n))
-            {
+            while let Some(next) = end.succ_opt().filter(|n| *n <= fifteenth && !self.workday(*n)) {
                 end = next;
             }
             if (end - start).num_days() + 1 >= 3 {
@@ -123,12 +120,7 @@ impl Calendar {
                     if full == inside {
                         format!("{}放假{}天", span(full_a, full_b), full)
                     } else {
-                        format!(
-                            "{}放假{}天（其中{}天在1日至15日内）",
-                            span(full_a, full_b),
-                            full,
-                            inside
-                        )
+                        format!("{}放假{}天（其中{}天在1日至15日内）", span(full_a, full_b), full, inside)
                     }
                 })
                 .collect();
@@ -144,14 +136,7 @@ impl Calendar {
             format!("申报纳税期限截至{}", md(fifteenth))
         };
 
-        Ok(TaxDeadline {
-            year,
-            month,
-            date,
-            holiday_days: u32::try_from(h).unwrap_or(0),
-            explanation,
-            estimated,
-        })
+        Ok(TaxDeadline { year, month, date, holiday_days: u32::try_from(h).unwrap_or(0), explanation, estimated })
     }
 
     /// A statutory last day moved only by the first clause of 第一百零九条: to the next working day when it
@@ -173,50 +158,50 @@ mod tests {
         (
             2020,
             [
-                "01-15", "02-17", "03-16", "04-20", "05-22", "06-15", "07-15", "08-17", "09-15",
-                "10-23", "11-16", "12-15",
+                "01-15", "02-17", "03-16", "04-20", "05-22", "06-15", "07-15", "08-17", "09-15", "10-23", "11-16",
+                "12-15",
             ],
         ),
         (
             2021,
             [
-                "01-20", "02-23", "03-15", "04-20", "05-21", "06-18", "07-15", "08-16", "09-15",
-                "10-26", "11-15", "12-15",
+                "01-20", "02-23", "03-15", "04-20", "05-21", "06-18", "07-15", "08-16", "09-15", "10-26", "11-15",
+                "12-15",
             ],
         ),
         (
             2022,
             [
-                "01-19", "02-23", "03-15", "04-20", "05-19", "06-20", "07-15", "08-15", "09-20",
-                "10-25", "11-15", "12-15",
+                "01-19", "02-23", "03-15", "04-20", "05-19", "06-20", "07-15", "08-15", "09-20", "10-25", "11-15",
+                "12-15",
             ],
         ),
         (
             2023,
             [
-                "01-16", "02-15", "03-15", "04-17", "05-18", "06-15", "07-17", "08-15", "09-15",
-                "10-23", "11-15", "12-15",
+                "01-16", "02-15", "03-15", "04-17", "05-18", "06-15", "07-17", "08-15", "09-15", "10-23", "11-15",
+                "12-15",
             ],
         ),
         (
             2024,
             [
-                "01-15", "02-23", "03-15", "04-18", "05-22", "06-19", "07-15", "08-15", "09-18",
-                "10-24", "11-15", "12-16",
+                "01-15", "02-23", "03-15", "04-18", "05-22", "06-19", "07-15", "08-15", "09-18", "10-24", "11-15",
+                "12-16",
             ],
         ),
         (
             2025,
             [
-                "01-15", "02-20", "03-17", "04-18", "05-22", "06-16", "07-15", "08-15", "09-15",
-                "10-27", "11-17", "12-15",
+                "01-15", "02-20", "03-17", "04-18", "05-22", "06-16", "07-15", "08-15", "09-15", "10-27", "11-17",
+                "12-15",
             ],
         ),
         (
             2026,
             [
-                "01-20", "02-24", "03-16", "04-20", "05-22", "06-15", "07-15", "08-17", "09-15",
-                "10-26", "11-16", "12-15",
+                "01-20", "02-24", "03-16", "04-20", "05-22", "06-15", "07-15", "08-17", "09-15", "10-26", "11-16",
+                "12-15",
             ],
         ),
     ];
@@ -243,19 +228,14 @@ mod tests {
                 }
             }
         }
-        let expected: Vec<(String, String, String)> = KNOWN_DISAGREEMENTS
-            .iter()
-            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-            .collect();
+        let expected: Vec<(String, String, String)> =
+            KNOWN_DISAGREEMENTS.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
         assert_eq!(disagreements, expected);
     }
 
     #[test]
     fn the_2025_calendar_in_shared_data_when_present() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/data/tax-deadlines-2025.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/tax-deadlines-2025.json");
         let Ok(text) = std::fs::read_to_string(path) else {
             eprintln!("{path} absent: the hard-coded 2025 vectors above still ran");
             return;
@@ -266,11 +246,7 @@ mod tests {
         for (month, published) in deadlines {
             let (y, m) = month.split_once('-').unwrap();
             let computed = tax_deadline(y.parse().unwrap(), m.parse().unwrap()).unwrap();
-            assert_eq!(
-                computed.date.to_string(),
-                published.as_str().unwrap(),
-                "{month}"
-            );
+            assert_eq!(computed.date.to_string(), published.as_str().unwrap(), "{month}");
         }
     }
 
@@ -279,40 +255,22 @@ mod tests {
         // A 3-day block straddling the month start with 2 days inside: no extension, Sunday 15th rolls.
         let june = tax_deadline(2025, 6).unwrap();
         assert_eq!((june.date, june.holiday_days), (date("2025-06-16"), 0));
-        assert_eq!(
-            june.explanation,
-            "6月15日为星期日，申报纳税期限顺延至6月16日"
-        );
+        assert_eq!(june.explanation, "6月15日为星期日，申报纳税期限顺延至6月16日");
         // A weekend joined to a one-day holiday counts as 3 days.
         let june = tax_deadline(2024, 6).unwrap();
         assert_eq!((june.date, june.holiday_days), (date("2024-06-19"), 3));
-        assert_eq!(
-            june.explanation,
-            "6月8日至10日放假3天，申报纳税期限顺延至6月19日"
-        );
+        assert_eq!(june.explanation, "6月8日至10日放假3天，申报纳税期限顺延至6月19日");
         // The holiday covers the 15th but only one day of it lies in the period: next working day.
         let sep = tax_deadline(2024, 9).unwrap();
         assert_eq!(sep.date, date("2024-09-18"));
-        assert_eq!(
-            sep.explanation,
-            "9月15日至17日放假3天，申报纳税期限顺延至9月18日"
-        );
+        assert_eq!(sep.explanation, "9月15日至17日放假3天，申报纳税期限顺延至9月18日");
         // A long holiday partly inside the period, with a make-up Sunday right after the 15th.
         let feb = tax_deadline(2024, 2).unwrap();
         assert_eq!((feb.date, feb.holiday_days), (date("2024-02-23"), 6));
-        assert_eq!(
-            feb.explanation,
-            "2月10日至17日放假8天（其中6天在1日至15日内），申报纳税期限顺延至2月23日"
-        );
+        assert_eq!(feb.explanation, "2月10日至17日放假8天（其中6天在1日至15日内），申报纳税期限顺延至2月23日");
         let oct = tax_deadline(2025, 10).unwrap();
-        assert_eq!(
-            oct.explanation,
-            "10月1日至8日放假8天，申报纳税期限顺延至10月27日"
-        );
-        assert_eq!(
-            tax_deadline(2025, 7).unwrap().explanation,
-            "申报纳税期限截至7月15日"
-        );
+        assert_eq!(oct.explanation, "10月1日至8日放假8天，申报纳税期限顺延至10月27日");
+        assert_eq!(tax_deadline(2025, 7).unwrap().explanation, "申报纳税期限截至7月15日");
         // January after a New Year's Eve weekend: Dec 31 – Jan 2 has only 2 days in January.
         assert_eq!(tax_deadline(2023, 1).unwrap().date, date("2023-01-16"));
     }
@@ -332,24 +290,12 @@ mod tests {
     fn annual_settlements_move_only_off_a_rest_day() {
         let c = Calendar::official();
         // 2024 (for 2023): Friday 31 May stays despite the Labour Day holiday inside the period.
-        assert_eq!(
-            c.statutory_deadline(date("2024-05-31")).value,
-            date("2024-05-31")
-        );
+        assert_eq!(c.statutory_deadline(date("2024-05-31")).value, date("2024-05-31"));
         // 2025: Saturday 31 May is in the Dragon Boat holiday (May 31 – June 2).
-        assert_eq!(
-            c.statutory_deadline(date("2025-05-31")).value,
-            date("2025-06-03")
-        );
+        assert_eq!(c.statutory_deadline(date("2025-05-31")).value, date("2025-06-03"));
         // 2026: Sunday 31 May.
-        assert_eq!(
-            c.statutory_deadline(date("2026-05-31")).value,
-            date("2026-06-01")
-        );
+        assert_eq!(c.statutory_deadline(date("2026-05-31")).value, date("2026-06-01"));
         // 经营所得: Sunday 31 March 2024.
-        assert_eq!(
-            c.statutory_deadline(date("2024-03-31")).value,
-            date("2024-04-01")
-        );
+        assert_eq!(c.statutory_deadline(date("2024-03-31")).value, date("2024-04-01"));
     }
 }

@@ -20,19 +20,12 @@ pub trait Choice: Sized + Copy + Serialize + 'static {
     fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         let as_code = t.to_ascii_lowercase().replace('-', "_");
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.code().to_ascii_lowercase() == as_code || v.label() == t)
+        Self::ALL.iter().copied().find(|v| v.code().to_ascii_lowercase() == as_code || v.label() == t)
     }
 
     /// "code（label）" for every value, for help texts and error messages.
     fn choices() -> String {
-        Self::ALL
-            .iter()
-            .map(|v| format!("{}（{}）", v.code(), v.label()))
-            .collect::<Vec<_>>()
-            .join("、")
+        Self::ALL.iter().map(|v| format!("{}（{}）", v.code(), v.label())).collect::<Vec<_>>().join("、")
     }
 }
 
@@ -61,10 +54,7 @@ choice!(
         CompanyType::FarmerCooperative,
     ]
 );
-choice!(
-    TaxpayerKind,
-    [TaxpayerKind::General, TaxpayerKind::SmallScale]
-);
+choice!(TaxpayerKind, [TaxpayerKind::General, TaxpayerKind::SmallScale]);
 choice!(Channel, [Channel::Online, Channel::Window, Channel::Mail]);
 choice!(
     RecordStatus,
@@ -77,16 +67,7 @@ choice!(
         RecordStatus::Returned,
     ]
 );
-choice!(
-    CreditGrade,
-    [
-        CreditGrade::A,
-        CreditGrade::B,
-        CreditGrade::M,
-        CreditGrade::C,
-        CreditGrade::D
-    ]
-);
+choice!(CreditGrade, [CreditGrade::A, CreditGrade::B, CreditGrade::M, CreditGrade::C, CreditGrade::D]);
 
 #[cfg(test)]
 mod tests {
@@ -94,23 +75,11 @@ mod tests {
 
     #[test]
     fn codes_and_labels_both_read() {
-        assert_eq!(
-            TaxpayerKind::parse("small-scale"),
-            Some(TaxpayerKind::SmallScale)
-        );
-        assert_eq!(
-            TaxpayerKind::parse("小规模纳税人"),
-            Some(TaxpayerKind::SmallScale)
-        );
-        assert_eq!(
-            RecordStatus::parse("需补正"),
-            Some(RecordStatus::NeedsCorrection)
-        );
+        assert_eq!(TaxpayerKind::parse("small-scale"), Some(TaxpayerKind::SmallScale));
+        assert_eq!(TaxpayerKind::parse("小规模纳税人"), Some(TaxpayerKind::SmallScale));
+        assert_eq!(RecordStatus::parse("需补正"), Some(RecordStatus::NeedsCorrection));
         assert_eq!(CreditGrade::parse("a"), Some(CreditGrade::A));
-        assert_eq!(
-            CompanyType::parse("个体工商户"),
-            Some(CompanyType::IndividualBusiness)
-        );
+        assert_eq!(CompanyType::parse("个体工商户"), Some(CompanyType::IndividualBusiness));
         assert_eq!(Channel::parse("fax"), None);
         assert!(Channel::choices().contains("online（网上办理）"));
     }

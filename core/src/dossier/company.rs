@@ -157,28 +157,10 @@ impl Company {
         let mut issues = Issues::default();
         issues.nest("", uscc::normalize(&self.uscc).map(drop));
         text::check(&mut issues, "name", "企业名称", &self.name, 100, true);
-        text::check(
-            &mut issues,
-            "legal_representative",
-            "法定代表人（负责人）",
-            &self.legal_representative,
-            50,
-            true,
-        );
-        text::check(
-            &mut issues,
-            "address",
-            "住所（经营场所）",
-            &self.address,
-            200,
-            true,
-        );
+        text::check(&mut issues, "legal_representative", "法定代表人（负责人）", &self.legal_representative, 50, true);
+        text::check(&mut issues, "address", "住所（经营场所）", &self.address, 200, true);
         if self.registered_capital_fen < 0 {
-            issues.push(
-                "registered_capital_fen",
-                "注册资本不能为负数",
-                "registered_capital_fen is negative",
-            );
+            issues.push("registered_capital_fen", "注册资本不能为负数", "registered_capital_fen is negative");
         }
         if self.established_on > today {
             issues.push(
@@ -190,25 +172,13 @@ impl Company {
         issues.nest("", region::validate(&self.district));
         issues.nest("", industry::validate(&self.industry));
         if self.revenue_fen < 0 {
-            issues.push(
-                "revenue_fen",
-                "营业收入不能为负数",
-                "revenue_fen is negative",
-            );
+            issues.push("revenue_fen", "营业收入不能为负数", "revenue_fen is negative");
         }
         if self.total_assets_fen.is_some_and(|a| a < 0) {
-            issues.push(
-                "total_assets_fen",
-                "资产总额不能为负数",
-                "total_assets_fen is negative",
-            );
+            issues.push("total_assets_fen", "资产总额不能为负数", "total_assets_fen is negative");
         }
         if self.tags.len() > MAX_TAGS {
-            issues.push(
-                "tags",
-                format!("标签最多{MAX_TAGS}个"),
-                format!("at most {MAX_TAGS} tags"),
-            );
+            issues.push("tags", format!("标签最多{MAX_TAGS}个"), format!("at most {MAX_TAGS} tags"));
         }
         for (i, tag) in self.tags.iter().enumerate() {
             text::check(&mut issues, &format!("tags[{i}]"), "标签", tag, 30, true);
@@ -250,23 +220,9 @@ pub(crate) mod tests {
         c.revenue_fen = -1;
         c.established_on = "2030-01-01".parse().unwrap();
         c.tags = vec!["".into()];
-        let err = c
-            .cleaned()
-            .validate("2026-11-21".parse().unwrap())
-            .unwrap_err();
+        let err = c.cleaned().validate("2026-11-21".parse().unwrap()).unwrap_err();
         let paths: Vec<&str> = err.issues().iter().map(|i| i.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "uscc",
-                "name",
-                "established_on",
-                "district",
-                "industry",
-                "revenue_fen",
-                "tags[0]"
-            ]
-        );
+        assert_eq!(paths, ["uscc", "name", "established_on", "district", "industry", "revenue_fen", "tags[0]"]);
     }
 
     #[test]

@@ -66,19 +66,11 @@ impl CompanyDocument {
         materials: Vec<MaterialData>,
         records: Vec<RecordDocument>,
     ) -> Self {
-        CompanyDocument {
-            format: FORMAT.to_owned(),
-            version: VERSION,
-            company,
-            licences,
-            materials,
-            records,
-        }
+        CompanyDocument { format: FORMAT.to_owned(), version: VERSION, company, licences, materials, records }
     }
 
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Internal(format!("export failed: {e}")))
+        serde_json::to_string_pretty(self).map_err(|e| Error::Internal(format!("export failed: {e}")))
     }
 
     /// Parses a document. A structural problem (not JSON, a wrong type, an unknown field) is reported
@@ -107,11 +99,7 @@ impl CompanyDocument {
             company: self.company.cleaned(),
             licences: self.licences.iter().map(LicenceData::cleaned).collect(),
             materials: self.materials.iter().map(MaterialData::cleaned).collect(),
-            records: self
-                .records
-                .iter()
-                .map(|r| RecordDocument::new(r.data().cleaned(), r.history.clone()))
-                .collect(),
+            records: self.records.iter().map(|r| RecordDocument::new(r.data().cleaned(), r.history.clone())).collect(),
         }
     }
 
@@ -135,10 +123,7 @@ impl CompanyDocument {
             let path = format!("records[{i}]");
             issues.nest(&path, r.data().validate(today));
             issues.nest(&path, record::check_history(&r.history));
-            if r.history
-                .first()
-                .is_some_and(|first| first.at.date() < r.submitted_on)
-            {
+            if r.history.first().is_some_and(|first| first.at.date() < r.submitted_on) {
                 issues.push(
                     format!("{path}.history[0].at"),
                     "第一个状态的时间早于提交日期",

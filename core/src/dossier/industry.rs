@@ -72,10 +72,7 @@ fn parts(code: &str) -> Option<(char, &str, &str)> {
     let mut chars = code.chars();
     let letter = chars.next()?;
     let rest = chars.as_str();
-    if !letter.is_ascii_uppercase()
-        || !(2..=4).contains(&rest.len())
-        || !rest.bytes().all(|b| b.is_ascii_digit())
-    {
+    if !letter.is_ascii_uppercase() || !(2..=4).contains(&rest.len()) || !rest.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     Some((letter, &rest[..2], &rest[2..]))
@@ -98,18 +95,11 @@ pub fn validate(code: &str) -> Result<()> {
         ));
     };
     if !section.groups.iter().any(|g| g.code == group) {
-        let first = section
-            .groups
-            .first()
-            .map(|g| g.code.as_str())
-            .unwrap_or("");
+        let first = section.groups.first().map(|g| g.code.as_str()).unwrap_or("");
         let last = section.groups.last().map(|g| g.code.as_str()).unwrap_or("");
         return Err(Error::invalid(
             "industry",
-            format!(
-                "大类{group}不属于门类{letter}（{}，大类{first}至{last}）",
-                section.name
-            ),
+            format!("大类{group}不属于门类{letter}（{}，大类{first}至{last}）", section.name),
             format!("major group {group} is not in section {letter} ({first}-{last})"),
         ));
     }
@@ -120,11 +110,7 @@ pub fn validate(code: &str) -> Result<()> {
 pub fn name(code: &str) -> Option<String> {
     let (letter, group, _) = parts(code)?;
     let section = sections().iter().find(|s| s.code.starts_with(letter))?;
-    section
-        .groups
-        .iter()
-        .find(|g| g.code == group)
-        .map(|g| g.name.clone())
+    section.groups.iter().find(|g| g.code == group).map(|g| g.name.clone())
 }
 
 /// The two-digit major group as a number (`I65` -> 65), and the finer digits as written.
@@ -142,23 +128,10 @@ mod tests {
         let sections = sections();
         assert_eq!(sections.len(), 20, "sections A-T");
         let groups: Vec<u8> = all().iter().map(|i| i.code[1..].parse().unwrap()).collect();
-        assert_eq!(
-            groups,
-            (1..=97).collect::<Vec<u8>>(),
-            "major groups 01-97, each once, in order"
-        );
-        for (section, range) in [
-            ("A", 1..=5),
-            ("C", 13..=43),
-            ("G", 53..=60),
-            ("I", 63..=65),
-            ("T", 97..=97),
-        ] {
+        assert_eq!(groups, (1..=97).collect::<Vec<u8>>(), "major groups 01-97, each once, in order");
+        for (section, range) in [("A", 1..=5), ("C", 13..=43), ("G", 53..=60), ("I", 63..=65), ("T", 97..=97)] {
             for g in range {
-                assert!(
-                    validate(&format!("{section}{g:02}")).is_ok(),
-                    "{section}{g:02}"
-                );
+                assert!(validate(&format!("{section}{g:02}")).is_ok(), "{section}{g:02}");
             }
         }
     }
@@ -167,19 +140,9 @@ mod tests {
     fn names_and_errors() {
         assert_eq!(name("I65").as_deref(), Some("软件和信息技术服务业"));
         assert_eq!(name("K702").as_deref(), Some("房地产业"));
-        assert!(
-            validate("I66")
-                .unwrap_err()
-                .user_message()
-                .contains("不属于门类I")
-        );
+        assert!(validate("I66").unwrap_err().user_message().contains("不属于门类I"));
         assert!(validate("i65").is_err());
-        assert!(
-            validate("Z01")
-                .unwrap_err()
-                .user_message()
-                .contains("没有门类")
-        );
+        assert!(validate("Z01").unwrap_err().user_message().contains("没有门类"));
         assert!(validate("I6").is_err());
         assert!(validate("I65012").is_err());
         assert!(validate("").is_err());

@@ -49,9 +49,7 @@ pub struct LicenceKind {
 /// The embedded catalog (core/content/licence_kinds.json).
 pub fn kinds() -> &'static [LicenceKind] {
     static CELL: OnceLock<Vec<LicenceKind>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        serde_json::from_str(include_str!("../../content/licence_kinds.json")).unwrap_or_default()
-    })
+    CELL.get_or_init(|| serde_json::from_str(include_str!("../../content/licence_kinds.json")).unwrap_or_default())
 }
 
 pub fn kind(code: &str) -> Option<&'static LicenceKind> {
@@ -115,11 +113,7 @@ impl LicenceData {
         text::check(&mut issues, "issuer", "发证机关", &self.issuer, 100, true);
         text::check(&mut issues, "scope", "许可范围", &self.scope, 2000, false);
         if self.issued_on > today {
-            issues.push(
-                "issued_on",
-                format!("发证日期{}晚于今天", self.issued_on),
-                "issued_on is in the future",
-            );
+            issues.push("issued_on", format!("发证日期{}晚于今天", self.issued_on), "issued_on is in the future");
         }
         match (self.valid_until, kind) {
             (Some(until), _) if until < self.issued_on => issues.push(
@@ -134,10 +128,7 @@ impl LicenceData {
                     k.name,
                     k.validity_years.unwrap_or(0)
                 ),
-                format!(
-                    "{} is not a long-term licence; valid_until is required",
-                    k.code
-                ),
+                format!("{} is not a long-term licence; valid_until is required", k.code),
             ),
             _ => {}
         }
@@ -184,11 +175,7 @@ mod tests {
             assert!(!k.name.is_empty() && !k.issuer.is_empty(), "{}", k.code);
             if let Some(r) = &k.renewal {
                 assert!(r.lead > 0 && !r.basis.is_empty(), "{}", k.code);
-                assert!(
-                    r.window_opens.is_none_or(|w| w > r.lead),
-                    "{}: window opens before the deadline",
-                    k.code
-                );
+                assert!(r.window_opens.is_none_or(|w| w > r.lead), "{}: window opens before the deadline", k.code);
             }
         }
     }
@@ -198,17 +185,11 @@ mod tests {
         let today = "2026-11-21".parse().unwrap();
         assert!(food(Some("2026-11-30")).validate(today).is_ok());
         let err = food(None).validate(today).unwrap_err();
-        assert!(
-            err.issues()[0].user_message.contains("不是长期有效"),
-            "{err:?}"
-        );
+        assert!(err.issues()[0].user_message.contains("不是长期有效"), "{err:?}");
         let err = food(Some("2020-01-01")).validate(today).unwrap_err();
         assert_eq!(err.issues()[0].path, "valid_until");
         let mut unknown = food(Some("2026-11-30"));
         unknown.kind = "moon_landing".into();
-        assert_eq!(
-            unknown.validate(today).unwrap_err().issues()[0].path,
-            "kind"
-        );
+        assert_eq!(unknown.validate(today).unwrap_err().issues()[0].path, "kind");
     }
 }

@@ -26,9 +26,7 @@ pub const OTHER: &str = "other";
 
 pub fn kinds() -> &'static [MaterialKind] {
     static CELL: OnceLock<Vec<MaterialKind>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        serde_json::from_str(include_str!("../../content/materials.json")).unwrap_or_default()
-    })
+    CELL.get_or_init(|| serde_json::from_str(include_str!("../../content/materials.json")).unwrap_or_default())
 }
 
 pub fn kind(code: &str) -> Option<&'static MaterialKind> {
@@ -65,12 +63,7 @@ impl MaterialData {
         MaterialData {
             kind: self.kind.trim().to_owned(),
             title: text::clean(&self.title),
-            vault_document: self
-                .vault_document
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+            vault_document: self.vault_document.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
             ..self.clone()
         }
     }
@@ -86,14 +79,7 @@ impl MaterialData {
         }
         text::check(&mut issues, "title", "材料名称", &self.title, 100, true);
         if let Some(doc) = &self.vault_document {
-            text::check(
-                &mut issues,
-                "vault_document",
-                "证照夹文件编号",
-                doc,
-                64,
-                false,
-            );
+            text::check(&mut issues, "vault_document", "证照夹文件编号", doc, 64, false);
         }
         issues.into_result()
     }
@@ -101,9 +87,7 @@ impl MaterialData {
 
 /// The display name of a material kind code.
 pub fn kind_name(code: &str) -> String {
-    kind(code)
-        .map(|k| k.name.clone())
-        .unwrap_or_else(|| "其他材料".to_owned())
+    kind(code).map(|k| k.name.clone()).unwrap_or_else(|| "其他材料".to_owned())
 }
 
 #[cfg(test)]
@@ -121,25 +105,10 @@ mod tests {
             vault_document: Some(" ".into()),
         };
         let m = m.cleaned();
-        assert_eq!(
-            (m.title.as_str(), m.vault_document.as_deref()),
-            ("租赁合同", None)
-        );
+        assert_eq!((m.title.as_str(), m.vault_document.as_deref()), ("租赁合同", None));
         assert!(m.validate().is_ok());
-        let bad = MaterialData {
-            kind: "x".into(),
-            title: "".into(),
-            valid_until: None,
-            vault_document: None,
-        };
+        let bad = MaterialData { kind: "x".into(), title: "".into(), valid_until: None, vault_document: None };
         assert_eq!(bad.validate().unwrap_err().issues().len(), 2);
-        assert!(
-            MaterialData {
-                kind: OTHER.into(),
-                ..m
-            }
-            .validate()
-            .is_ok()
-        );
+        assert!(MaterialData { kind: OTHER.into(), ..m }.validate().is_ok());
     }
 }

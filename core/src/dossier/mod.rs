@@ -58,12 +58,7 @@ pub struct CompanyOverview {
 
 impl CompanyOverview {
     pub fn derive(company: Company, current: bool, today: NaiveDate) -> CompanyOverview {
-        let size = scale::assess(
-            &company.industry,
-            company.employees,
-            company.revenue_fen,
-            company.total_assets_fen,
-        );
+        let size = scale::assess(&company.industry, company.employees, company.revenue_fen, company.total_assets_fen);
         let stage = stage::stage(company.established_on, today);
         CompanyOverview {
             current,
@@ -85,16 +80,8 @@ fn days_left(until: Option<NaiveDate>, today: NaiveDate) -> Option<i64> {
 }
 
 fn licence_view((id, uscc, data): (i64, String, LicenceData), today: NaiveDate) -> Licence {
-    let kind_name = licence::kind(&data.kind)
-        .map(|k| k.name.clone())
-        .unwrap_or_else(|| data.kind.clone());
-    Licence {
-        id,
-        uscc,
-        kind_name,
-        days_left: days_left(data.valid_until, today),
-        data,
-    }
+    let kind_name = licence::kind(&data.kind).map(|k| k.name.clone()).unwrap_or_else(|| data.kind.clone());
+    Licence { id, uscc, kind_name, days_left: days_left(data.valid_until, today), data }
 }
 
 fn material_view((id, uscc, data): (i64, String, MaterialData), today: NaiveDate) -> Material {
@@ -108,19 +95,11 @@ fn material_view((id, uscc, data): (i64, String, MaterialData), today: NaiveDate
 }
 
 fn record_view((id, uscc, data, history): (i64, String, RecordData, Vec<StatusChange>)) -> Record {
-    Record {
-        id,
-        uscc,
-        data,
-        history,
-    }
+    Record { id, uscc, data, history }
 }
 
 fn not_found(what: Entity, key: impl ToString) -> Error {
-    Error::NotFound {
-        what,
-        key: key.to_string(),
-    }
+    Error::NotFound { what, key: key.to_string() }
 }
 
 /// The dossier service. Borrowed from [`Zhuanshu::dossier`].
@@ -159,8 +138,7 @@ impl<'a> Dossier<'a> {
         let key = uscc.trim().to_ascii_uppercase();
         let today = self.today();
         self.app.store()?.read(|c| {
-            let company =
-                db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
+            let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
             let current = store::get_setting(c, CURRENT_COMPANY)?.as_deref() == Some(key.as_str());
             Ok(CompanyOverview::derive(company, current, today))
         })
@@ -168,11 +146,8 @@ impl<'a> Dossier<'a> {
 
     /// The current company, or `NoCurrentCompany`.
     pub fn current(&self) -> Result<CompanyOverview> {
-        let uscc = self
-            .app
-            .store()?
-            .read(|c| store::get_setting(c, CURRENT_COMPANY))?
-            .ok_or(Error::NoCurrentCompany)?;
+        let uscc =
+            self.app.store()?.read(|c| store::get_setting(c, CURRENT_COMPANY))?.ok_or(Error::NoCurrentCompany)?;
         self.company(&uscc)
     }
 
@@ -182,10 +157,7 @@ impl<'a> Dossier<'a> {
         company.validate(self.today())?;
         self.app.store()?.write(|tx| {
             if db::get_company(tx, &company.uscc)?.is_some() {
-                return Err(Error::AlreadyExists {
-                    what: Entity::Company,
-                    key: company.uscc.clone(),
-                });
+                return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
             }
             db::insert_company(tx, &company)?;
             if store::get_setting(tx, CURRENT_COMPANY)?.is_none() {
@@ -204,10 +176,7 @@ impl<'a> Dossier<'a> {
         company.validate(self.today())?;
         self.app.store()?.write(|tx| {
             if company.uscc != key && db::get_company(tx, &company.uscc)?.is_some() {
-                return Err(Error::AlreadyExists {
-                    what: Entity::Company,
-                    key: company.uscc.clone(),
-                });
+                return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
             }
             if !db::update_company(tx, &key, &company)? {
                 return Err(not_found(Entity::Company, &key));
@@ -262,20 +231,13 @@ impl<'a> Dossier<'a> {
         let today = self.today();
         self.app.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
-            Ok(db::list_licences(c, &key)?
-                .into_iter()
-                .map(|row| licence_view(row, today))
-                .collect())
+            Ok(db::list_licences(c, &key)?.into_iter().map(|row| licence_view(row, today)).collect())
         })
     }
 
     pub fn licence(&self, id: i64) -> Result<Licence> {
         let today = self.today();
-        let row = self
-            .app
-            .store()?
-            .read(|c| db::get_licence(c, id))?
-            .ok_or_else(|| not_found(Entity::Licence, id))?;
+        let row = self.app.store()?.read(|c| db::get_licence(c, id))?.ok_or_else(|| not_found(Entity::Licence, id))?;
         Ok(licence_view(row, today))
     }
 
@@ -293,23 +255,17 @@ impl<'a> Dossier<'a> {
         let data = data.cleaned();
         data.validate(self.today())?;
         self.app.store()?.write(|tx| {
-            if db::update_licence(tx, id, &data)? {
-                Ok(())
-            } else {
-                Err(not_found(Entity::Licence, id))
-            }
+            if db::update_licence(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
         })?;
         self.licence(id)
     }
 
     pub fn remove_licence(&self, id: i64) -> Result<()> {
-        self.app.store()?.write(|tx| {
-            if db::delete_licence(tx, id)? {
-                Ok(())
-            } else {
-                Err(not_found(Entity::Licence, id))
-            }
-        })
+        self.app.store()?.write(
+            |tx| {
+                if db::delete_licence(tx, id)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
+            },
+        )
     }
 
     // ---- materials ----
@@ -318,20 +274,14 @@ impl<'a> Dossier<'a> {
         let today = self.today();
         self.app.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
-            Ok(db::list_materials(c, &key)?
-                .into_iter()
-                .map(|row| material_view(row, today))
-                .collect())
+            Ok(db::list_materials(c, &key)?.into_iter().map(|row| material_view(row, today)).collect())
         })
     }
 
     pub fn material(&self, id: i64) -> Result<Material> {
         let today = self.today();
-        let row = self
-            .app
-            .store()?
-            .read(|c| db::get_material(c, id))?
-            .ok_or_else(|| not_found(Entity::Material, id))?;
+        let row =
+            self.app.store()?.read(|c| db::get_material(c, id))?.ok_or_else(|| not_found(Entity::Material, id))?;
         Ok(material_view(row, today))
     }
 
@@ -349,23 +299,15 @@ impl<'a> Dossier<'a> {
         let data = data.cleaned();
         data.validate()?;
         self.app.store()?.write(|tx| {
-            if db::update_material(tx, id, &data)? {
-                Ok(())
-            } else {
-                Err(not_found(Entity::Material, id))
-            }
+            if db::update_material(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Material, id)) }
         })?;
         self.material(id)
     }
 
     pub fn remove_material(&self, id: i64) -> Result<()> {
-        self.app.store()?.write(|tx| {
-            if db::delete_material(tx, id)? {
-                Ok(())
-            } else {
-                Err(not_found(Entity::Material, id))
-            }
-        })
+        self.app
+            .store()?
+            .write(|tx| if db::delete_material(tx, id)? { Ok(()) } else { Err(not_found(Entity::Material, id)) })
     }
 
     // ---- records ----
@@ -373,19 +315,12 @@ impl<'a> Dossier<'a> {
     pub fn records(&self, uscc: &str) -> Result<Vec<Record>> {
         self.app.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
-            Ok(db::list_records(c, &key)?
-                .into_iter()
-                .map(record_view)
-                .collect())
+            Ok(db::list_records(c, &key)?.into_iter().map(record_view).collect())
         })
     }
 
     pub fn record(&self, id: i64) -> Result<Record> {
-        let row = self
-            .app
-            .store()?
-            .read(|c| db::get_record(c, id))?
-            .ok_or_else(|| not_found(Entity::Record, id))?;
+        let row = self.app.store()?.read(|c| db::get_record(c, id))?.ok_or_else(|| not_found(Entity::Record, id))?;
         Ok(record_view(row))
     }
 
@@ -394,10 +329,8 @@ impl<'a> Dossier<'a> {
     pub fn add_record(&self, uscc: &str, data: &RecordData) -> Result<Record> {
         let data = data.cleaned();
         data.validate(self.today())?;
-        let first = StatusChange {
-            status: RecordStatus::Submitted,
-            at: data.submitted_on.and_time(Default::default()),
-        };
+        let first =
+            StatusChange { status: RecordStatus::Submitted, at: data.submitted_on.and_time(Default::default()) };
         let id = self.app.store()?.write(|tx| {
             let key = Self::require_company(tx, uscc)?;
             let id = db::insert_record(tx, &key, &data)?;
@@ -408,27 +341,14 @@ impl<'a> Dossier<'a> {
     }
 
     /// Records a status change reported by the department; `at` defaults to now.
-    pub fn set_record_status(
-        &self,
-        id: i64,
-        status: RecordStatus,
-        at: Option<NaiveDateTime>,
-    ) -> Result<Record> {
+    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
         let now = self.app.clock().now();
-        let change = StatusChange {
-            status,
-            at: at.unwrap_or(now),
-        };
+        let change = StatusChange { status, at: at.unwrap_or(now) };
         if change.at > now {
-            return Err(Error::invalid(
-                "at",
-                format!("状态时间{}晚于现在", change.at),
-                "status time is in the future",
-            ));
+            return Err(Error::invalid("at", format!("状态时间{}晚于现在", change.at), "status time is in the future"));
         }
         self.app.store()?.write(|tx| {
-            let (_, _, _, history) =
-                db::get_record(tx, id)?.ok_or_else(|| not_found(Entity::Record, id))?;
+            let (_, _, _, history) = db::get_record(tx, id)?.ok_or_else(|| not_found(Entity::Record, id))?;
             record::check_transition(&history, &change)?;
             db::insert_status(tx, id, &change)
         })?;
@@ -436,13 +356,11 @@ impl<'a> Dossier<'a> {
     }
 
     pub fn remove_record(&self, id: i64) -> Result<()> {
-        self.app.store()?.write(|tx| {
-            if db::delete_record(tx, id)? {
-                Ok(())
-            } else {
-                Err(not_found(Entity::Record, id))
-            }
-        })
+        self.app.store()?.write(
+            |tx| {
+                if db::delete_record(tx, id)? { Ok(()) } else { Err(not_found(Entity::Record, id)) }
+            },
+        )
     }
 
     // ---- export / import ----
@@ -451,22 +369,12 @@ impl<'a> Dossier<'a> {
     pub fn export(&self, uscc: &str) -> Result<CompanyDocument> {
         self.app.store()?.read(|c| {
             let key = uscc.trim().to_ascii_uppercase();
-            let company =
-                db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
+            let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
             Ok(CompanyDocument::new(
                 company,
-                db::list_licences(c, &key)?
-                    .into_iter()
-                    .map(|(_, _, d)| d)
-                    .collect(),
-                db::list_materials(c, &key)?
-                    .into_iter()
-                    .map(|(_, _, d)| d)
-                    .collect(),
-                db::list_records(c, &key)?
-                    .into_iter()
-                    .map(|(_, _, d, h)| export::RecordDocument::new(d, h))
-                    .collect(),
+                db::list_licences(c, &key)?.into_iter().map(|(_, _, d)| d).collect(),
+                db::list_materials(c, &key)?.into_iter().map(|(_, _, d)| d).collect(),
+                db::list_records(c, &key)?.into_iter().map(|(_, _, d, h)| export::RecordDocument::new(d, h)).collect(),
             ))
         })
     }
@@ -483,10 +391,7 @@ impl<'a> Dossier<'a> {
         doc.validate(self.today())?;
         self.app.store()?.write(|tx| {
             if db::get_company(tx, &doc.company.uscc)?.is_some() {
-                return Err(Error::AlreadyExists {
-                    what: Entity::Company,
-                    key: doc.company.uscc.clone(),
-                });
+                return Err(Error::AlreadyExists { what: Entity::Company, key: doc.company.uscc.clone() });
             }
             db::insert_company(tx, &doc.company)?;
             for l in &doc.licences {

@@ -32,11 +32,7 @@ pub fn parse_yuan(text: &str) -> Result<i64> {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac: i64 = if frac.is_empty() {
-        0
-    } else {
-        format!("{frac:0<2}").parse().map_err(|_| bad())?
-    };
+    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().map_err(|_| bad())? };
     Ok(whole * 100 + frac)
 }
 
@@ -69,16 +65,7 @@ mod tests {
         assert_eq!(parse_yuan("1,234.5").unwrap(), 123_450);
         assert_eq!(parse_yuan(" ¥１２３４．０５元 ").unwrap(), 123_405);
         assert_eq!(parse_yuan("0.01").unwrap(), 1);
-        for bad in [
-            "",
-            "-1",
-            "1.234",
-            "abc",
-            "1e5",
-            ".5",
-            "1..2",
-            "9999999999999999",
-        ] {
+        for bad in ["", "-1", "1.234", "abc", "1e5", ".5", "1..2", "9999999999999999"] {
             assert!(parse_yuan(bad).is_err(), "{bad}");
         }
         assert_eq!(format_yuan(123_456), "1,234.56元");

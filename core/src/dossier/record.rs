@@ -58,10 +58,7 @@ impl RecordStatus {
     pub fn may_become(self, next: RecordStatus) -> bool {
         use RecordStatus::*;
         match self {
-            Submitted => matches!(
-                next,
-                Accepted | Reviewing | NeedsCorrection | Completed | Returned
-            ),
+            Submitted => matches!(next, Accepted | Reviewing | NeedsCorrection | Completed | Returned),
             Accepted => matches!(next, Reviewing | NeedsCorrection | Completed | Returned),
             Reviewing => matches!(next, NeedsCorrection | Completed | Returned),
             NeedsCorrection => matches!(next, Submitted | Reviewing | Returned),
@@ -109,31 +106,13 @@ impl Record {
 
 impl RecordData {
     pub fn cleaned(&self) -> RecordData {
-        RecordData {
-            item_code: text::clean(&self.item_code),
-            item_name: text::clean(&self.item_name),
-            ..self.clone()
-        }
+        RecordData { item_code: text::clean(&self.item_code), item_name: text::clean(&self.item_name), ..self.clone() }
     }
 
     pub fn validate(&self, today: NaiveDate) -> Result<()> {
         let mut issues = Issues::default();
-        text::check(
-            &mut issues,
-            "item_code",
-            "事项编码",
-            &self.item_code,
-            64,
-            true,
-        );
-        text::check(
-            &mut issues,
-            "item_name",
-            "事项名称",
-            &self.item_name,
-            100,
-            true,
-        );
+        text::check(&mut issues, "item_code", "事项编码", &self.item_code, 64, true);
+        text::check(&mut issues, "item_name", "事项名称", &self.item_name, 100, true);
         if self.submitted_on > today {
             issues.push(
                 "submitted_on",
@@ -151,25 +130,14 @@ pub fn check_transition(history: &[StatusChange], next: &StatusChange) -> Result
         return if next.status == RecordStatus::Submitted {
             Ok(())
         } else {
-            Err(Error::invalid(
-                "status",
-                "办事记录的第一个状态应为“已提交”",
-                "the first status must be submitted",
-            ))
+            Err(Error::invalid("status", "办事记录的第一个状态应为“已提交”", "the first status must be submitted"))
         };
     };
     if !last.status.may_become(next.status) {
         return Err(Error::invalid(
             "status",
-            format!(
-                "状态不能从“{}”变为“{}”",
-                last.status.label(),
-                next.status.label()
-            ),
-            format!(
-                "status cannot go from {:?} to {:?}",
-                last.status, next.status
-            ),
+            format!("状态不能从“{}”变为“{}”", last.status.label(), next.status.label()),
+            format!("status cannot go from {:?} to {:?}", last.status, next.status),
         ));
     }
     if next.at < last.at {
@@ -186,17 +154,10 @@ pub fn check_transition(history: &[StatusChange], next: &StatusChange) -> Result
 pub fn check_history(history: &[StatusChange]) -> Result<()> {
     let mut issues = Issues::default();
     if history.is_empty() {
-        issues.push(
-            "history",
-            "办事记录至少要有一个状态（已提交）",
-            "history is empty",
-        );
+        issues.push("history", "办事记录至少要有一个状态（已提交）", "history is empty");
     }
     for i in 0..history.len() {
-        issues.nest(
-            &format!("history[{i}]"),
-            check_transition(&history[..i], &history[i]),
-        );
+        issues.nest(&format!("history[{i}]"), check_transition(&history[..i], &history[i]));
     }
     issues.into_result()
 }
@@ -207,10 +168,7 @@ mod tests {
     use RecordStatus::*;
 
     fn change(status: RecordStatus, at: &str) -> StatusChange {
-        StatusChange {
-            status,
-            at: at.parse().unwrap(),
-        }
+        StatusChange { status, at: at.parse().unwrap() }
     }
 
     #[test]
@@ -224,35 +182,19 @@ mod tests {
 
     #[test]
     fn histories_are_checked_in_order_and_time() {
-        let good = [
-            change(Submitted, "2026-10-01T09:00:00"),
-            change(Accepted, "2026-10-02T10:00:00"),
-        ];
+        let good = [change(Submitted, "2026-10-01T09:00:00"), change(Accepted, "2026-10-02T10:00:00")];
         assert!(check_history(&good).is_ok());
-        let backwards = [
-            change(Submitted, "2026-10-01T09:00:00"),
-            change(Accepted, "2026-09-30T10:00:00"),
-        ];
-        assert_eq!(
-            check_history(&backwards).unwrap_err().issues()[0].path,
-            "history[1].at"
-        );
+        let backwards = [change(Submitted, "2026-10-01T09:00:00"), change(Accepted, "2026-09-30T10:00:00")];
+        assert_eq!(check_history(&backwards).unwrap_err().issues()[0].path, "history[1].at");
         let bad_start = [change(Accepted, "2026-10-01T09:00:00")];
-        assert_eq!(
-            check_history(&bad_start).unwrap_err().issues()[0].path,
-            "history[0].status"
-        );
+        assert_eq!(check_history(&bad_start).unwrap_err().issues()[0].path, "history[0].status");
         let after_done = [
             change(Submitted, "2026-10-01T09:00:00"),
             change(Completed, "2026-10-03T09:00:00"),
             change(Reviewing, "2026-10-04T09:00:00"),
         ];
         let err = check_history(&after_done).unwrap_err();
-        assert!(
-            err.issues()[0]
-                .user_message
-                .contains("不能从“已办结”变为“审查中”")
-        );
+        assert!(err.issues()[0].user_message.contains("不能从“已办结”变为“审查中”"));
         assert!(check_history(&[]).is_err());
     }
 }

@@ -77,14 +77,8 @@ pub struct Region {
 pub fn all() -> Vec<Region> {
     PROVINCES
         .iter()
-        .map(|(p, n)| Region {
-            code: format!("{p}0000"),
-            name: (*n).to_owned(),
-        })
-        .chain(DISTRICTS.iter().map(|(c, n)| Region {
-            code: (*c).to_owned(),
-            name: (*n).to_owned(),
-        }))
+        .map(|(p, n)| Region { code: format!("{p}0000"), name: (*n).to_owned() })
+        .chain(DISTRICTS.iter().map(|(c, n)| Region { code: (*c).to_owned(), name: (*n).to_owned() }))
         .collect()
 }
 
@@ -109,10 +103,7 @@ pub fn validate(code: &str) -> Result<()> {
 
 fn province(code: &str) -> Option<&'static str> {
     let prefix = code.get(..2)?;
-    PROVINCES
-        .iter()
-        .find(|(p, _)| *p == prefix)
-        .map(|(_, n)| *n)
+    PROVINCES.iter().find(|(p, _)| *p == prefix).map(|(_, n)| *n)
 }
 
 /// The fullest name known: `上海市浦东新区`, or the province alone for an unlisted district.
@@ -141,21 +132,8 @@ mod tests {
     #[test]
     fn bad_codes_are_rejected_with_reasons() {
         assert!(validate("310115").is_ok());
-        assert!(
-            validate("31011")
-                .unwrap_err()
-                .user_message()
-                .contains("6位数字")
-        );
-        assert!(
-            validate("３１０１１５").is_err(),
-            "full-width digits are not ASCII digits"
-        );
-        assert!(
-            validate("990101")
-                .unwrap_err()
-                .user_message()
-                .contains("省级代码")
-        );
+        assert!(validate("31011").unwrap_err().user_message().contains("6位数字"));
+        assert!(validate("３１０１１５").is_err(), "full-width digits are not ASCII digits");
+        assert!(validate("990101").unwrap_err().user_message().contains("省级代码"));
     }
 }

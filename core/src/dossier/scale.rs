@@ -86,108 +86,31 @@ const fn c(name: &'static str, rules: &'static [(Indicator, [i64; 3])]) -> Categ
     Category { name, rules }
 }
 
-const AGRICULTURE: Category = c(
-    "农、林、牧、渔业",
-    &[(Revenue, [20000 * WAN, 500 * WAN, 50 * WAN])],
-);
-const INDUSTRY: Category = c(
-    "工业",
-    &[
-        (Employees, [1000, 300, 20]),
-        (Revenue, [40000 * WAN, 2000 * WAN, 300 * WAN]),
-    ],
-);
-const CONSTRUCTION: Category = c(
-    "建筑业",
-    &[
-        (Revenue, [80000 * WAN, 6000 * WAN, 300 * WAN]),
-        (Assets, [80000 * WAN, 5000 * WAN, 300 * WAN]),
-    ],
-);
-const WHOLESALE: Category = c(
-    "批发业",
-    &[
-        (Employees, [200, 20, 5]),
-        (Revenue, [40000 * WAN, 5000 * WAN, 1000 * WAN]),
-    ],
-);
-const RETAIL: Category = c(
-    "零售业",
-    &[
-        (Employees, [300, 50, 10]),
-        (Revenue, [20000 * WAN, 500 * WAN, 100 * WAN]),
-    ],
-);
-const TRANSPORT: Category = c(
-    "交通运输业",
-    &[
-        (Employees, [1000, 300, 20]),
-        (Revenue, [30000 * WAN, 3000 * WAN, 200 * WAN]),
-    ],
-);
-const WAREHOUSING: Category = c(
-    "仓储业",
-    &[
-        (Employees, [200, 100, 20]),
-        (Revenue, [30000 * WAN, 1000 * WAN, 100 * WAN]),
-    ],
-);
-const POSTAL: Category = c(
-    "邮政业",
-    &[
-        (Employees, [1000, 300, 20]),
-        (Revenue, [30000 * WAN, 2000 * WAN, 100 * WAN]),
-    ],
-);
-const LODGING: Category = c(
-    "住宿业",
-    &[
-        (Employees, [300, 100, 10]),
-        (Revenue, [10000 * WAN, 2000 * WAN, 100 * WAN]),
-    ],
-);
-const CATERING: Category = c(
-    "餐饮业",
-    &[
-        (Employees, [300, 100, 10]),
-        (Revenue, [10000 * WAN, 2000 * WAN, 100 * WAN]),
-    ],
-);
-const TELECOM: Category = c(
-    "信息传输业",
-    &[
-        (Employees, [2000, 100, 10]),
-        (Revenue, [100000 * WAN, 1000 * WAN, 100 * WAN]),
-    ],
-);
-const SOFTWARE: Category = c(
-    "软件和信息技术服务业",
-    &[
-        (Employees, [300, 100, 10]),
-        (Revenue, [10000 * WAN, 1000 * WAN, 50 * WAN]),
-    ],
-);
+const AGRICULTURE: Category = c("农、林、牧、渔业", &[(Revenue, [20000 * WAN, 500 * WAN, 50 * WAN])]);
+const INDUSTRY: Category = c("工业", &[(Employees, [1000, 300, 20]), (Revenue, [40000 * WAN, 2000 * WAN, 300 * WAN])]);
+const CONSTRUCTION: Category =
+    c("建筑业", &[(Revenue, [80000 * WAN, 6000 * WAN, 300 * WAN]), (Assets, [80000 * WAN, 5000 * WAN, 300 * WAN])]);
+const WHOLESALE: Category = c("批发业", &[(Employees, [200, 20, 5]), (Revenue, [40000 * WAN, 5000 * WAN, 1000 * WAN])]);
+const RETAIL: Category = c("零售业", &[(Employees, [300, 50, 10]), (Revenue, [20000 * WAN, 500 * WAN, 100 * WAN])]);
+const TRANSPORT: Category =
+    c("交通运输业", &[(Employees, [1000, 300, 20]), (Revenue, [30000 * WAN, 3000 * WAN, 200 * WAN])]);
+const WAREHOUSING: Category =
+    c("仓储业", &[(Employees, [200, 100, 20]), (Revenue, [30000 * WAN, 1000 * WAN, 100 * WAN])]);
+const POSTAL: Category = c("邮政业", &[(Employees, [1000, 300, 20]), (Revenue, [30000 * WAN, 2000 * WAN, 100 * WAN])]);
+const LODGING: Category = c("住宿业", &[(Employees, [300, 100, 10]), (Revenue, [10000 * WAN, 2000 * WAN, 100 * WAN])]);
+const CATERING: Category = c("餐饮业", &[(Employees, [300, 100, 10]), (Revenue, [10000 * WAN, 2000 * WAN, 100 * WAN])]);
+const TELECOM: Category =
+    c("信息传输业", &[(Employees, [2000, 100, 10]), (Revenue, [100000 * WAN, 1000 * WAN, 100 * WAN])]);
+const SOFTWARE: Category =
+    c("软件和信息技术服务业", &[(Employees, [300, 100, 10]), (Revenue, [10000 * WAN, 1000 * WAN, 50 * WAN])]);
 const REAL_ESTATE: Category = c(
     "房地产开发经营",
-    &[
-        (Revenue, [200000 * WAN, 1000 * WAN, 100 * WAN]),
-        (Assets, [10000 * WAN, 5000 * WAN, 2000 * WAN]),
-    ],
+    &[(Revenue, [200000 * WAN, 1000 * WAN, 100 * WAN]), (Assets, [10000 * WAN, 5000 * WAN, 2000 * WAN])],
 );
-const PROPERTY: Category = c(
-    "物业管理",
-    &[
-        (Employees, [1000, 300, 100]),
-        (Revenue, [5000 * WAN, 1000 * WAN, 500 * WAN]),
-    ],
-);
-const LEASING: Category = c(
-    "租赁和商务服务业",
-    &[
-        (Employees, [300, 100, 10]),
-        (Assets, [120000 * WAN, 8000 * WAN, 100 * WAN]),
-    ],
-);
+const PROPERTY: Category =
+    c("物业管理", &[(Employees, [1000, 300, 100]), (Revenue, [5000 * WAN, 1000 * WAN, 500 * WAN])]);
+const LEASING: Category =
+    c("租赁和商务服务业", &[(Employees, [300, 100, 10]), (Assets, [120000 * WAN, 8000 * WAN, 100 * WAN])]);
 const OTHER: Category = c("其他未列明行业", &[(Employees, [300, 100, 10])]);
 
 fn category(industry_code: &str) -> &'static Category {
@@ -216,12 +139,7 @@ fn category(industry_code: &str) -> &'static Category {
 }
 
 /// Derives the size class from the profile's indicators.
-pub fn assess(
-    industry_code: &str,
-    employees: u32,
-    revenue_fen: i64,
-    total_assets_fen: Option<i64>,
-) -> SizeAssessment {
+pub fn assess(industry_code: &str, employees: u32, revenue_fen: i64, total_assets_fen: Option<i64>) -> SizeAssessment {
     let cat = category(industry_code);
     let mut values = Vec::with_capacity(cat.rules.len());
     for (indicator, _) in cat.rules {
@@ -239,26 +157,14 @@ pub fn assess(
         };
         values.push(value);
     }
-    for (tier, class) in [SizeClass::Large, SizeClass::Medium, SizeClass::Small]
-        .into_iter()
-        .enumerate()
-    {
-        let reaches_all = cat
-            .rules
-            .iter()
-            .zip(&values)
-            .all(|((_, bounds), v)| *v >= bounds[tier]);
+    for (tier, class) in [SizeClass::Large, SizeClass::Medium, SizeClass::Small].into_iter().enumerate() {
+        let reaches_all = cat.rules.iter().zip(&values).all(|((_, bounds), v)| *v >= bounds[tier]);
         if reaches_all {
             let bounds: Vec<String> = cat.rules.iter().map(|(i, b)| i.describe(b[tier])).collect();
             return SizeAssessment {
                 class: Some(class),
                 category: cat.name.to_owned(),
-                basis: format!(
-                    "{}：{}，同时满足即为{}",
-                    cat.name,
-                    bounds.join("且"),
-                    class.label()
-                ),
+                basis: format!("{}：{}，同时满足即为{}", cat.name, bounds.join("且"), class.label()),
             };
         }
     }
@@ -274,29 +180,14 @@ pub fn assess(
 mod tests {
     use super::*;
 
-    fn class(
-        code: &str,
-        employees: u32,
-        revenue_wan: i64,
-        assets_wan: Option<i64>,
-    ) -> Option<SizeClass> {
-        assess(
-            code,
-            employees,
-            revenue_wan * WAN,
-            assets_wan.map(|a| a * WAN),
-        )
-        .class
+    fn class(code: &str, employees: u32, revenue_wan: i64, assets_wan: Option<i64>) -> Option<SizeClass> {
+        assess(code, employees, revenue_wan * WAN, assets_wan.map(|a| a * WAN)).class
     }
 
     #[test]
     fn industry_drops_a_class_when_one_bound_is_missed() {
         assert_eq!(class("C39", 500, 1500, None), Some(SizeClass::Small));
-        assert_eq!(
-            class("C39", 300, 2000, None),
-            Some(SizeClass::Medium),
-            "bounds are inclusive"
-        );
+        assert_eq!(class("C39", 300, 2000, None), Some(SizeClass::Medium), "bounds are inclusive");
         assert_eq!(class("C39", 1000, 40000, None), Some(SizeClass::Large));
         assert_eq!(class("C39", 19, 5000, None), Some(SizeClass::Micro));
         assert_eq!(class("D44", 20, 300, None), Some(SizeClass::Small));
@@ -358,9 +249,6 @@ mod tests {
     fn basis_names_the_thresholds() {
         let a = assess("I65", 40, 3000 * WAN, None);
         assert_eq!(a.class, Some(SizeClass::Small));
-        assert_eq!(
-            a.basis,
-            "软件和信息技术服务业：从业人员≥10人且营业收入≥50万元，同时满足即为小型"
-        );
+        assert_eq!(a.basis, "软件和信息技术服务业：从业人员≥10人且营业收入≥50万元，同时满足即为小型");
     }
 }

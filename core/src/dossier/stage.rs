@@ -38,20 +38,12 @@ impl LifeStage {
 /// founded on 29 February has its anniversary on 28 February in common years). Negative before founding.
 pub fn age_years(established: NaiveDate, today: NaiveDate) -> i32 {
     let mut years = today.year() - established.year();
-    let anniversary_passed = (today.month(), today.day())
-        >= (established.month(), established.day())
-        || (established.month() == 2
-            && established.day() == 29
-            && today.month() == 2
-            && today.day() == 28);
+    let anniversary_passed = (today.month(), today.day()) >= (established.month(), established.day())
+        || (established.month() == 2 && established.day() == 29 && today.month() == 2 && today.day() == 28);
     if !anniversary_passed {
         years -= 1;
     }
-    if today < established {
-        years.min(-1)
-    } else {
-        years
-    }
+    if today < established { years.min(-1) } else { years }
 }
 
 pub fn stage(established: NaiveDate, today: NaiveDate) -> LifeStage {
@@ -83,10 +75,7 @@ mod tests {
 
     #[test]
     fn stages_switch_on_the_anniversary() {
-        assert_eq!(
-            stage(d("2026-11-22"), d("2026-11-21")),
-            LifeStage::Preparing
-        );
+        assert_eq!(stage(d("2026-11-22"), d("2026-11-21")), LifeStage::Preparing);
         assert_eq!(stage(d("2026-11-21"), d("2026-11-21")), LifeStage::StartUp);
         assert_eq!(stage(d("2023-11-22"), d("2026-11-21")), LifeStage::StartUp);
         assert_eq!(stage(d("2023-11-21"), d("2026-11-21")), LifeStage::Growth);

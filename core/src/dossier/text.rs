@@ -10,21 +10,10 @@ pub fn clean(value: &str) -> String {
 }
 
 /// Checks one (already cleaned) field.
-pub fn check(
-    issues: &mut Issues,
-    path: &str,
-    label: &str,
-    value: &str,
-    max_chars: usize,
-    required: bool,
-) {
+pub fn check(issues: &mut Issues, path: &str, label: &str, value: &str, max_chars: usize, required: bool) {
     if value.is_empty() {
         if required {
-            issues.push(
-                path,
-                format!("请填写{label}"),
-                format!("{path} is required"),
-            );
+            issues.push(path, format!("请填写{label}"), format!("{path} is required"));
         }
         return;
     }
@@ -58,18 +47,7 @@ mod tests {
         check(&mut issues, "name", "名称", "", 10, true);
         check(&mut issues, "name", "名称", "abc", 2, true);
         let err = issues.into_result().unwrap_err();
-        let messages: Vec<&str> = err
-            .issues()
-            .iter()
-            .map(|i| i.user_message.as_str())
-            .collect();
-        assert_eq!(
-            messages,
-            [
-                "名称含有不可见的控制字符，请删除后重试",
-                "请填写名称",
-                "名称最多2个字，当前3个"
-            ]
-        );
+        let messages: Vec<&str> = err.issues().iter().map(|i| i.user_message.as_str()).collect();
+        assert_eq!(messages, ["名称含有不可见的控制字符，请删除后重试", "请填写名称", "名称最多2个字，当前3个"]);
     }
 }

@@ -25,10 +25,7 @@ const WEIGHTS: [u32; 17] = {
 };
 
 fn value_of(c: char) -> Option<u32> {
-    ALPHABET
-        .iter()
-        .position(|&a| a as char == c)
-        .map(|v| v as u32)
+    ALPHABET.iter().position(|&a| a as char == c).map(|v| v as u32)
 }
 
 /// The check character for the first 17 characters (already upper case and from the alphabet).
@@ -69,11 +66,7 @@ pub fn normalize(code: &str) -> Result<String> {
     for (i, c) in chars.iter().enumerate() {
         if value_of(*c).is_none() {
             return fail(
-                format!(
-                    "第{}位字符“{}”不是统一社会信用代码允许的字符（不含I、O、Z、S、V）",
-                    i + 1,
-                    c
-                ),
+                format!("第{}位字符“{}”不是统一社会信用代码允许的字符（不含I、O、Z、S、V）", i + 1, c),
                 format!("character {} ({c:?}) is not in the USCC alphabet", i + 1),
             );
         }
@@ -84,18 +77,11 @@ pub fn normalize(code: &str) -> Result<String> {
             "characters 3-8 must be the 6-digit administrative division code".to_owned(),
         );
     }
-    let expected =
-        check_char(&chars[..17]).ok_or_else(|| Error::Internal("checked alphabet".into()))?;
+    let expected = check_char(&chars[..17]).ok_or_else(|| Error::Internal("checked alphabet".into()))?;
     if chars[17] != expected {
         return fail(
-            format!(
-                "校验位错误：第18位应为“{}”，实际为“{}”，请核对营业执照",
-                expected, chars[17]
-            ),
-            format!(
-                "check character mismatch: expected {expected}, got {}",
-                chars[17]
-            ),
+            format!("校验位错误：第18位应为“{}”，实际为“{}”，请核对营业执照", expected, chars[17]),
+            format!("check character mismatch: expected {expected}, got {}", chars[17]),
         );
     }
     Ok(chars.into_iter().collect())
@@ -127,12 +113,7 @@ mod tests {
 
     #[test]
     fn weights_are_powers_of_three_mod_31() {
-        assert_eq!(
-            WEIGHTS,
-            [
-                1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28
-            ]
-        );
+        assert_eq!(WEIGHTS, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]);
     }
 
     #[test]
@@ -151,41 +132,16 @@ mod tests {
         let bad = format!("{}{}", &code[..17], wrong);
         let err = normalize(&bad).unwrap_err();
         assert_eq!(err.issues()[0].path, "uscc");
-        assert!(
-            err.user_message()
-                .contains(&format!("第18位应为“{expected}”")),
-            "{}",
-            err.user_message()
-        );
+        assert!(err.user_message().contains(&format!("第18位应为“{expected}”")), "{}", err.user_message());
     }
 
     #[test]
     fn length_letters_and_division_are_checked() {
-        assert!(
-            normalize("")
-                .unwrap_err()
-                .user_message()
-                .contains("当前为0位")
-        );
-        assert!(
-            normalize("91310115MA1K3YJ5AP1")
-                .unwrap_err()
-                .user_message()
-                .contains("当前为19位")
-        );
-        assert!(
-            normalize("91310115MA1K3YJ5AI")
-                .unwrap_err()
-                .user_message()
-                .contains("第18位字符“I”")
-        );
+        assert!(normalize("").unwrap_err().user_message().contains("当前为0位"));
+        assert!(normalize("91310115MA1K3YJ5AP1").unwrap_err().user_message().contains("当前为19位"));
+        assert!(normalize("91310115MA1K3YJ5AI").unwrap_err().user_message().contains("第18位字符“I”"));
         let no_digits = complete("913A0115MA1K3YJ5A").unwrap();
-        assert!(
-            normalize(&no_digits)
-                .unwrap_err()
-                .user_message()
-                .contains("行政区划码")
-        );
+        assert!(normalize(&no_digits).unwrap_err().user_message().contains("行政区划码"));
         // Multi-byte input must not be sliced by bytes.
         assert!(normalize("𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌𠈌").is_err());
     }

@@ -16,9 +16,7 @@ use crate::dossier::{Company, CompanyType, Record, RecordStatus};
 /// Whether a record is the annual report filing.
 fn is_annual_report(r: &Record) -> bool {
     let name = &r.data.item_name;
-    name.contains("年报")
-        || name.contains("年度报告")
-        || r.data.item_code.to_ascii_uppercase().contains("NB")
+    name.contains("年报") || name.contains("年度报告") || r.data.item_code.to_ascii_uppercase().contains("NB")
 }
 
 /// The day the year's report was completed, per the records.
@@ -46,9 +44,7 @@ pub(crate) fn drafts(company: &Company, records: &[Record], span: Span) -> Vec<D
             continue;
         };
         // Closed from the day the report was completed.
-        let last_shown = filed_on(records, year)
-            .map(|d| shift(d, -1))
-            .unwrap_or(year_end);
+        let last_shown = filed_on(records, year).map(|d| shift(d, -1)).unwrap_or(year_end);
         let report_year = year - 1;
         let subject = format!("annual-report:{year}");
         let title = format!("报送{report_year}年度报告（截止6月30日）");
@@ -62,14 +58,7 @@ pub(crate) fn drafts(company: &Company, records: &[Record], span: Span) -> Vec<D
             "逾期未报送的企业将被列入经营异常名录；补报并公示后可申请移出，满3年未履行的将被列入严重违法失信名单。"
         };
         let milestones = [
-            (
-                "open",
-                open,
-                shift(end, -31),
-                Severity::Info,
-                title.clone(),
-                format!("年报窗口已开启。{how}"),
-            ),
+            ("open", open, shift(end, -31), Severity::Info, title.clone(), format!("年报窗口已开启。{how}")),
             (
                 "30",
                 shift(end, -30),
@@ -109,9 +98,7 @@ pub(crate) fn drafts(company: &Company, records: &[Record], span: Span) -> Vec<D
                 due: end,
                 shown: (from, to),
                 level: Level::Fixed(severity),
-                action: Some(Action::Website {
-                    url: "https://www.gsxt.gov.cn".into(),
-                }),
+                action: Some(Action::Website { url: "https://www.gsxt.gov.cn".into() }),
                 estimated: false,
             });
         }
@@ -127,10 +114,7 @@ mod tests {
     use crate::dossier::{Channel, RecordData, StatusChange};
 
     fn report(facts: &CompanyFacts, today: &str) -> Vec<(String, Severity, i64)> {
-        of_kind(facts, DynamicKind::AnnualReport, today)
-            .into_iter()
-            .map(|d| (d.id, d.severity, d.days_left))
-            .collect()
+        of_kind(facts, DynamicKind::AnnualReport, today).into_iter().map(|d| (d.id, d.severity, d.days_left)).collect()
     }
 
     fn one(id: &str, severity: Severity, days_left: i64) -> Vec<(String, Severity, i64)> {
@@ -140,41 +124,14 @@ mod tests {
     #[test]
     fn milestones_from_the_opening_day_to_the_day_after_the_deadline() {
         let f = facts();
-        assert_eq!(
-            report(&f, "2025-12-31"),
-            one("annual-report:2025:overdue", Severity::Overdue, -184)
-        );
-        assert_eq!(
-            report(&f, "2026-01-01"),
-            one("annual-report:2026:open", Severity::Info, 180),
-            "window opening day"
-        );
-        assert_eq!(
-            report(&f, "2026-05-30"),
-            one("annual-report:2026:open", Severity::Info, 31)
-        );
-        assert_eq!(
-            report(&f, "2026-05-31"),
-            one("annual-report:2026:30", Severity::Soon, 30)
-        );
-        assert_eq!(
-            report(&f, "2026-06-22"),
-            one("annual-report:2026:30", Severity::Soon, 8)
-        );
-        assert_eq!(
-            report(&f, "2026-06-23"),
-            one("annual-report:2026:7", Severity::Urgent, 7)
-        );
-        assert_eq!(
-            report(&f, "2026-06-30"),
-            one("annual-report:2026:7", Severity::Urgent, 0),
-            "the deadline itself"
-        );
-        assert_eq!(
-            report(&f, "2026-07-01"),
-            one("annual-report:2026:overdue", Severity::Overdue, -1),
-            "the day after"
-        );
+        assert_eq!(report(&f, "2025-12-31"), one("annual-report:2025:overdue", Severity::Overdue, -184));
+        assert_eq!(report(&f, "2026-01-01"), one("annual-report:2026:open", Severity::Info, 180), "window opening day");
+        assert_eq!(report(&f, "2026-05-30"), one("annual-report:2026:open", Severity::Info, 31));
+        assert_eq!(report(&f, "2026-05-31"), one("annual-report:2026:30", Severity::Soon, 30));
+        assert_eq!(report(&f, "2026-06-22"), one("annual-report:2026:30", Severity::Soon, 8));
+        assert_eq!(report(&f, "2026-06-23"), one("annual-report:2026:7", Severity::Urgent, 7));
+        assert_eq!(report(&f, "2026-06-30"), one("annual-report:2026:7", Severity::Urgent, 0), "the deadline itself");
+        assert_eq!(report(&f, "2026-07-01"), one("annual-report:2026:overdue", Severity::Overdue, -1), "the day after");
         let overdue = &of_kind(&f, DynamicKind::AnnualReport, "2026-07-01")[0];
         assert!(overdue.detail.contains("经营异常名录"));
         assert_eq!(overdue.title, "2025年度报告逾期未报");
@@ -184,14 +141,8 @@ mod tests {
     fn a_leap_year_window_has_the_same_milestones() {
         // 2024 is a leap year: 30 days before 30 June is still 31 May.
         let f = facts();
-        assert_eq!(
-            report(&f, "2024-02-29"),
-            one("annual-report:2024:open", Severity::Info, 122)
-        );
-        assert_eq!(
-            report(&f, "2024-05-31"),
-            one("annual-report:2024:30", Severity::Soon, 30)
-        );
+        assert_eq!(report(&f, "2024-02-29"), one("annual-report:2024:open", Severity::Info, 122));
+        assert_eq!(report(&f, "2024-05-31"), one("annual-report:2024:30", Severity::Soon, 30));
     }
 
     #[test]
@@ -214,10 +165,8 @@ mod tests {
                 at: date("2026-03-02").and_hms_opt(10, 0, 0).unwrap(),
             }];
             if let Some(d) = done {
-                history.push(StatusChange {
-                    status: RecordStatus::Completed,
-                    at: date(d).and_hms_opt(16, 0, 0).unwrap(),
-                });
+                history
+                    .push(StatusChange { status: RecordStatus::Completed, at: date(d).and_hms_opt(16, 0, 0).unwrap() });
             }
             Record {
                 id: 7,
@@ -232,23 +181,12 @@ mod tests {
             }
         };
         f.records = vec![record("2025年度报告公示", "X1", None)];
-        assert_eq!(
-            report(&f, "2026-03-05").len(),
-            1,
-            "submitted is not completed"
-        );
+        assert_eq!(report(&f, "2026-03-05").len(), 1, "submitted is not completed");
         f.records = vec![record("企业年报", "X1", Some("2026-03-04"))];
         assert_eq!(report(&f, "2026-03-03").len(), 1);
-        assert!(
-            report(&f, "2026-03-04").is_empty(),
-            "closed from the completion day"
-        );
+        assert!(report(&f, "2026-03-04").is_empty(), "closed from the completion day");
         assert!(report(&f, "2026-07-01").is_empty());
-        assert_eq!(
-            report(&f, "2027-01-01").len(),
-            1,
-            "next year's report is a new one"
-        );
+        assert_eq!(report(&f, "2027-01-01").len(), 1, "next year's report is a new one");
         f.records = vec![record("信息公示", "SCJG-NB-001", Some("2026-03-04"))];
         assert!(report(&f, "2026-06-30").is_empty(), "matched by item code");
         f.records = vec![record("食品经营许可延续", "SCJG-XK", Some("2026-03-04"))];

@@ -10,9 +10,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Action, Draft, DynamicKind, Level, Span, from_month_index, month_end, month_index, shift,
-};
+use super::{Action, Draft, DynamicKind, Level, Span, from_month_index, month_end, month_index, shift};
 use crate::error::{Issues, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,21 +69,10 @@ pub struct Reminder {
     pub data: ReminderData,
 }
 
-fn check_text(
-    issues: &mut Issues,
-    path: &str,
-    label: &str,
-    value: &str,
-    max: usize,
-    required: bool,
-) {
+fn check_text(issues: &mut Issues, path: &str, label: &str, value: &str, max: usize, required: bool) {
     let count = value.chars().count();
     if required && count == 0 {
-        issues.push(
-            path,
-            format!("请填写{label}"),
-            format!("{path} is required"),
-        );
+        issues.push(path, format!("请填写{label}"), format!("{path} is required"));
     }
     if count > max {
         issues.push(
@@ -95,21 +82,13 @@ fn check_text(
         );
     }
     if value.chars().any(|c| c.is_control() && c != '\n') {
-        issues.push(
-            path,
-            format!("{label}含有不可见的控制字符"),
-            format!("{path} contains a control character"),
-        );
+        issues.push(path, format!("{label}含有不可见的控制字符"), format!("{path} contains a control character"));
     }
 }
 
 impl ReminderData {
     pub fn cleaned(&self) -> ReminderData {
-        ReminderData {
-            title: self.title.trim().to_owned(),
-            detail: self.detail.trim().to_owned(),
-            ..self.clone()
-        }
+        ReminderData { title: self.title.trim().to_owned(), detail: self.detail.trim().to_owned(), ..self.clone() }
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -117,11 +96,7 @@ impl ReminderData {
         check_text(&mut issues, "title", "提醒标题", &self.title, 60, true);
         check_text(&mut issues, "detail", "提醒说明", &self.detail, 500, false);
         if !(2000..=2100).contains(&self.due.year()) {
-            issues.push(
-                "due",
-                format!("提醒日期{}不合理", self.due),
-                "due must be within 2000–2100",
-            );
+            issues.push("due", format!("提醒日期{}不合理", self.due), "due must be within 2000–2100");
         }
         issues.into_result()
     }
@@ -193,10 +168,7 @@ mod tests {
             id: 3,
             uscc: "91310115MA1K3YJ5AX".into(),
             data: ReminderData {
-                title: "缴纳房租".into(),
-                detail: "转账给房东".into(),
-                due: date(due),
-                repeat,
+                title: "缴纳房租".into(), detail: "转账给房东".into(), due: date(due), repeat
             },
         }
     }
@@ -204,72 +176,37 @@ mod tests {
     fn seen(r: Reminder, today: &str) -> Vec<(String, Severity)> {
         let mut f = facts();
         f.reminders = vec![r];
-        of_kind(&f, DynamicKind::Custom, today)
-            .into_iter()
-            .map(|d| (d.id, d.severity))
-            .collect()
+        of_kind(&f, DynamicKind::Custom, today).into_iter().map(|d| (d.id, d.severity)).collect()
     }
 
     #[test]
     fn monthly_clamps_to_short_months_and_keeps_the_day() {
         let first = date("2024-01-31");
         let dates: Vec<NaiveDate> = (0..4).filter_map(|k| occurrence(first, 1, k)).collect();
-        assert_eq!(
-            dates,
-            [
-                date("2024-01-31"),
-                date("2024-02-29"),
-                date("2024-03-31"),
-                date("2024-04-30")
-            ]
-        );
+        assert_eq!(dates, [date("2024-01-31"), date("2024-02-29"), date("2024-03-31"), date("2024-04-30")]);
         let leap = date("2024-02-29");
         let years: Vec<NaiveDate> = (0..5).filter_map(|k| occurrence(leap, 12, k)).collect();
-        assert_eq!(
-            years,
-            [
-                leap,
-                date("2025-02-28"),
-                date("2026-02-28"),
-                date("2027-02-28"),
-                date("2028-02-29")
-            ]
-        );
+        assert_eq!(years, [leap, date("2025-02-28"), date("2026-02-28"), date("2027-02-28"), date("2028-02-29")]);
     }
 
     #[test]
     fn upcoming_and_last_occurrence() {
         let r = reminder("2026-01-05", Repeat::Monthly);
-        assert_eq!(
-            seen(r.clone(), "2026-01-01"),
-            [("custom:3:2026-01-05".to_owned(), Severity::Soon)]
-        );
-        assert_eq!(
-            seen(r.clone(), "2026-01-05"),
-            [("custom:3:2026-01-05".to_owned(), Severity::Urgent)]
-        );
+        assert_eq!(seen(r.clone(), "2026-01-01"), [("custom:3:2026-01-05".to_owned(), Severity::Soon)]);
+        assert_eq!(seen(r.clone(), "2026-01-05"), [("custom:3:2026-01-05".to_owned(), Severity::Urgent)]);
         assert_eq!(
             seen(r.clone(), "2026-01-06"),
-            [
-                ("custom:3:2026-01-05".to_owned(), Severity::Overdue),
-                ("custom:3:2026-02-05".to_owned(), Severity::Info)
-            ]
+            [("custom:3:2026-01-05".to_owned(), Severity::Overdue), ("custom:3:2026-02-05".to_owned(), Severity::Info)]
         );
         assert_eq!(
             seen(r.clone(), "2026-02-06"),
-            [
-                ("custom:3:2026-02-05".to_owned(), Severity::Overdue),
-                ("custom:3:2026-03-05".to_owned(), Severity::Info)
-            ],
+            [("custom:3:2026-02-05".to_owned(), Severity::Overdue), ("custom:3:2026-03-05".to_owned(), Severity::Info)],
             "January's is gone once February's has come"
         );
         // Across the year boundary.
         assert_eq!(
             seen(r, "2026-12-31"),
-            [
-                ("custom:3:2026-12-05".to_owned(), Severity::Overdue),
-                ("custom:3:2027-01-05".to_owned(), Severity::Soon)
-            ]
+            [("custom:3:2026-12-05".to_owned(), Severity::Overdue), ("custom:3:2027-01-05".to_owned(), Severity::Soon)]
         );
     }
 
@@ -282,15 +219,9 @@ mod tests {
         let q = seen(reminder("2026-01-10", Repeat::Quarterly), "2026-02-01");
         assert_eq!(
             q,
-            [
-                ("custom:3:2026-01-10".to_owned(), Severity::Overdue),
-                ("custom:3:2026-04-10".to_owned(), Severity::Info)
-            ]
+            [("custom:3:2026-01-10".to_owned(), Severity::Overdue), ("custom:3:2026-04-10".to_owned(), Severity::Info)]
         );
-        assert!(
-            seen(reminder("2026-01-10", Repeat::Yearly), "2025-06-01").len() == 1,
-            "before the first date"
-        );
+        assert!(seen(reminder("2026-01-10", Repeat::Yearly), "2025-06-01").len() == 1, "before the first date");
     }
 
     #[test]
@@ -302,19 +233,9 @@ mod tests {
             repeat: Repeat::Once,
         };
         assert!(ok.cleaned().validate().is_ok());
-        let bad = ReminderData {
-            title: "".into(),
-            detail: "\u{7}".into(),
-            due: date("1990-01-01"),
-            repeat: Repeat::Once,
-        };
-        let paths: Vec<String> = bad
-            .validate()
-            .unwrap_err()
-            .issues()
-            .iter()
-            .map(|i| i.path.clone())
-            .collect();
+        let bad =
+            ReminderData { title: "".into(), detail: "\u{7}".into(), due: date("1990-01-01"), repeat: Repeat::Once };
+        let paths: Vec<String> = bad.validate().unwrap_err().issues().iter().map(|i| i.path.clone()).collect();
         assert_eq!(paths, ["title", "detail", "due"]);
     }
 }

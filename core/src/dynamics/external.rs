@@ -37,10 +37,7 @@ pub(crate) fn drafts(items: &[ExternalItem]) -> Vec<Draft> {
                 detail: e.detail.clone(),
                 due: e.due,
                 shown: (NaiveDate::MIN, NaiveDate::MAX),
-                level: e.severity.map(Level::Fixed).unwrap_or(Level::Deadline {
-                    urgent: 3,
-                    soon: 14,
-                }),
+                level: e.severity.map(Level::Fixed).unwrap_or(Level::Deadline { urgent: 3, soon: 14 }),
                 action: e.action.clone(),
                 estimated: false,
             }
@@ -70,9 +67,6 @@ mod tests {
         assert_eq!(items[0].severity, Severity::Soon);
         assert_eq!(items[0].action, Some(Action::Policy { id: "88".into() }));
         f.external[0].severity = Some(Severity::Info);
-        assert_eq!(
-            of_kind(&f, DynamicKind::Policy, "2026-11-30")[0].severity,
-            Severity::Info
-        );
+        assert_eq!(of_kind(&f, DynamicKind::Policy, "2026-11-30")[0].severity, Severity::Info);
     }
 }

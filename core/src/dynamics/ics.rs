@@ -74,8 +74,7 @@ fn events(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, now: NaiveDateTim
     let mut by_subject: BTreeMap<String, Draft> = BTreeMap::new();
     for d in drafts(facts, cal, Span::new(today, shift(today, HORIZON_DAYS))) {
         // Deadlines only, still ahead, and not the after-the-fact items (late, expired, overdue).
-        if !d.is_deadline() || d.due < today || d.shown.0 > d.due || marks.closed(&d.id, &d.subject)
-        {
+        if !d.is_deadline() || d.due < today || d.shown.0 > d.due || marks.closed(&d.id, &d.subject) {
             continue;
         }
         match by_subject.get(&d.subject) {
@@ -101,10 +100,7 @@ pub fn export(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, now: NaiveDat
     line("PRODID:-//Zhuanshu//Dynamics 1.0//ZH");
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
-    line(&format!(
-        "X-WR-CALNAME:{}",
-        escape(&format!("{}·专属动态", company.name))
-    ));
+    line(&format!("X-WR-CALNAME:{}", escape(&format!("{}·专属动态", company.name))));
     line("X-WR-TIMEZONE:Asia/Shanghai");
     for d in events(facts, cal, marks, now) {
         let title = escape(&d.title);
@@ -113,16 +109,10 @@ pub fn export(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, now: NaiveDat
             description.push_str("\n（该日期依据尚未公布的节假日安排估算，请以官方公布为准。）");
         }
         line("BEGIN:VEVENT");
-        line(&format!(
-            "UID:{}",
-            escape(&format!("{}@{}.zhuanshu", d.subject, company.uscc))
-        ));
+        line(&format!("UID:{}", escape(&format!("{}@{}.zhuanshu", d.subject, company.uscc))));
         line(&format!("DTSTAMP:{stamp}"));
         line(&format!("DTSTART;VALUE=DATE:{}", d.due.format("%Y%m%d")));
-        line(&format!(
-            "DTEND;VALUE=DATE:{}",
-            shift(d.due, 1).format("%Y%m%d")
-        ));
+        line(&format!("DTEND;VALUE=DATE:{}", shift(d.due, 1).format("%Y%m%d")));
         line(&format!("SUMMARY:{title}"));
         line(&format!("DESCRIPTION:{}", escape(&description)));
         line(&format!("CATEGORIES:{}", escape(d.kind.label())));
@@ -135,10 +125,7 @@ pub fn export(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, now: NaiveDat
         for (trigger, when) in [("-P6DT15H", "7天后到期"), ("-PT15H", "明天到期")] {
             line("BEGIN:VALARM");
             line("ACTION:DISPLAY");
-            line(&format!(
-                "DESCRIPTION:{}",
-                escape(&format!("{when}：{}", d.title))
-            ));
+            line(&format!("DESCRIPTION:{}", escape(&format!("{when}：{}", d.title))));
             line(&format!("TRIGGER:{trigger}"));
             line("END:VALARM");
         }
@@ -192,11 +179,7 @@ mod tests {
         for l in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(l.len() <= 75, "{} octets: {l}", l.len());
         }
-        assert_eq!(
-            out.replace("\r\n ", ""),
-            format!("{long}\r\n"),
-            "unfolding restores the line"
-        );
+        assert_eq!(out.replace("\r\n ", ""), format!("{long}\r\n"), "unfolding restores the line");
         assert_eq!(escape("a,b;c\\d\r\ne\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
     }
 
@@ -205,10 +188,7 @@ mod tests {
         let facts = sample();
         let text = export(&facts, Calendar::official(), &Marks::default(), now());
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"));
-        assert!(
-            !text.replace("\r\n", "").contains('\n'),
-            "only CRLF line ends"
-        );
+        assert!(!text.replace("\r\n", "").contains('\n'), "only CRLF line ends");
         for l in text.split("\r\n") {
             assert!(l.len() <= 75, "{} octets: {l}", l.len());
         }
@@ -217,86 +197,41 @@ mod tests {
         let unfolded = icalendar::parser::unfold(&text);
         let parsed = icalendar::parser::read_calendar(&unfolded).expect("parses");
         let calendar: icalendar::Calendar = parsed.into();
-        let events: Vec<&icalendar::Event> = calendar
-            .components
-            .iter()
-            .filter_map(|c| c.as_event())
-            .collect();
-        let by_uid: std::collections::HashMap<String, &icalendar::Event> = events
-            .iter()
-            .map(|e| (e.get_uid().unwrap().to_owned(), *e))
-            .collect();
+        let events: Vec<&icalendar::Event> = calendar.components.iter().filter_map(|c| c.as_event()).collect();
+        let by_uid: std::collections::HashMap<String, &icalendar::Event> =
+            events.iter().map(|e| (e.get_uid().unwrap().to_owned(), *e)).collect();
         assert_eq!(by_uid.len(), events.len(), "UIDs are unique");
 
         let start = |uid: &str| -> NaiveDate {
-            match by_uid
-                .get(uid)
-                .unwrap_or_else(|| panic!("{uid} in {:?}", by_uid.keys()))
-                .get_start()
-            {
+            match by_uid.get(uid).unwrap_or_else(|| panic!("{uid} in {:?}", by_uid.keys())).get_start() {
                 Some(icalendar::DatePerhapsTime::Date(d)) => d,
                 other => panic!("{uid}: all-day date expected, got {other:?}"),
             }
         };
         let uscc = &facts.company.uscc;
         // October 2026 VAT for a general taxpayer is due 2026-11-16 (passed); November's on 2026-12-15.
-        assert_eq!(
-            start(&format!("tax:vat:2026-11@{uscc}.zhuanshu")),
-            date("2026-12-15")
-        );
-        assert!(
-            !by_uid.contains_key(&format!("tax:vat:2026-10@{uscc}.zhuanshu")),
-            "past deadlines are left out"
-        );
+        assert_eq!(start(&format!("tax:vat:2026-11@{uscc}.zhuanshu")), date("2026-12-15"));
+        assert!(!by_uid.contains_key(&format!("tax:vat:2026-10@{uscc}.zhuanshu")), "past deadlines are left out");
         // A year ahead: annual report 2027 and the EIT settlement for 2026 (31 May 2027 is a Monday).
-        assert_eq!(
-            start(&format!("annual-report:2027@{uscc}.zhuanshu")),
-            date("2027-06-30")
-        );
-        assert_eq!(
-            start(&format!("tax:eit-annual:2026@{uscc}.zhuanshu")),
-            date("2027-05-31")
-        );
+        assert_eq!(start(&format!("annual-report:2027@{uscc}.zhuanshu")), date("2027-06-30"));
+        assert_eq!(start(&format!("tax:eit-annual:2026@{uscc}.zhuanshu")), date("2027-05-31"));
         // The licence's renewal deadline, one event for all its milestones.
         let renew = format!("licence:42:2027-06-30:renew@{uscc}.zhuanshu");
         let renewal = by_uid[&renew];
         assert!(renewal.get_summary().unwrap().contains("食品经营许可证"));
-        assert!(matches!(
-            renewal.get_start(),
-            Some(icalendar::DatePerhapsTime::Date(_))
-        ));
-        assert_eq!(
-            events
-                .iter()
-                .filter(|e| e.get_uid().unwrap().starts_with("licence:42:"))
-                .count(),
-            1
-        );
+        assert!(matches!(renewal.get_start(), Some(icalendar::DatePerhapsTime::Date(_))));
+        assert_eq!(events.iter().filter(|e| e.get_uid().unwrap().starts_with("licence:42:")).count(), 1);
         // Every event has its two alarms.
         assert_eq!(text.matches("BEGIN:VALARM").count(), 2 * events.len());
         assert!(text.contains("TRIGGER:-P6DT15H\r\n"));
         // The company name survives escaping: written escaped, read back as it was.
-        assert!(unfolded.contains(
-            "X-WR-CALNAME:上海示例科技有限公司\\, 含逗号\\; 分号\\\\反斜杠·专属动态\r\n"
-        ));
-        let name = calendar
-            .properties
-            .iter()
-            .find(|p| p.key() == "X-WR-CALNAME")
-            .unwrap();
+        assert!(unfolded.contains("X-WR-CALNAME:上海示例科技有限公司\\, 含逗号\\; 分号\\\\反斜杠·专属动态\r\n"));
+        let name = calendar.properties.iter().find(|p| p.key() == "X-WR-CALNAME").unwrap();
         assert_eq!(name.value(), format!("{}·专属动态", facts.company.name));
         // The next export (a day later) keeps the UIDs.
-        let later = export(
-            &facts,
-            Calendar::official(),
-            &Marks::default(),
-            now() + Duration::days(1),
-        );
+        let later = export(&facts, Calendar::official(), &Marks::default(), now() + Duration::days(1));
         let uids = |t: &str| -> HashSet<String> {
-            t.split("\r\n")
-                .filter_map(|l| l.strip_prefix("UID:"))
-                .map(str::to_owned)
-                .collect()
+            t.split("\r\n").filter_map(|l| l.strip_prefix("UID:")).map(str::to_owned).collect()
         };
         assert!(uids(&icalendar::parser::unfold(&later)).contains(&renew));
     }

@@ -64,13 +64,7 @@ fn milestones_before(due: NaiveDate, title: &str) -> [Milestone; 3] {
             severity: Severity::Soon,
             title: title.to_owned(),
         },
-        Milestone {
-            key: "7",
-            from: shift(due, -7),
-            to: due,
-            severity: Severity::Urgent,
-            title: title.to_owned(),
-        },
+        Milestone { key: "7", from: shift(due, -7), to: due, severity: Severity::Urgent, title: title.to_owned() },
     ]
 }
 
@@ -85,30 +79,25 @@ pub(crate) fn drafts(licences: &[Licence], cal: &Calendar, span: Span) -> Vec<Dr
         let issuer = &licence.data.issuer;
         let action = Some(Action::Licence { id: licence.id });
         let expiry = format!("licence:{}:{until}:expiry", licence.id);
-        let mut push = |subject: &str,
-                        kind: DynamicKind,
-                        m: Milestone,
-                        detail: &str,
-                        due: NaiveDate,
-                        estimated: bool| {
-            if m.from <= m.to && span.overlaps(m.from, m.to) {
-                out.push(Draft {
-                    id: format!("{subject}:{}", m.key),
-                    subject: subject.to_owned(),
-                    kind,
-                    title: m.title,
-                    detail: detail.to_owned(),
-                    due,
-                    shown: (m.from, m.to),
-                    level: Level::Fixed(m.severity),
-                    action: action.clone(),
-                    estimated,
-                });
-            }
-        };
+        let mut push =
+            |subject: &str, kind: DynamicKind, m: Milestone, detail: &str, due: NaiveDate, estimated: bool| {
+                if m.from <= m.to && span.overlaps(m.from, m.to) {
+                    out.push(Draft {
+                        id: format!("{subject}:{}", m.key),
+                        subject: subject.to_owned(),
+                        kind,
+                        title: m.title,
+                        detail: detail.to_owned(),
+                        due,
+                        shown: (m.from, m.to),
+                        level: Level::Fixed(m.severity),
+                        action: action.clone(),
+                        estimated,
+                    });
+                }
+            };
 
-        let renewal: Option<&RenewalRule> =
-            kind(&licence.data.kind).and_then(|k| k.renewal.as_ref());
+        let renewal: Option<&RenewalRule> = kind(&licence.data.kind).and_then(|k| k.renewal.as_ref());
         match renewal {
             Some(rule) => {
                 let (deadline, est_deadline) = back(cal, until, rule.lead, rule.unit);
@@ -121,27 +110,14 @@ pub(crate) fn drafts(licences: &[Licence], cal: &Calendar, span: Span) -> Vec<Dr
                         rule.lead,
                         unit_label(rule.unit)
                     ),
-                    None => format!(
-                        "应在有效期届满{}{}前（{deadline}前）申请延续",
-                        rule.lead,
-                        unit_label(rule.unit)
-                    ),
+                    None => format!("应在有效期届满{}{}前（{deadline}前）申请延续", rule.lead, unit_label(rule.unit)),
                 };
-                let detail = format!(
-                    "{name}（编号{number}）有效期至{until}。依据{}，{when}，向{issuer}提交。",
-                    rule.basis
-                );
+                let detail =
+                    format!("{name}（编号{number}）有效期至{until}。依据{}，{when}，向{issuer}提交。", rule.basis);
                 let subject = format!("licence:{}:{until}:renew", licence.id);
                 let title = format!("{name}请于{deadline}前申请延续");
                 for m in milestones_before(deadline, &title) {
-                    push(
-                        &subject,
-                        DynamicKind::LicenceRenewal,
-                        m,
-                        &detail,
-                        deadline,
-                        estimated,
-                    );
+                    push(&subject, DynamicKind::LicenceRenewal, m, &detail, deadline, estimated);
                 }
                 let late = Milestone {
                     key: "late",
@@ -153,28 +129,13 @@ pub(crate) fn drafts(licences: &[Licence], cal: &Calendar, span: Span) -> Vec<Dr
                 let late_detail = format!(
                     "{detail}延续申请期限已过，请立即联系{issuer}，确认能否延续；逾期未延续的，证照到期后将失效，需重新申请。"
                 );
-                push(
-                    &subject,
-                    DynamicKind::LicenceRenewal,
-                    late,
-                    &late_detail,
-                    deadline,
-                    estimated,
-                );
+                push(&subject, DynamicKind::LicenceRenewal, late, &late_detail, deadline, estimated);
             }
             None => {
-                let detail = format!(
-                    "{name}（编号{number}）有效期至{until}，到期前请向{issuer}咨询办理换证或重新申请。"
-                );
+                let detail =
+                    format!("{name}（编号{number}）有效期至{until}，到期前请向{issuer}咨询办理换证或重新申请。");
                 for m in milestones_before(until, &format!("{name}将于{until}到期")) {
-                    push(
-                        &expiry,
-                        DynamicKind::LicenceExpiry,
-                        m,
-                        &detail,
-                        until,
-                        false,
-                    );
+                    push(&expiry, DynamicKind::LicenceExpiry, m, &detail, until, false);
                 }
             }
         }
@@ -188,14 +149,7 @@ pub(crate) fn drafts(licences: &[Licence], cal: &Calendar, span: Span) -> Vec<Dr
         let detail = format!(
             "{name}（编号{number}）有效期至{until}，已过期。无证经营可能被责令停业并处罚款，请尽快向{issuer}办理；如已延续，请在证照夹中更新有效期。"
         );
-        push(
-            &expiry,
-            DynamicKind::LicenceExpiry,
-            expired,
-            &detail,
-            until,
-            false,
-        );
+        push(&expiry, DynamicKind::LicenceExpiry, expired, &detail, until, false);
     }
     out
 }
@@ -229,20 +183,12 @@ mod tests {
         f.licences = vec![l];
         super::super::evaluate(&f, Calendar::official(), date(today))
             .into_iter()
-            .filter(|d| {
-                matches!(
-                    d.kind,
-                    DynamicKind::LicenceRenewal | DynamicKind::LicenceExpiry
-                )
-            })
+            .filter(|d| matches!(d.kind, DynamicKind::LicenceRenewal | DynamicKind::LicenceExpiry))
             .collect()
     }
 
     fn seen(l: &Licence, today: &str) -> Vec<(String, Severity)> {
-        items(l.clone(), today)
-            .into_iter()
-            .map(|d| (d.id, d.severity))
-            .collect()
+        items(l.clone(), today).into_iter().map(|d| (d.id, d.severity)).collect()
     }
 
     fn one(id: &str, s: Severity) -> Vec<(String, Severity)> {
@@ -257,52 +203,16 @@ mod tests {
         let l = licence(42, "food_business", Some("2026-10-20"));
         let d = &items(l.clone(), "2026-09-20")[0];
         assert_eq!(d.due, date("2026-09-22"));
-        assert_eq!(
-            Calendar::official()
-                .workdays_between(d.due, date("2026-10-20"))
-                .value,
-            15
-        );
-        assert!(
-            d.detail
-                .contains("90至15个工作日之间（2026-06-09至2026-09-22）"),
-            "{}",
-            d.detail
-        );
+        assert_eq!(Calendar::official().workdays_between(d.due, date("2026-10-20")).value, 15);
+        assert!(d.detail.contains("90至15个工作日之间（2026-06-09至2026-09-22）"), "{}", d.detail);
         let s = "licence:42:2026-10-20:renew";
-        assert_eq!(
-            seen(&l, "2026-06-23"),
-            vec![],
-            "91 days before the deadline: nothing yet"
-        );
-        assert_eq!(
-            seen(&l, "2026-06-24"),
-            one(&format!("{s}:90"), Severity::Info),
-            "90 days before"
-        );
-        assert_eq!(
-            seen(&l, "2026-08-23"),
-            one(&format!("{s}:30"), Severity::Soon)
-        );
-        assert_eq!(
-            seen(&l, "2026-09-15"),
-            one(&format!("{s}:7"), Severity::Urgent)
-        );
-        assert_eq!(
-            seen(&l, "2026-09-22"),
-            one(&format!("{s}:7"), Severity::Urgent),
-            "the deadline itself"
-        );
-        assert_eq!(
-            seen(&l, "2026-09-23"),
-            one(&format!("{s}:late"), Severity::Overdue),
-            "the day after"
-        );
-        assert_eq!(
-            seen(&l, "2026-10-20"),
-            one(&format!("{s}:late"), Severity::Overdue),
-            "last valid day"
-        );
+        assert_eq!(seen(&l, "2026-06-23"), vec![], "91 days before the deadline: nothing yet");
+        assert_eq!(seen(&l, "2026-06-24"), one(&format!("{s}:90"), Severity::Info), "90 days before");
+        assert_eq!(seen(&l, "2026-08-23"), one(&format!("{s}:30"), Severity::Soon));
+        assert_eq!(seen(&l, "2026-09-15"), one(&format!("{s}:7"), Severity::Urgent));
+        assert_eq!(seen(&l, "2026-09-22"), one(&format!("{s}:7"), Severity::Urgent), "the deadline itself");
+        assert_eq!(seen(&l, "2026-09-23"), one(&format!("{s}:late"), Severity::Overdue), "the day after");
+        assert_eq!(seen(&l, "2026-10-20"), one(&format!("{s}:late"), Severity::Overdue), "last valid day");
         assert_eq!(
             seen(&l, "2026-10-21"),
             one("licence:42:2026-10-20:expiry:expired", Severity::Overdue),
@@ -316,14 +226,7 @@ mod tests {
         // 排污许可证: 60 days before expiry.
         let l = licence(7, "pollutant_discharge", Some("2027-03-01"));
         let d = &items(l, "2026-12-01")[0];
-        assert_eq!(
-            (d.due, d.severity, d.kind),
-            (
-                date("2026-12-31"),
-                Severity::Soon,
-                DynamicKind::LicenceRenewal
-            )
-        );
+        assert_eq!((d.due, d.severity, d.kind), (date("2026-12-31"), Severity::Soon, DynamicKind::LicenceRenewal));
         assert!(!d.estimated, "calendar days need no holiday notice");
         assert_eq!(d.days_left, 30);
     }
@@ -347,30 +250,17 @@ mod tests {
         let d = &items(l.clone(), "2027-02-01")[0];
         assert_eq!(
             (d.id.as_str(), d.kind, d.due),
-            (
-                "licence:3:2027-02-28:expiry:30",
-                DynamicKind::LicenceExpiry,
-                date("2027-02-28")
-            )
+            ("licence:3:2027-02-28:expiry:30", DynamicKind::LicenceExpiry, date("2027-02-28"))
         );
-        assert_eq!(
-            seen(&l, "2027-03-01"),
-            one("licence:3:2027-02-28:expiry:expired", Severity::Overdue)
-        );
+        assert_eq!(seen(&l, "2027-03-01"), one("licence:3:2027-02-28:expiry:expired", Severity::Overdue));
     }
 
     #[test]
     fn leap_day_expiry() {
         let l = licence(4, "public_health", Some("2028-02-29"));
         let d = &items(l.clone(), "2028-01-29")[0];
-        assert_eq!(
-            (d.due, d.id.as_str()),
-            (date("2028-01-30"), "licence:4:2028-02-29:renew:7")
-        );
-        assert_eq!(
-            seen(&l, "2028-03-01"),
-            one("licence:4:2028-02-29:expiry:expired", Severity::Overdue)
-        );
+        assert_eq!((d.due, d.id.as_str()), (date("2028-01-30"), "licence:4:2028-02-29:renew:7"));
+        assert_eq!(seen(&l, "2028-03-01"), one("licence:4:2028-02-29:expiry:expired", Severity::Overdue));
     }
 
     #[test]

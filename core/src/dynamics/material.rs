@@ -16,14 +16,8 @@ pub(crate) fn drafts(materials: &[Material], span: Span) -> Vec<Draft> {
         };
         let title = &m.data.title;
         let subject = format!("material:{}:{until}", m.id);
-        let soon = format!(
-            "{title}（{}）将于{until}到期，请提前办理更新，以免办事时材料失效。",
-            m.kind_name
-        );
-        let expired = format!(
-            "{title}（{}）已于{until}过期，办事时将不被接受，请更新后在证照夹中替换。",
-            m.kind_name
-        );
+        let soon = format!("{title}（{}）将于{until}到期，请提前办理更新，以免办事时材料失效。", m.kind_name);
+        let expired = format!("{title}（{}）已于{until}过期，办事时将不被接受，请更新后在证照夹中替换。", m.kind_name);
         let milestones = [
             (
                 "30",
@@ -33,22 +27,8 @@ pub(crate) fn drafts(materials: &[Material], span: Span) -> Vec<Draft> {
                 format!("{title}将于{until}到期"),
                 soon.clone(),
             ),
-            (
-                "7",
-                shift(until, -7),
-                until,
-                Severity::Urgent,
-                format!("{title}将于{until}到期"),
-                soon,
-            ),
-            (
-                "expired",
-                shift(until, 1),
-                NaiveDate::MAX,
-                Severity::Overdue,
-                format!("{title}已过期"),
-                expired,
-            ),
+            ("7", shift(until, -7), until, Severity::Urgent, format!("{title}将于{until}到期"), soon),
+            ("expired", shift(until, 1), NaiveDate::MAX, Severity::Overdue, format!("{title}已过期"), expired),
         ];
         for (key, from, to, severity, title, detail) in milestones {
             if from <= to && span.overlaps(from, to) {
@@ -104,30 +84,12 @@ mod tests {
             days_left: None,
         });
         let at = |day: &str| -> Vec<(String, Severity)> {
-            of_kind(&f, DynamicKind::MaterialExpiry, day)
-                .into_iter()
-                .map(|d| (d.id, d.severity))
-                .collect()
+            of_kind(&f, DynamicKind::MaterialExpiry, day).into_iter().map(|d| (d.id, d.severity)).collect()
         };
         assert!(at("2026-11-30").is_empty());
-        assert_eq!(
-            at("2026-12-01"),
-            [("material:9:2026-12-31:30".to_owned(), Severity::Soon)]
-        );
-        assert_eq!(
-            at("2026-12-24"),
-            [("material:9:2026-12-31:7".to_owned(), Severity::Urgent)]
-        );
-        assert_eq!(
-            at("2026-12-31"),
-            [("material:9:2026-12-31:7".to_owned(), Severity::Urgent)]
-        );
-        assert_eq!(
-            at("2027-01-01"),
-            [(
-                "material:9:2026-12-31:expired".to_owned(),
-                Severity::Overdue
-            )]
-        );
+        assert_eq!(at("2026-12-01"), [("material:9:2026-12-31:30".to_owned(), Severity::Soon)]);
+        assert_eq!(at("2026-12-24"), [("material:9:2026-12-31:7".to_owned(), Severity::Urgent)]);
+        assert_eq!(at("2026-12-31"), [("material:9:2026-12-31:7".to_owned(), Severity::Urgent)]);
+        assert_eq!(at("2027-01-01"), [("material:9:2026-12-31:expired".to_owned(), Severity::Overdue)]);
     }
 }

@@ -219,10 +219,7 @@ impl Marks {
 
     /// Whether the item is hidden on `day`.
     pub fn hides(&self, item: &Dynamic, day: NaiveDate) -> bool {
-        self.closed(&item.id, &item.subject)
-            || self
-                .snoozed_until(&item.id)
-                .is_some_and(|until| day < until)
+        self.closed(&item.id, &item.subject) || self.snoozed_until(&item.id).is_some_and(|until| day < until)
     }
 }
 
@@ -276,21 +273,12 @@ impl Span {
 
 /// `d` moved by `days`, saturating at the ends of the date range (input dates may be absurdly far).
 pub(crate) fn shift(d: NaiveDate, days: i64) -> NaiveDate {
-    d.checked_add_signed(Duration::days(days))
-        .unwrap_or(if days > 0 {
-            NaiveDate::MAX
-        } else {
-            NaiveDate::MIN
-        })
+    d.checked_add_signed(Duration::days(days)).unwrap_or(if days > 0 { NaiveDate::MAX } else { NaiveDate::MIN })
 }
 
 /// The last day of `d`'s month.
 pub(crate) fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    let (y, m) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
@@ -301,10 +289,7 @@ pub(crate) fn month_index(d: NaiveDate) -> i64 {
 
 /// `(year, month)` of a month index.
 pub(crate) fn from_month_index(i: i64) -> Option<(i32, u32)> {
-    Some((
-        i32::try_from(i.div_euclid(12)).ok()?,
-        u32::try_from(i.rem_euclid(12)).ok()? + 1,
-    ))
+    Some((i32::try_from(i.div_euclid(12)).ok()?, u32::try_from(i.rem_euclid(12)).ok()? + 1))
 }
 
 /// How an item's severity is set.
@@ -410,12 +395,7 @@ pub fn evaluate(facts: &CompanyFacts, cal: &Calendar, today: NaiveDate) -> Vec<D
 
 /// The list the owner sees on `today`: [`evaluate`] without what the owner closed, dismissed or
 /// snoozed.
-pub fn visible(
-    facts: &CompanyFacts,
-    cal: &Calendar,
-    marks: &Marks,
-    today: NaiveDate,
-) -> Vec<Dynamic> {
+pub fn visible(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, today: NaiveDate) -> Vec<Dynamic> {
     let mut items = evaluate(facts, cal, today);
     items.retain(|item| !marks.hides(item, today));
     items
@@ -472,12 +452,7 @@ impl<'a> Dynamics<'a> {
     }
 
     /// [`Dynamics::list`] plus items other modules supply (matched policies, policy deadlines).
-    pub fn list_with(
-        &self,
-        uscc: &str,
-        today: NaiveDate,
-        external: &[ExternalItem],
-    ) -> Result<Vec<Dynamic>> {
+    pub fn list_with(&self, uscc: &str, today: NaiveDate, external: &[ExternalItem]) -> Result<Vec<Dynamic>> {
         let mut facts = self.facts(uscc)?;
         facts.external = external.to_vec();
         let marks = self.marks(&facts.company.uscc)?;
@@ -501,32 +476,15 @@ impl<'a> Dynamics<'a> {
             .find(|d| d.id == id)
             .map(|d| (facts.company.uscc.clone(), d))
             .ok_or_else(|| {
-                Error::invalid(
-                    "id",
-                    format!("没有这条动态：{id}"),
-                    format!("no dynamic {id:?} for this company"),
-                )
+                Error::invalid("id", format!("没有这条动态：{id}"), format!("no dynamic {id:?} for this company"))
             })
     }
 
-    fn set(
-        &self,
-        uscc: &str,
-        id: &str,
-        state: StateKind,
-        until: Option<NaiveDate>,
-    ) -> Result<DynamicState> {
+    fn set(&self, uscc: &str, id: &str, state: StateKind, until: Option<NaiveDate>) -> Result<DynamicState> {
         let (key, draft) = self.find(uscc, id)?;
-        let state = DynamicState {
-            dynamic_id: draft.id,
-            subject: draft.subject,
-            state,
-            until,
-            at: self.app.clock().now(),
-        };
-        self.app
-            .store()?
-            .write(|tx| db::set_state(tx, &key, &state))?;
+        let state =
+            DynamicState { dynamic_id: draft.id, subject: draft.subject, state, until, at: self.app.clock().now() };
+        self.app.store()?.write(|tx| db::set_state(tx, &key, &state))?;
         Ok(state)
     }
 
@@ -556,9 +514,7 @@ impl<'a> Dynamics<'a> {
     /// Undoes done / dismissed / snoozed for one id. Returns whether there was anything to undo.
     pub fn restore(&self, uscc: &str, id: &str) -> Result<bool> {
         let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app
-            .store()?
-            .write(|tx| db::clear_state(tx, &key, id.trim()))
+        self.app.store()?.write(|tx| db::clear_state(tx, &key, id.trim()))
     }
 
     /// What the owner did, newest first.
@@ -574,26 +530,15 @@ impl<'a> Dynamics<'a> {
         data.validate()?;
         let key = self.app.dossier().company(uscc)?.company.uscc;
         let now = self.app.clock().now();
-        let id = self
-            .app
-            .store()?
-            .write(|tx| db::insert_reminder(tx, &key, &data, now))?;
-        Ok(Reminder {
-            id,
-            uscc: key,
-            data,
-        })
+        let id = self.app.store()?.write(|tx| db::insert_reminder(tx, &key, &data, now))?;
+        Ok(Reminder { id, uscc: key, data })
     }
 
     pub fn remove_reminder(&self, id: i64) -> Result<()> {
         if self.app.store()?.write(|tx| db::delete_reminder(tx, id))? {
             Ok(())
         } else {
-            Err(Error::invalid(
-                "id",
-                format!("没有编号为{id}的提醒"),
-                format!("no reminder {id}"),
-            ))
+            Err(Error::invalid("id", format!("没有编号为{id}的提醒"), format!("no reminder {id}")))
         }
     }
 
@@ -607,12 +552,7 @@ impl<'a> Dynamics<'a> {
     /// The next `count` notifications after `now` for every company, at `at` (default 09:00) Asia/Shanghai
     /// time, one per item per milestone. Ids are stable, so handing the list to the OS again replaces
     /// rather than duplicates.
-    pub fn notifications(
-        &self,
-        now: NaiveDateTime,
-        count: u32,
-        at: Option<NaiveTime>,
-    ) -> Result<Vec<Notification>> {
+    pub fn notifications(&self, now: NaiveDateTime, count: u32, at: Option<NaiveTime>) -> Result<Vec<Notification>> {
         let mut companies = Vec::new();
         for overview in self.app.dossier().companies()? {
             let facts = self.facts(&overview.company.uscc)?;
@@ -632,12 +572,7 @@ impl<'a> Dynamics<'a> {
     pub fn ics(&self, uscc: &str) -> Result<String> {
         let facts = self.facts(uscc)?;
         let marks = self.marks(&facts.company.uscc)?;
-        Ok(ics::export(
-            &facts,
-            self.calendar(),
-            &marks,
-            self.app.clock().now(),
-        ))
+        Ok(ics::export(&facts, self.calendar(), &marks, self.app.clock().now()))
     }
 
     // ---- calendar ----
@@ -687,10 +622,7 @@ pub(crate) mod testing {
 
     /// The items of one kind on `today`.
     pub fn of_kind(facts: &CompanyFacts, kind: DynamicKind, today: &str) -> Vec<Dynamic> {
-        evaluate(facts, Calendar::official(), date(today))
-            .into_iter()
-            .filter(|d| d.kind == kind)
-            .collect()
+        evaluate(facts, Calendar::official(), date(today)).into_iter().filter(|d| d.kind == kind).collect()
     }
 
     pub fn ids(items: &[Dynamic]) -> Vec<&str> {
@@ -721,21 +653,10 @@ mod tests {
         let mut sorted = order.clone();
         sorted.sort();
         assert_eq!(order, sorted);
-        let reminder = items
-            .iter()
-            .position(|d| d.id == "custom:1:2026-11-01")
-            .unwrap();
+        let reminder = items.iter().position(|d| d.id == "custom:1:2026-11-01").unwrap();
         assert_eq!(items[reminder].severity, Severity::Overdue);
-        assert!(
-            items[..reminder]
-                .iter()
-                .all(|d| d.severity == Severity::Overdue && d.due <= date("2026-11-01"))
-        );
-        assert!(
-            items[reminder + 1..]
-                .iter()
-                .all(|d| d.severity != Severity::Overdue || d.due >= date("2026-11-01"))
-        );
+        assert!(items[..reminder].iter().all(|d| d.severity == Severity::Overdue && d.due <= date("2026-11-01")));
+        assert!(items[reminder + 1..].iter().all(|d| d.severity != Severity::Overdue || d.due >= date("2026-11-01")));
     }
 
     #[test]
@@ -749,24 +670,9 @@ mod tests {
             at,
         };
         let marks = Marks::new(&[
-            state(
-                "licence:1:2027-03-31:renew:90",
-                "licence:1:2027-03-31:renew",
-                StateKind::Done,
-                None,
-            ),
-            state(
-                "licence:2:2027-03-31:renew:90",
-                "licence:2:2027-03-31:renew",
-                StateKind::Dismissed,
-                None,
-            ),
-            state(
-                "tax:vat:2026-10",
-                "tax:vat:2026-10",
-                StateKind::Snoozed,
-                Some(date("2026-11-10")),
-            ),
+            state("licence:1:2027-03-31:renew:90", "licence:1:2027-03-31:renew", StateKind::Done, None),
+            state("licence:2:2027-03-31:renew:90", "licence:2:2027-03-31:renew", StateKind::Dismissed, None),
+            state("tax:vat:2026-10", "tax:vat:2026-10", StateKind::Snoozed, Some(date("2026-11-10"))),
         ]);
         let item = |id: &str, subject: &str| Dynamic {
             id: id.into(),
@@ -783,43 +689,16 @@ mod tests {
         };
         let day = date("2026-11-05");
         assert!(
-            marks.hides(
-                &item(
-                    "licence:1:2027-03-31:renew:30",
-                    "licence:1:2027-03-31:renew"
-                ),
-                day
-            ),
+            marks.hides(&item("licence:1:2027-03-31:renew:30", "licence:1:2027-03-31:renew"), day),
             "done closes the subject"
         );
-        assert!(marks.hides(
-            &item(
-                "licence:2:2027-03-31:renew:90",
-                "licence:2:2027-03-31:renew"
-            ),
-            day
-        ));
+        assert!(marks.hides(&item("licence:2:2027-03-31:renew:90", "licence:2:2027-03-31:renew"), day));
         assert!(
-            !marks.hides(
-                &item(
-                    "licence:2:2027-03-31:renew:30",
-                    "licence:2:2027-03-31:renew"
-                ),
-                day
-            ),
+            !marks.hides(&item("licence:2:2027-03-31:renew:30", "licence:2:2027-03-31:renew"), day),
             "next milestone"
         );
-        assert!(marks.hides(
-            &item("tax:vat:2026-10", "tax:vat:2026-10"),
-            date("2026-11-09")
-        ));
-        assert!(
-            !marks.hides(
-                &item("tax:vat:2026-10", "tax:vat:2026-10"),
-                date("2026-11-10")
-            ),
-            "back on the day"
-        );
+        assert!(marks.hides(&item("tax:vat:2026-10", "tax:vat:2026-10"), date("2026-11-09")));
+        assert!(!marks.hides(&item("tax:vat:2026-10", "tax:vat:2026-10"), date("2026-11-10")), "back on the day");
     }
 
     #[test]
@@ -828,9 +707,6 @@ mod tests {
         assert_eq!(shift(NaiveDate::MIN, -10), NaiveDate::MIN);
         assert_eq!(month_end(2024, 2), Some(date("2024-02-29")));
         assert_eq!(month_end(2026, 12), Some(date("2026-12-31")));
-        assert_eq!(
-            from_month_index(month_index(date("2026-01-15")) - 1),
-            Some((2025, 12))
-        );
+        assert_eq!(from_month_index(month_index(date("2026-01-15")) - 1), Some((2025, 12)));
     }
 }

@@ -20,15 +20,11 @@ fn news(status: RecordStatus) -> (&'static str, Severity) {
         RecordStatus::Submitted => ("申请已重新提交，等待部门受理。", Severity::Info),
         RecordStatus::Accepted => ("部门已受理申请，进入办理流程。", Severity::Info),
         RecordStatus::Reviewing => ("申请已进入审查。", Severity::Info),
-        RecordStatus::NeedsCorrection => (
-            "部门要求补正材料：请按一次性告知书的要求尽快补正后重新提交。",
-            Severity::Soon,
-        ),
+        RecordStatus::NeedsCorrection => {
+            ("部门要求补正材料：请按一次性告知书的要求尽快补正后重新提交。", Severity::Soon)
+        }
         RecordStatus::Completed => ("已办结，请留意领取或下载办理结果。", Severity::Info),
-        RecordStatus::Returned => (
-            "申请已被退回：请查看退回原因，修改后可重新提交。",
-            Severity::Soon,
-        ),
+        RecordStatus::Returned => ("申请已被退回：请查看退回原因，修改后可重新提交。", Severity::Soon),
     }
 }
 
@@ -61,10 +57,7 @@ pub(crate) fn drafts(records: &[Record], cal: &Calendar, span: Span) -> Vec<Draf
         let Some(last) = r.history.last() else {
             continue;
         };
-        if matches!(
-            last.status,
-            RecordStatus::Completed | RecordStatus::Returned
-        ) {
+        if matches!(last.status, RecordStatus::Completed | RecordStatus::Returned) {
             continue;
         }
         let since = last.at.date();
@@ -122,23 +115,14 @@ mod tests {
                 channel: Channel::Online,
                 submitted_on: date("2025-09-20"),
             },
-            history: changes
-                .iter()
-                .map(|(s, at)| StatusChange {
-                    status: *s,
-                    at: at.parse().unwrap(),
-                })
-                .collect(),
+            history: changes.iter().map(|(s, at)| StatusChange { status: *s, at: at.parse().unwrap() }).collect(),
         }
     }
 
     fn seen(r: &Record, today: &str) -> Vec<(String, Severity)> {
         let mut f = facts();
         f.records = vec![r.clone()];
-        of_kind(&f, DynamicKind::Progress, today)
-            .into_iter()
-            .map(|d| (d.id, d.severity))
-            .collect()
+        of_kind(&f, DynamicKind::Progress, today).into_iter().map(|d| (d.id, d.severity)).collect()
     }
 
     #[test]
@@ -151,20 +135,10 @@ mod tests {
         let items = seen(&r, "2025-09-24");
         assert_eq!(
             items,
-            [
-                ("record:5:status:2".to_owned(), Severity::Soon),
-                ("record:5:status:1".to_owned(), Severity::Info)
-            ]
+            [("record:5:status:2".to_owned(), Severity::Soon), ("record:5:status:1".to_owned(), Severity::Info)]
         );
-        assert_eq!(
-            seen(&r, "2025-10-06").len(),
-            2,
-            "day 13 of the first change"
-        );
-        assert_eq!(
-            seen(&r, "2025-10-07"),
-            [("record:5:status:2".to_owned(), Severity::Soon)]
-        );
+        assert_eq!(seen(&r, "2025-10-06").len(), 2, "day 13 of the first change");
+        assert_eq!(seen(&r, "2025-10-07"), [("record:5:status:2".to_owned(), Severity::Soon)]);
     }
 
     #[test]
@@ -175,26 +149,11 @@ mod tests {
             (RecordStatus::Submitted, "2025-09-22T09:00:00"),
             (RecordStatus::Accepted, "2025-09-26T10:00:00"),
         ]);
-        assert_eq!(
-            Calendar::official()
-                .add_workdays(date("2025-09-26"), 10)
-                .value,
-            date("2025-10-16")
-        );
-        assert!(
-            !seen(&r, "2025-10-15")
-                .iter()
-                .any(|(id, _)| id.contains("stalled"))
-        );
+        assert_eq!(Calendar::official().add_workdays(date("2025-09-26"), 10).value, date("2025-10-16"));
+        assert!(!seen(&r, "2025-10-15").iter().any(|(id, _)| id.contains("stalled")));
         let items = seen(&r, "2025-10-16");
-        assert_eq!(
-            items,
-            [("record:5:stalled:2025-09-26".to_owned(), Severity::Soon)]
-        );
-        assert!(
-            !seen(&r, "2026-03-01").is_empty(),
-            "until something changes"
-        );
+        assert_eq!(items, [("record:5:stalled:2025-09-26".to_owned(), Severity::Soon)]);
+        assert!(!seen(&r, "2026-03-01").is_empty(), "until something changes");
         // A completed application is never nudged.
         let done = record(&[
             (RecordStatus::Submitted, "2025-09-22T09:00:00"),

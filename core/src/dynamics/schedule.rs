@@ -113,11 +113,8 @@ pub fn notifications(
                     continue;
                 }
                 let dynamic = d.to_dynamic(cal, day);
-                let body = if d.is_deadline() {
-                    format!("{}。{}", when(d.due, day), d.detail)
-                } else {
-                    d.detail.clone()
-                };
+                let body =
+                    if d.is_deadline() { format!("{}。{}", when(d.due, day), d.detail) } else { d.detail.clone() };
                 out.push(Notification {
                     id: format!("{}#{key}@{uscc}", d.id),
                     dynamic_id: d.id.clone(),
@@ -172,13 +169,8 @@ mod tests {
     #[test]
     fn milestones_of_a_licence_and_tax_deadlines() {
         let f = licensed();
-        let list = notifications(
-            &[(f, Marks::default())],
-            Calendar::official(),
-            at("2026-10-01", 8),
-            200,
-            default_time(),
-        );
+        let list =
+            notifications(&[(f, Marks::default())], Calendar::official(), at("2026-10-01", 8), 200, default_time());
         let ids: Vec<&str> = list.iter().map(|n| n.id.as_str()).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "never duplicated");
@@ -201,16 +193,9 @@ mod tests {
             ]
         );
         // Tax: three days before and on the day, not when the next period appears.
-        let vat: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|i| i.starts_with("tax:vat:2026-09"))
-            .collect();
+        let vat: Vec<&str> = ids.iter().copied().filter(|i| i.starts_with("tax:vat:2026-09")).collect();
         assert_eq!(vat.len(), 2, "{vat:?}");
-        let first = list
-            .iter()
-            .find(|n| n.id.starts_with("tax:vat:2026-09#d0"))
-            .unwrap();
+        let first = list.iter().find(|n| n.id.starts_with("tax:vat:2026-09#d0")).unwrap();
         assert_eq!(first.at, at("2026-10-26", 9));
         assert!(first.body.starts_with("今天到期"));
         assert_eq!(first.timestamp, 1_792_976_400, "2026-10-26 01:00 UTC");
@@ -223,30 +208,12 @@ mod tests {
         let f = licensed();
         let marks = Marks::default();
         let companies = [(f, marks)];
-        let at_nine = notifications(
-            &companies,
-            Calendar::official(),
-            at("2026-10-02", 8),
-            1,
-            default_time(),
-        );
+        let at_nine = notifications(&companies, Calendar::official(), at("2026-10-02", 8), 1, default_time());
         assert_eq!(at_nine[0].at, at("2026-10-02", 9));
-        let after_nine = notifications(
-            &companies,
-            Calendar::official(),
-            at("2026-10-02", 10),
-            1,
-            default_time(),
-        );
+        let after_nine = notifications(&companies, Calendar::official(), at("2026-10-02", 10), 1, default_time());
         assert!(after_nine[0].at > at("2026-10-02", 10));
         let evening = NaiveTime::from_hms_opt(18, 30, 0).unwrap();
-        let list = notifications(
-            &companies,
-            Calendar::official(),
-            at("2026-10-02", 10),
-            1,
-            evening,
-        );
+        let list = notifications(&companies, Calendar::official(), at("2026-10-02", 10), 1, evening);
         assert_eq!(list[0].at, date("2026-10-02").and_time(evening));
     }
 
@@ -263,35 +230,12 @@ mod tests {
         };
         let s = "licence:42:2027-03-01:renew";
         let done = Marks::new(&[state(&format!("{s}:90"), s, StateKind::Done, None)]);
-        let list = notifications(
-            &[(f.clone(), done)],
-            Calendar::official(),
-            t,
-            500,
-            default_time(),
-        );
-        assert!(
-            !list.iter().any(|n| n.dynamic_id.starts_with(s)),
-            "done closes every milestone"
-        );
+        let list = notifications(&[(f.clone(), done)], Calendar::official(), t, 500, default_time());
+        assert!(!list.iter().any(|n| n.dynamic_id.starts_with(s)), "done closes every milestone");
 
-        let snoozed = Marks::new(&[state(
-            &format!("{s}:90"),
-            s,
-            StateKind::Snoozed,
-            Some(date("2026-11-15")),
-        )]);
-        let list = notifications(
-            &[(f, snoozed)],
-            Calendar::official(),
-            t,
-            500,
-            default_time(),
-        );
-        let ninety: Vec<&Notification> = list
-            .iter()
-            .filter(|n| n.dynamic_id == format!("{s}:90"))
-            .collect();
+        let snoozed = Marks::new(&[state(&format!("{s}:90"), s, StateKind::Snoozed, Some(date("2026-11-15")))]);
+        let list = notifications(&[(f, snoozed)], Calendar::official(), t, 500, default_time());
+        let ninety: Vec<&Notification> = list.iter().filter(|n| n.dynamic_id == format!("{s}:90")).collect();
         assert_eq!(ninety.len(), 1);
         assert_eq!(
             (ninety[0].id.split('@').next().unwrap(), ninety[0].at),

@@ -17,9 +17,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{
-    Action, Draft, DynamicKind, Level, Span, from_month_index, month_end, month_index, shift,
-};
+use super::{Action, Draft, DynamicKind, Level, Span, from_month_index, month_end, month_index, shift};
 use crate::calendar::Calendar;
 use crate::calendar::tax::md;
 use crate::dossier::{Company, CompanyType, TaxpayerKind};
@@ -41,12 +39,7 @@ struct Obligation {
 
 /// Pays 个人所得税（经营所得） rather than 企业所得税.
 fn pays_business_iit(t: CompanyType) -> bool {
-    matches!(
-        t,
-        CompanyType::IndividualBusiness
-            | CompanyType::SoleProprietorship
-            | CompanyType::Partnership
-    )
+    matches!(t, CompanyType::IndividualBusiness | CompanyType::SoleProprietorship | CompanyType::Partnership)
 }
 
 fn obligations(company: &Company) -> Vec<Obligation> {
@@ -59,11 +52,7 @@ fn obligations(company: &Company) -> Vec<Obligation> {
             name: "增值税及附加税费申报",
             detail: format!(
                 "一般纳税人按月申报增值税、城市维护建设税、教育费附加和地方教育附加{}。",
-                if withholding {
-                    "，并申报代扣代缴的个人所得税"
-                } else {
-                    ""
-                }
+                if withholding { "，并申报代扣代缴的个人所得税" } else { "" }
             ),
         }),
         TaxpayerKind::SmallScale => {
@@ -122,21 +111,13 @@ fn is_filing_month(cadence: Cadence, filing: i64) -> bool {
     cadence == Cadence::Monthly || filing.rem_euclid(3) == 0
 }
 
-const LEVEL: Level = Level::Deadline {
-    urgent: 3,
-    soon: 10,
-};
-const ANNUAL_LEVEL: Level = Level::Deadline {
-    urgent: 7,
-    soon: 30,
-};
+const LEVEL: Level = Level::Deadline { urgent: 3, soon: 10 };
+const ANNUAL_LEVEL: Level = Level::Deadline { urgent: 7, soon: 30 };
 
 pub(crate) fn drafts(company: &Company, cal: &Calendar, span: Span) -> Vec<Draft> {
     let mut out = Vec::new();
     let established = company.established_on;
-    let action = Some(Action::Guide {
-        item: "tax_filing".into(),
-    });
+    let action = Some(Action::Guide { item: "tax_filing".into() });
     // Filing months that can be shown within the span: the previous filing's deadline is at most 3 months
     // and a few days back, so look a quarter around it.
     let first = month_index(span.from) - 1;
@@ -159,8 +140,7 @@ pub(crate) fn drafts(company: &Company, cal: &Calendar, span: Span) -> Vec<Draft
             let Some((py, pm)) = from_month_index(filing - step) else {
                 continue;
             };
-            let (Ok(deadline), Ok(previous)) = (cal.tax_deadline(fy, fm), cal.tax_deadline(py, pm))
-            else {
+            let (Ok(deadline), Ok(previous)) = (cal.tax_deadline(fy, fm), cal.tax_deadline(py, pm)) else {
                 continue;
             };
             let Some(last_day) = month_end(fy, fm) else {
@@ -168,13 +148,8 @@ pub(crate) fn drafts(company: &Company, cal: &Calendar, span: Span) -> Vec<Draft
             };
             // Shown from the day after the previous filing's deadline; a company that did not exist in the
             // previous period sees its first filing from its first day.
-            let owed_before =
-                period(ob.cadence, filing - step).is_some_and(|(_, _, end)| end >= established);
-            let start = if owed_before {
-                shift(previous.date, 1)
-            } else {
-                established
-            };
+            let owed_before = period(ob.cadence, filing - step).is_some_and(|(_, _, end)| end >= established);
+            let start = if owed_before { shift(previous.date, 1) } else { established };
             let shown = (start, last_day);
             if !span.overlaps(shown.0, shown.1) {
                 continue;
@@ -217,10 +192,8 @@ fn annual(company: &Company, cal: &Calendar, span: Span) -> Vec<Draft> {
         if company.established_on.year() > tax_year {
             continue;
         }
-        let (Some(start), Some(end)) = (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
+        let (Some(start), Some(end)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        else {
             continue;
         };
         if !span.overlaps(start, end) {
@@ -258,17 +231,11 @@ fn annual(company: &Company, cal: &Calendar, span: Span) -> Vec<Draft> {
             id,
             kind: DynamicKind::TaxFiling,
             title,
-            detail: format!(
-                "{detail}{moved}截止{}。{}",
-                md(deadline.value),
-                overdue_note()
-            ),
+            detail: format!("{detail}{moved}截止{}。{}", md(deadline.value), overdue_note()),
             due: deadline.value,
             shown: (start, end),
             level: ANNUAL_LEVEL,
-            action: Some(Action::Guide {
-                item: "tax_filing".into(),
-            }),
+            action: Some(Action::Guide { item: "tax_filing".into() }),
             estimated: deadline.estimated,
         });
     }
@@ -290,45 +257,20 @@ mod tests {
         let f = facts();
         // On the deadline itself (Monday 2025-11-17): October's filing, due today, urgent.
         let items = tax(&f, "2025-11-17");
-        let vat: Vec<&Dynamic> = items
-            .iter()
-            .filter(|d| d.id.starts_with("tax:vat"))
-            .collect();
+        let vat: Vec<&Dynamic> = items.iter().filter(|d| d.id.starts_with("tax:vat")).collect();
         assert_eq!(vat.len(), 1, "{:?}", ids(&items));
-        assert_eq!(
-            (vat[0].due, vat[0].days_left, vat[0].severity),
-            (date("2025-11-17"), 0, Severity::Urgent)
-        );
+        assert_eq!((vat[0].due, vat[0].days_left, vat[0].severity), (date("2025-11-17"), 0, Severity::Urgent));
         assert!(vat[0].title.starts_with("2025年10月增值税"));
-        assert!(
-            vat[0]
-                .detail
-                .contains("11月15日为星期六，申报纳税期限顺延至11月17日"),
-            "{}",
-            vat[0].detail
-        );
+        assert!(vat[0].detail.contains("11月15日为星期六，申报纳税期限顺延至11月17日"), "{}", vat[0].detail);
         // The quarterly prepayment filed in October is done with; January's (for Q4) is the next one.
-        assert!(
-            items
-                .iter()
-                .any(|d| d.id == "tax:eit:2025-Q4" && d.due == date("2026-01-20"))
-        );
+        assert!(items.iter().any(|d| d.id == "tax:eit:2025-Q4" && d.due == date("2026-01-20")));
         assert!(!items.iter().any(|d| d.id == "tax:eit:2025-Q3"));
         // The day after: October's is overdue, November's (due 2025-12-15) is next.
         let items = tax(&f, "2025-11-18");
-        let vat: Vec<&Dynamic> = items
-            .iter()
-            .filter(|d| d.id.starts_with("tax:vat"))
-            .collect();
+        let vat: Vec<&Dynamic> = items.iter().filter(|d| d.id.starts_with("tax:vat")).collect();
         assert_eq!(vat.len(), 2);
-        assert_eq!(
-            (vat[0].id.as_str(), vat[0].severity),
-            ("tax:vat:2025-10", Severity::Overdue)
-        );
-        assert_eq!(
-            (vat[1].id.as_str(), vat[1].due),
-            ("tax:vat:2025-11", date("2025-12-15"))
-        );
+        assert_eq!((vat[0].id.as_str(), vat[0].severity), ("tax:vat:2025-10", Severity::Overdue));
+        assert_eq!((vat[1].id.as_str(), vat[1].due), ("tax:vat:2025-11", date("2025-12-15")));
         // Next month: only the new filing.
         let items = tax(&f, "2025-12-01");
         assert!(items.iter().any(|d| d.id == "tax:vat:2025-11"));
@@ -347,10 +289,7 @@ mod tests {
         assert!(sept.detail.contains("10月1日至8日放假8天"));
         // February 2024: the make-up Sunday 18th counts as a working day.
         let feb = tax(&facts(), "2024-02-01");
-        assert_eq!(
-            feb.iter().find(|d| d.id == "tax:vat:2024-01").unwrap().due,
-            date("2024-02-23")
-        );
+        assert_eq!(feb.iter().find(|d| d.id == "tax:vat:2024-01").unwrap().due, date("2024-02-23"));
     }
 
     #[test]
@@ -374,47 +313,19 @@ mod tests {
         let mut f = facts();
         f.company.taxpayer_kind = TaxpayerKind::SmallScale;
         let items = tax(&f, "2026-02-10");
-        let vat: Vec<&str> = items
-            .iter()
-            .filter(|d| d.id.starts_with("tax:vat"))
-            .map(|d| d.id.as_str())
-            .collect();
-        assert_eq!(
-            vat,
-            ["tax:vat:2026-Q1"],
-            "after January's deadline the next is April's"
-        );
-        assert_eq!(
-            items
-                .iter()
-                .find(|d| d.id == "tax:vat:2026-Q1")
-                .unwrap()
-                .due,
-            date("2026-04-20")
-        );
+        let vat: Vec<&str> = items.iter().filter(|d| d.id.starts_with("tax:vat")).map(|d| d.id.as_str()).collect();
+        assert_eq!(vat, ["tax:vat:2026-Q1"], "after January's deadline the next is April's");
+        assert_eq!(items.iter().find(|d| d.id == "tax:vat:2026-Q1").unwrap().due, date("2026-04-20"));
         assert!(items.iter().any(|d| d.id == "tax:iit-withholding:2026-01"));
         f.company.employees = 0;
-        assert!(
-            !tax(&f, "2026-02-10")
-                .iter()
-                .any(|d| d.id.starts_with("tax:iit-withholding"))
-        );
+        assert!(!tax(&f, "2026-02-10").iter().any(|d| d.id.starts_with("tax:iit-withholding")));
         // On the quarter's filing month, past its deadline: overdue Q4 and next Q1.
         let mut f = facts();
         f.company.taxpayer_kind = TaxpayerKind::SmallScale;
         let items = tax(&f, "2026-01-21");
-        let q: Vec<(&str, Severity)> = items
-            .iter()
-            .filter(|d| d.id.starts_with("tax:vat"))
-            .map(|d| (d.id.as_str(), d.severity))
-            .collect();
-        assert_eq!(
-            q,
-            [
-                ("tax:vat:2025-Q4", Severity::Overdue),
-                ("tax:vat:2026-Q1", Severity::Info)
-            ]
-        );
+        let q: Vec<(&str, Severity)> =
+            items.iter().filter(|d| d.id.starts_with("tax:vat")).map(|d| (d.id.as_str(), d.severity)).collect();
+        assert_eq!(q, [("tax:vat:2025-Q4", Severity::Overdue), ("tax:vat:2026-Q1", Severity::Info)]);
     }
 
     #[test]
@@ -424,14 +335,8 @@ mod tests {
         let items = tax(&f, "2026-03-20");
         assert!(items.iter().any(|d| d.id == "tax:iit-business:2026-Q1"));
         assert!(!items.iter().any(|d| d.id.starts_with("tax:eit")));
-        let annual = items
-            .iter()
-            .find(|d| d.id == "tax:iit-business-annual:2025")
-            .unwrap();
-        assert_eq!(
-            (annual.due, annual.severity),
-            (date("2026-03-31"), Severity::Soon)
-        );
+        let annual = items.iter().find(|d| d.id == "tax:iit-business-annual:2025").unwrap();
+        assert_eq!((annual.due, annual.severity), (date("2026-03-31"), Severity::Soon));
         assert!(annual.title.contains("经营所得"));
     }
 
@@ -439,39 +344,18 @@ mod tests {
     fn annual_settlement_moves_off_a_rest_day_only() {
         let f = facts();
         let items = tax(&f, "2025-05-20");
-        let eit = items
-            .iter()
-            .find(|d| d.id == "tax:eit-annual:2024")
-            .unwrap();
-        assert_eq!(
-            eit.due,
-            date("2025-06-03"),
-            "31 May 2025 is in the Dragon Boat holiday"
-        );
+        let eit = items.iter().find(|d| d.id == "tax:eit-annual:2024").unwrap();
+        assert_eq!(eit.due, date("2025-06-03"), "31 May 2025 is in the Dragon Boat holiday");
         assert!(eit.detail.contains("5月31日为休息日，顺延至6月3日"));
         let items = tax(&f, "2024-05-31");
-        let eit = items
-            .iter()
-            .find(|d| d.id == "tax:eit-annual:2023")
-            .unwrap();
-        assert_eq!(
-            (eit.due, eit.severity),
-            (date("2024-05-31"), Severity::Urgent)
-        );
+        let eit = items.iter().find(|d| d.id == "tax:eit-annual:2023").unwrap();
+        assert_eq!((eit.due, eit.severity), (date("2024-05-31"), Severity::Urgent));
         // Shown all year, overdue after the deadline until marked done.
         assert_eq!(
-            tax(&f, "2024-12-31")
-                .iter()
-                .find(|d| d.id == "tax:eit-annual:2023")
-                .unwrap()
-                .severity,
+            tax(&f, "2024-12-31").iter().find(|d| d.id == "tax:eit-annual:2023").unwrap().severity,
             Severity::Overdue
         );
-        assert!(
-            !tax(&f, "2025-01-01")
-                .iter()
-                .any(|d| d.id == "tax:eit-annual:2023")
-        );
+        assert!(!tax(&f, "2025-01-01").iter().any(|d| d.id == "tax:eit-annual:2023"));
     }
 
     #[test]
@@ -479,17 +363,8 @@ mod tests {
         let mut f = facts();
         f.company.established_on = date("2026-10-20");
         let items = tax(&f, "2026-10-20");
-        assert!(
-            !items.iter().any(|d| d.id == "tax:vat:2026-09"),
-            "{:?}",
-            ids(&items)
-        );
-        assert!(
-            items
-                .iter()
-                .any(|d| d.id == "tax:vat:2026-10" && d.due == date("2026-11-16")),
-            "from the first day"
-        );
+        assert!(!items.iter().any(|d| d.id == "tax:vat:2026-09"), "{:?}", ids(&items));
+        assert!(items.iter().any(|d| d.id == "tax:vat:2026-10" && d.due == date("2026-11-16")), "from the first day");
         assert!(items.iter().any(|d| d.id == "tax:eit:2026-Q4"));
         assert!(tax(&f, "2026-10-19").is_empty());
         assert!(!items.iter().any(|d| d.id.starts_with("tax:eit-annual")));

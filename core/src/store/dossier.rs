@@ -112,9 +112,7 @@ fn company_from(row: &Row<'_>) -> rusqlite::Result<Result<Company>> {
 
 pub fn get_company(conn: &Connection, uscc: &str) -> Result<Option<Company>> {
     let sql = format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE uscc = ?1");
-    conn.query_row(&sql, [uscc], company_from)
-        .optional()?
-        .transpose()
+    conn.query_row(&sql, [uscc], company_from).optional()?.transpose()
 }
 
 pub fn list_companies(conn: &Connection) -> Result<Vec<Company>> {
@@ -128,15 +126,7 @@ pub fn insert_licence(conn: &Connection, uscc: &str, l: &LicenceData) -> Result<
     conn.execute(
         "INSERT INTO licences (uscc, kind, number, issuer, issued_on, valid_until, scope)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            uscc,
-            l.kind,
-            l.number,
-            l.issuer,
-            l.issued_on,
-            l.valid_until,
-            l.scope
-        ],
+        params![uscc, l.kind, l.number, l.issuer, l.issued_on, l.valid_until, l.scope],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -205,12 +195,7 @@ fn material_from(row: &Row<'_>) -> rusqlite::Result<(i64, String, MaterialData)>
     Ok((
         row.get(0)?,
         row.get(1)?,
-        MaterialData {
-            kind: row.get(2)?,
-            title: row.get(3)?,
-            valid_until: row.get(4)?,
-            vault_document: row.get(5)?,
-        },
+        MaterialData { kind: row.get(2)?, title: row.get(3)?, valid_until: row.get(4)?, vault_document: row.get(5)? },
     ))
 }
 
@@ -249,32 +234,20 @@ pub fn insert_status(conn: &Connection, record_id: i64, s: &StatusChange) -> Res
 }
 
 fn history(conn: &Connection, record_id: i64) -> Result<Vec<StatusChange>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, at FROM record_statuses WHERE record_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([record_id], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, NaiveDateTime>(1)?))
-    })?;
+    let mut stmt = conn.prepare_cached("SELECT status, at FROM record_statuses WHERE record_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([record_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, NaiveDateTime>(1)?)))?;
     rows.map(|r| {
         let (status, at) = r?;
-        Ok(StatusChange {
-            status: enum_from(&status)?,
-            at,
-        })
+        Ok(StatusChange { status: enum_from(&status)?, at })
     })
     .collect()
 }
 
 type RecordRow = (i64, String, RecordData, Vec<StatusChange>);
 
-fn records_where(
-    conn: &Connection,
-    clause: &str,
-    key: &dyn rusqlite::ToSql,
-) -> Result<Vec<RecordRow>> {
-    let sql = format!(
-        "SELECT id, uscc, item_code, item_name, channel, submitted_on FROM records WHERE {clause} ORDER BY id"
-    );
+fn records_where(conn: &Connection, clause: &str, key: &dyn rusqlite::ToSql) -> Result<Vec<RecordRow>> {
+    let sql =
+        format!("SELECT id, uscc, item_code, item_name, channel, submitted_on FROM records WHERE {clause} ORDER BY id");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([key], |row| {
         Ok((
@@ -289,12 +262,7 @@ fn records_where(
     let mut out = Vec::new();
     for row in rows {
         let (id, uscc, item_code, item_name, channel, submitted_on) = row?;
-        let data = RecordData {
-            item_code,
-            item_name,
-            channel: enum_from(&channel)?,
-            submitted_on,
-        };
+        let data = RecordData { item_code, item_name, channel: enum_from(&channel)?, submitted_on };
         out.push((id, uscc, data, history(conn, id)?));
     }
     Ok(out)

@@ -58,11 +58,7 @@ impl Store {
 }
 
 pub(crate) fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
@@ -80,9 +76,7 @@ pub(crate) fn set_setting(conn: &Connection, key: &str, value: Option<&str>) -> 
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> Result<String> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => Ok(s),
-        _ => Err(Error::Internal(
-            "enum does not serialize to a string".into(),
-        )),
+        _ => Err(Error::Internal("enum does not serialize to a string".into())),
     }
 }
 
@@ -105,13 +99,8 @@ mod tests {
             store.write(|tx| set_setting(tx, "k", Some("𠈌"))).unwrap();
         }
         let store = Store::open(Some(&path)).unwrap();
-        assert_eq!(
-            store.read(|c| get_setting(c, "k")).unwrap().as_deref(),
-            Some("𠈌")
-        );
-        let mode: String = store
-            .read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
-            .unwrap();
+        assert_eq!(store.read(|c| get_setting(c, "k")).unwrap().as_deref(), Some("𠈌"));
+        let mode: String = store.read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
     }
 
