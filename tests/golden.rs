@@ -16,6 +16,12 @@ fn dossier_scenario() {
         std::fs::write(golden_dir().join(exports_file), text).unwrap();
     }
     assert_eq!(outcome.exports, load(exports_file));
+    let dynamics_file = expect["dynamics"].as_str().expect("dynamics file name");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let text = serde_json::to_string_pretty(&outcome.dynamics).unwrap() + "\n";
+        std::fs::write(golden_dir().join(dynamics_file), text).unwrap();
+    }
+    assert_eq!(outcome.dynamics, load(dynamics_file));
 }
 
 #[test]

@@ -44,6 +44,8 @@ pub struct Outcome {
     pub current: Value,
     pub companies: Value,
     pub exports: Value,
+    /// Per company, the dynamics list on the scenario's day: id, kind, severity, due, days and workdays left.
+    pub dynamics: Value,
 }
 
 /// Replays a scenario, asserting each step's success or expected error along the way.
@@ -67,6 +69,7 @@ pub fn replay(scenario: &Value) -> Outcome {
     let dossier = app.dossier();
     let mut companies = Vec::new();
     let mut exports = serde_json::Map::new();
+    let mut dynamics = serde_json::Map::new();
     for c in dossier.companies().expect("companies") {
         let uscc = c.company.uscc.clone();
         let licences = dossier.licences(&uscc).expect("licences");
@@ -86,12 +89,22 @@ pub fn replay(scenario: &Value) -> Outcome {
             "last_status": records.iter().map(|r| r.status()).collect::<Vec<_>>(),
         }));
         let text = dossier.export_json(&uscc).expect("export");
+        let items = app.dynamics().list(&uscc, app.clock().today()).expect("dynamics");
+        let items: Vec<Value> = items
+            .iter()
+            .map(|d| {
+                json!({"id": d.id, "kind": d.kind, "severity": d.severity, "due": d.due,
+                       "days_left": d.days_left, "workdays_left": d.workdays_left})
+            })
+            .collect();
+        dynamics.insert(uscc.clone(), Value::Array(items));
         exports.insert(uscc, serde_json::from_str(&text).expect("export is JSON"));
     }
     Outcome {
         current: json!(dossier.current().expect("current").company.uscc),
         companies: Value::Array(companies),
         exports: Value::Object(exports),
+        dynamics: Value::Object(dynamics),
     }
 }
 

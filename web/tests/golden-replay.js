@@ -34,6 +34,7 @@ export function replay(core, scenario) {
   });
   const companies = [];
   const exports = {};
+  const dynamics = {};
   for (const c of dossier.companies()) {
     const uscc = c.company.uscc;
     const records = dossier.records(uscc);
@@ -52,8 +53,11 @@ export function replay(core, scenario) {
       last_status: records.map((r) => r.history[r.history.length - 1].status),
     });
     exports[uscc] = JSON.parse(dossier.exportJson(uscc));
+    dynamics[uscc] = app.dynamics().list(uscc).map((d) => ({
+      id: d.id, kind: d.kind, severity: d.severity, due: d.due, days_left: d.days_left, workdays_left: d.workdays_left,
+    }));
   }
-  return { stepErrors, current: dossier.current().company.uscc, companies, exports };
+  return { stepErrors, current: dossier.current().company.uscc, companies, exports, dynamics };
 }
 
 export function replayAssistant(core, scenario) {

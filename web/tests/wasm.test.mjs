@@ -41,6 +41,28 @@ test('dossier golden scenario matches the native replay', async () => {
   assert.equal(result.current, scenario.expect.current);
   assert.deepEqual(result.companies, scenario.expect.companies);
   assert.deepEqual(result.exports, expectedExports);
+  const expectedDynamics = JSON.parse(await readFile(join(root, 'tests', 'golden', scenario.expect.dynamics), 'utf8'));
+  assert.deepEqual(result.dynamics, expectedDynamics);
+});
+
+test('tax deadlines and the calendar in the browser', async () => {
+  const out = await page.evaluate(() => {
+    const d = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').dynamics();
+    const caught = (f) => { try { f(); return null; } catch (e) { return e; } };
+    return {
+      oct2025: d.taxDeadline(2025, 10).date,
+      feb2024: d.taxDeadline(2024, 2).date,
+      day: d.workday('2026-10-01'),
+      bad: caught(() => d.taxDeadline(2025, 13)),
+      badDate: caught(() => d.workday('tomorrow')),
+    };
+  });
+  assert.equal(out.oct2025, '2025-10-27');
+  assert.equal(out.feb2024, '2024-02-23');
+  assert.equal(out.day.workday, false);
+  assert.equal(out.day.holiday, '国庆节');
+  assert.equal(out.bad.code, 'invalid_input');
+  assert.equal(out.badDate.code, 'invalid_input');
 });
 
 test('errors are thrown as typed objects with Chinese messages', async () => {

@@ -1,6 +1,7 @@
 //! `zhuanshu`: every capability of the core from a terminal. Human output is Chinese; `--json` prints the
 //! core's values for scripts. This file only parses arguments and prints: every rule is in the core.
 
+mod dynamics;
 mod show;
 
 use std::path::PathBuf;
@@ -59,6 +60,14 @@ enum Command {
     Uscc(UsccCmd),
     /// Load the fictional demo companies (dates moved to today).
     Demo,
+    /// Deadlines and reminders for a company (专属动态), soonest and most serious first.
+    Dynamics(dynamics::DynamicsArgs),
+    /// The official working-day calendar and tax filing deadlines.
+    #[command(subcommand)]
+    Calendar(dynamics::CalendarCmd),
+    /// Your own reminders, and done / dismiss / snooze for any item.
+    #[command(subcommand)]
+    Remind(dynamics::RemindCmd),
     /// Ask the assistant (专属客服): search the FAQ in characters, traditional characters or pinyin.
     Ask(AskArgs),
     /// The FAQ knowledge base: import your own, see its size, go back to the built-in one.
@@ -276,7 +285,7 @@ enum RecordCmd {
 
 // ---- value parsers: thin wrappers over the core's own readers ----
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     s.trim().parse().map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
 }
 
@@ -318,7 +327,7 @@ fn parse_optional_choice<T: Choice + Send + Sync>(s: &str) -> Result<OrNone<T>, 
 
 // ---- running ----
 
-fn missing(flag: &str) -> Error {
+pub(crate) fn missing(flag: &str) -> Error {
     Error::invalid(flag.trim_start_matches('-'), format!("缺少参数 {flag}"), format!("{flag} is required"))
 }
 
@@ -413,12 +422,12 @@ impl MaterialArgs {
 }
 
 /// What a command produced: a value for `--json` and its Chinese rendering.
-struct Output {
+pub(crate) struct Output {
     json: serde_json::Value,
     text: String,
 }
 
-fn out<T: Serialize>(value: &T, text: String) -> Result<Output, Error> {
+pub(crate) fn out<T: Serialize>(value: &T, text: String) -> Result<Output, Error> {
     let json = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(Output { json, text })
 }
@@ -431,7 +440,7 @@ fn default_data_dir() -> Result<PathBuf, Error> {
         .map_err(|e| Error::Internal(format!("no home directory ({e}): pass --data-dir")))
 }
 
-fn company_key(app: &Zhuanshu, given: Option<String>) -> Result<String, Error> {
+pub(crate) fn company_key(app: &Zhuanshu, given: Option<String>) -> Result<String, Error> {
     match given {
         Some(u) => Ok(u),
         None => Ok(app.dossier().current()?.company.uscc),
@@ -570,6 +579,9 @@ fn run(cli: Cli) -> Result<Output, Error> {
             let c = d.import_json(&text)?;
             out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
         }
+        Command::Dynamics(args) => dynamics::list(&app, args),
+        Command::Calendar(cmd) => dynamics::calendar(&app, cmd),
+        Command::Remind(cmd) => dynamics::remind(&app, cmd),
         Command::Ask(args) => {
             let a = app.assistant();
             if let Some(prefix) = args.suggest {

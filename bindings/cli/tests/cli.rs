@@ -203,3 +203,50 @@ fn missing_flags_and_unknown_choices_are_explained() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("还没有选择企业"));
 }
+
+#[test]
+fn tax_deadline_prints_only_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    for (month, date) in [("2025-10", "2025-10-27"), ("2024-02", "2024-02-23"), ("2025-06", "2025-06-16")] {
+        let o = zhuanshu(dir.path(), &["calendar", "tax-deadline", month]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(stdout(&o), format!("{date}\n"));
+    }
+    let bad = zhuanshu(dir.path(), &["calendar", "tax-deadline", "2025-13"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("不是有效的月份"), "{}", stderr(&bad));
+    let day = zhuanshu(dir.path(), &["calendar", "workday", "2026-09-20"]);
+    assert!(stdout(&day).contains("调休上班"), "{}", stdout(&day));
+}
+
+#[test]
+fn dynamics_list_ics_and_reminders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(zhuanshu(d, &["demo"]).status.success());
+    let items = json(&zhuanshu(d, &["--json", "dynamics"]));
+    let items = items.as_array().unwrap();
+    assert!(!items.is_empty());
+    let severities: Vec<&str> = items.iter().map(|i| i["severity"].as_str().unwrap()).collect();
+    let order = ["overdue", "urgent", "soon", "info"];
+    let ranks: Vec<usize> = severities.iter().map(|s| order.iter().position(|o| o == s).unwrap()).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "sorted by severity: {severities:?}");
+
+    let ics = d.join("deadlines.ics");
+    let human = zhuanshu(d, &["dynamics", "--ics", ics.to_str().unwrap()]);
+    assert!(human.status.success());
+    assert!(std::fs::read_to_string(&ics).unwrap().contains("BEGIN:VEVENT"));
+
+    let added = json(&zhuanshu(d, &["--json", "remind", "add", "--title", "交房租", "--due", "2026-12-01", "--repeat", "monthly"]));
+    assert_eq!(added["data"]["repeat"], "monthly");
+    let listed = json(&zhuanshu(d, &["--json", "dynamics"]));
+    let rent = listed.as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().contains("交房租")).expect("custom item");
+    let id = rent["id"].as_str().unwrap().to_owned();
+    assert!(zhuanshu(d, &["remind", "snooze", &id, "--until", "2026-11-30"]).status.success());
+    let after = json(&zhuanshu(d, &["--json", "dynamics"]));
+    assert!(after.as_array().unwrap().iter().all(|i| i["id"] != id.as_str()), "snoozed items are hidden");
+    let first = after[0]["id"].as_str().unwrap().to_owned();
+    assert!(zhuanshu(d, &["remind", "done", &first]).status.success());
+    let done = json(&zhuanshu(d, &["--json", "dynamics"]));
+    assert!(done.as_array().unwrap().iter().all(|i| i["id"] != first.as_str()));
+}

@@ -17,9 +17,12 @@ use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 uniffi::setup_scaffolding!("zhuanshu_ffi");
 
-use zhuanshu::chrono::NaiveDateTime;
+use zhuanshu::calendar::{DayInfo, TaxDeadline};
+use zhuanshu::chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use zhuanshu::dynamics::{Dynamic, DynamicState, Notification, Reminder, ReminderData};
 
 uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
+uniffi::use_remote_type!(zhuanshu::NaiveDate);
 
 /// Every failure of the core, by kind. `user_message` is Chinese and ready to show; `detail` is
 /// English for developers and logs (not `message`, which Kotlin's Throwable already has); `issues`
@@ -96,6 +99,10 @@ impl ZhuanshuApp {
 
     pub fn dossier(&self) -> Arc<DossierApi> {
         Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn dynamics(&self) -> Arc<DynamicsApi> {
+        Arc::new(DynamicsApi { core: Arc::clone(&self.core) })
     }
 
     pub fn assistant(&self) -> Arc<AssistantApi> {
@@ -214,6 +221,85 @@ impl DossierApi {
 
     pub fn regions(&self) -> Vec<Region> {
         self.core.dossier().regions()
+    }
+}
+
+/// Dynamics (专属动态): deadlines and reminders; see `zhuanshu::Dynamics`. Dates are the app clock's.
+#[derive(uniffi::Object)]
+pub struct DynamicsApi {
+    core: Arc<Zhuanshu>,
+}
+
+fn parse_time_of_day(at: Option<String>) -> zhuanshu::Result<Option<NaiveTime>> {
+    at.map(|t| {
+        NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
+            Error::invalid("at", format!("提醒时间应为 HH:MM：{t}"), format!("at: not a time of day: {t}"))
+        })
+    })
+    .transpose()
+}
+
+#[uniffi::export]
+impl DynamicsApi {
+    /// The list for `uscc` today, soonest and most serious first.
+    pub fn list(&self, uscc: String) -> Result<Vec<Dynamic>> {
+        guard(|| self.core.dynamics().list(&uscc, self.core.clock().today()))
+    }
+
+    pub fn list_current(&self) -> Result<Vec<Dynamic>> {
+        guard(|| self.core.dynamics().list_current())
+    }
+
+    pub fn mark_done(&self, uscc: String, id: String) -> Result<DynamicState> {
+        guard(|| self.core.dynamics().mark_done(&uscc, &id))
+    }
+
+    pub fn dismiss(&self, uscc: String, id: String) -> Result<DynamicState> {
+        guard(|| self.core.dynamics().dismiss(&uscc, &id))
+    }
+
+    pub fn snooze(&self, uscc: String, id: String, until: NaiveDate) -> Result<DynamicState> {
+        guard(|| self.core.dynamics().snooze(&uscc, &id, until))
+    }
+
+    /// Undoes done / dismiss / snooze.
+    pub fn restore(&self, uscc: String, id: String) -> Result<bool> {
+        guard(|| self.core.dynamics().restore(&uscc, &id))
+    }
+
+    pub fn states(&self, uscc: String) -> Result<Vec<DynamicState>> {
+        guard(|| self.core.dynamics().states(&uscc))
+    }
+
+    pub fn add_reminder(&self, uscc: String, data: ReminderData) -> Result<Reminder> {
+        guard(|| self.core.dynamics().add_reminder(&uscc, &data))
+    }
+
+    pub fn remove_reminder(&self, id: i64) -> Result<()> {
+        guard(|| self.core.dynamics().remove_reminder(id))
+    }
+
+    pub fn reminders(&self, uscc: String) -> Result<Vec<Reminder>> {
+        guard(|| self.core.dynamics().reminders(&uscc))
+    }
+
+    /// The next `count` notifications of every company, for the OS scheduler; `at` is `HH:MM`
+    /// (Asia/Shanghai), default 09:00.
+    pub fn notifications(&self, count: u32, at: Option<String>) -> Result<Vec<Notification>> {
+        guard(|| self.core.dynamics().notifications(self.core.clock().now(), count, parse_time_of_day(at)?))
+    }
+
+    /// The deadlines as an iCalendar (RFC 5545) file.
+    pub fn ics(&self, uscc: String) -> Result<String> {
+        guard(|| self.core.dynamics().ics(&uscc))
+    }
+
+    pub fn tax_deadline(&self, year: i32, month: u32) -> Result<TaxDeadline> {
+        guard(|| self.core.dynamics().tax_deadline(year, month))
+    }
+
+    pub fn workday(&self, date: NaiveDate) -> DayInfo {
+        self.core.dynamics().workday(date)
     }
 }
 

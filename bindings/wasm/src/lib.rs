@@ -11,8 +11,9 @@ use std::rc::Rc;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use zhuanshu::chrono::NaiveDateTime;
+use zhuanshu::chrono::{NaiveDate, NaiveDateTime};
 use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
+use zhuanshu::dynamics::ReminderData;
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 /// The thrown error object.
@@ -80,6 +81,10 @@ impl ZhuanshuApp {
 
     pub fn dossier(&self) -> DossierApi {
         DossierApi { core: Rc::clone(&self.core) }
+    }
+
+    pub fn dynamics(&self) -> DynamicsApi {
+        DynamicsApi { core: Rc::clone(&self.core) }
     }
 
     pub fn assistant(&self) -> AssistantApi {
@@ -232,6 +237,77 @@ impl DossierApi {
 
     pub fn regions(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().regions())
+    }
+}
+
+fn parse_date(text: &str, what: &str) -> Result<NaiveDate, JsValue> {
+    text.trim().parse::<NaiveDate>().map_err(|_| {
+        error(Error::invalid(what, format!("日期格式应为 YYYY-MM-DD：{text}"), format!("{what}: not a date: {text}")))
+    })
+}
+
+/// Dynamics (专属动态); each method is the core method of the same name, on the app clock's today.
+#[wasm_bindgen]
+pub struct DynamicsApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl DynamicsApi {
+    pub fn list(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().list(uscc, self.core.clock().today()))
+    }
+
+    #[wasm_bindgen(js_name = listCurrent)]
+    pub fn list_current(&self) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().list_current())
+    }
+
+    #[wasm_bindgen(js_name = markDone)]
+    pub fn mark_done(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().mark_done(uscc, id))
+    }
+
+    pub fn dismiss(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().dismiss(uscc, id))
+    }
+
+    pub fn snooze(&self, uscc: &str, id: &str, until: &str) -> Result<JsValue, JsValue> {
+        let until = parse_date(until, "until")?;
+        run(self.core.dynamics().snooze(uscc, id, until))
+    }
+
+    pub fn restore(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().restore(uscc, id))
+    }
+
+    #[wasm_bindgen(js_name = addReminder)]
+    pub fn add_reminder(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+        let data: ReminderData = from_js(data, "reminder")?;
+        run(self.core.dynamics().add_reminder(uscc, &data))
+    }
+
+    #[wasm_bindgen(js_name = removeReminder)]
+    pub fn remove_reminder(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().remove_reminder(id as i64))
+    }
+
+    pub fn reminders(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().reminders(uscc))
+    }
+
+    pub fn ics(&self, uscc: &str) -> Result<String, JsValue> {
+        self.core.dynamics().ics(uscc).map_err(error)
+    }
+
+    #[wasm_bindgen(js_name = taxDeadline)]
+    pub fn tax_deadline(&self, year: i32, month: u32) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().tax_deadline(year, month))
+    }
+
+    pub fn workday(&self, date: &str) -> Result<JsValue, JsValue> {
+        let date = parse_date(date, "date")?;
+        to_js(&self.core.dynamics().workday(date))
     }
 }
 

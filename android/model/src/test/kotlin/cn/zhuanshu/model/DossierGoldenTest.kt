@@ -121,6 +121,7 @@ class DossierGoldenTest {
         assertEquals(expect.str("current"), dossier.current().company.uscc)
         val companies = JsonArray()
         val exports = JsonObject()
+        val dynamics = JsonObject()
         for (c in dossier.companies()) {
             val uscc = c.company.uscc
             val records = dossier.records(uscc)
@@ -139,9 +140,38 @@ class DossierGoldenTest {
                 add("last_status", JsonArray().apply { records.forEach { add(code(it.history.last().status)) } })
             })
             exports.add(uscc, JsonParser.parseString(dossier.exportJson(uscc)))
+            dynamics.add(uscc, JsonArray().apply {
+                app.dynamics().list(uscc).forEach { d ->
+                    add(JsonObject().apply {
+                        addProperty("id", d.id)
+                        add("kind", code(d.kind))
+                        add("severity", code(d.severity))
+                        addProperty("due", d.due)
+                        addProperty("days_left", d.daysLeft)
+                        addProperty("workdays_left", d.workdaysLeft)
+                    })
+                }
+            })
         }
         assertEquals(expect.getAsJsonArray("companies"), companies)
         assertEquals(load(expect.str("exports")), exports)
+        assertEquals(load(expect.str("dynamics")), dynamics)
+    }
+
+    @Test
+    fun `tax deadlines, ics and notifications through the bindings`() {
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        assertEquals("2025-10-27", app.dynamics().taxDeadline(2025, 10u).date)
+        val restaurant = app.dossier().loadDemo().first { it.company.industry.startsWith("H62") }
+        val ics = app.dynamics().ics(restaurant.company.uscc)
+        assertTrue(ics.startsWith("BEGIN:VCALENDAR\r\n"), ics.take(40))
+        val notes = app.dynamics().notifications(5u, "08:30")
+        assertTrue(notes.isNotEmpty() && notes.size <= 5)
+        assertTrue(notes.all { it.at.endsWith("08:30:00") }, notes.toString())
+        val item = app.dynamics().list(restaurant.company.uscc).first()
+        app.dynamics().markDone(restaurant.company.uscc, item.id)
+        assertTrue(app.dynamics().list(restaurant.company.uscc).none { it.id == item.id })
+        assertFailsWith<ZhuanshuException.Invalid> { app.dynamics().notifications(5u, "9点") }
     }
 
     @Test
