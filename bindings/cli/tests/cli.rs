@@ -237,10 +237,18 @@ fn dynamics_list_ics_and_reminders() {
     assert!(human.status.success());
     assert!(std::fs::read_to_string(&ics).unwrap().contains("BEGIN:VEVENT"));
 
-    let added = json(&zhuanshu(d, &["--json", "remind", "add", "--title", "交房租", "--due", "2026-12-01", "--repeat", "monthly"]));
+    let added = json(&zhuanshu(
+        d,
+        &["--json", "remind", "add", "--title", "交房租", "--due", "2026-12-01", "--repeat", "monthly"],
+    ));
     assert_eq!(added["data"]["repeat"], "monthly");
     let listed = json(&zhuanshu(d, &["--json", "dynamics"]));
-    let rent = listed.as_array().unwrap().iter().find(|i| i["title"].as_str().unwrap().contains("交房租")).expect("custom item");
+    let rent = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"].as_str().unwrap().contains("交房租"))
+        .expect("custom item");
     let id = rent["id"].as_str().unwrap().to_owned();
     assert!(zhuanshu(d, &["remind", "snooze", &id, "--until", "2026-11-30"]).status.success());
     let after = json(&zhuanshu(d, &["--json", "dynamics"]));
