@@ -45,6 +45,11 @@ pub enum Entity {
     Material,
     Record,
     Faq,
+    Policy,
+    /// A document in the vault (证照夹).
+    Document,
+    /// A company's enterprise seal (电子印章) key pair.
+    Seal,
 }
 
 impl Entity {
@@ -55,6 +60,9 @@ impl Entity {
             Entity::Material => "材料",
             Entity::Record => "办事记录",
             Entity::Faq => "问答条目",
+            Entity::Policy => "政策",
+            Entity::Document => "证照夹文件",
+            Entity::Seal => "电子印章",
         }
     }
 }
@@ -67,6 +75,9 @@ impl fmt::Display for Entity {
             Entity::Material => "material",
             Entity::Record => "record",
             Entity::Faq => "FAQ entry",
+            Entity::Policy => "policy",
+            Entity::Document => "vault document",
+            Entity::Seal => "enterprise seal",
         })
     }
 }
@@ -103,6 +114,58 @@ pub enum Error {
     /// A bug: a broken invariant or a caught panic. Never caused by input alone.
     #[error("internal error: {0}")]
     Internal(String),
+
+    /// A content feed update failed a check (signature, version, expiry, hash, size …); nothing of it was
+    /// applied. The reason names the attack class.
+    #[error("feed update rejected: {reason}")]
+    FeedRejected { reason: crate::feed::Rejection },
+
+    /// A server could not be reached, or answered with an error status.
+    #[error("network failure: {0}")]
+    Network(String),
+
+    /// The vault (证照夹) has no keys yet: `vault().init(..)` first.
+    #[error("the vault is not set up")]
+    VaultNotSetUp,
+
+    /// The vault is locked (never unlocked, locked, or auto-locked after the idle time): unlock first.
+    #[error("the vault is locked")]
+    VaultLocked,
+
+    /// The PIN did not unlock the vault. `retry_after` is set once the free attempts are used up.
+    #[error("wrong PIN ({failures} failed attempts in a row{})", retry_note(.retry_after))]
+    WrongPin { failures: u32, retry_after: Option<chrono::NaiveDateTime> },
+
+    /// The recovery key is well formed but does not open this vault (or backup).
+    #[error("wrong recovery key ({failures} failed attempts in a row{})", retry_note(.retry_after))]
+    WrongRecoveryKey { failures: u32, retry_after: Option<chrono::NaiveDateTime> },
+
+    /// Too many wrong PINs: no attempt is made before `retry_after` (stored, so a restart does not help).
+    #[error("too many failed attempts: retry after {retry_after} (in {wait_seconds} s)")]
+    TooManyAttempts { retry_after: chrono::NaiveDateTime, wait_seconds: i64 },
+
+    /// The platform key store (Android Keystore, iOS Keychain) refused or failed.
+    #[error("key provider failed: {0}")]
+    KeyProvider(String),
+
+    /// Sealed data failed authentication or is incomplete: a changed byte, a truncated, reordered or
+    /// swapped file, or a missing one. Nothing of it is returned.
+    #[error("corrupt or tampered data: {0}")]
+    Corrupt(String),
+}
+
+fn retry_note(retry_after: &Option<chrono::NaiveDateTime>) -> String {
+    retry_after.map(|t| format!("; retry after {t}")).unwrap_or_default()
+}
+
+/// "请在 5 分钟后（09:35:00）再试" for a wait that ends at `at`.
+fn retry_zh(at: chrono::NaiveDateTime, wait_seconds: i64) -> String {
+    let wait = match wait_seconds {
+        s if s < 60 => format!("{} 秒", s.max(1)),
+        s if s < 3600 => format!("{} 分钟", (s + 59) / 60),
+        s => format!("{} 小时", (s + 3599) / 3600),
+    };
+    format!("请在 {wait}后（{}）再试", at.format("%H:%M:%S"))
 }
 
 fn summarize(issues: &[FieldIssue]) -> String {
@@ -121,6 +184,15 @@ impl Error {
             Error::Storage(_) | Error::Migration(_) => "storage",
             Error::Io(_) => "io",
             Error::Internal(_) => "internal",
+            Error::FeedRejected { reason } => reason.code(),
+            Error::Network(_) => "network",
+            Error::VaultNotSetUp => "vault_not_set_up",
+            Error::VaultLocked => "vault_locked",
+            Error::WrongPin { .. } => "wrong_pin",
+            Error::WrongRecoveryKey { .. } => "wrong_recovery_key",
+            Error::TooManyAttempts { .. } => "too_many_attempts",
+            Error::KeyProvider(_) => "key_provider",
+            Error::Corrupt(_) => "corrupt",
         }
     }
 
@@ -141,6 +213,28 @@ impl Error {
             Error::Storage(_) | Error::Migration(_) => "本地数据读写失败，请稍后重试".to_owned(),
             Error::Io(_) => "文件读写失败，请检查路径和权限".to_owned(),
             Error::Internal(_) => "程序出现内部错误，请重试或联系我们".to_owned(),
+            Error::FeedRejected { reason } => reason.user_message(),
+            Error::Network(_) => "无法从服务器获取更新，请检查网络后重试（现有内容不受影响）".to_owned(),
+            Error::VaultNotSetUp => "还没有设置证照夹，请先设置 PIN 码".to_owned(),
+            Error::VaultLocked => "证照夹已锁定，请先输入 PIN 码解锁".to_owned(),
+            Error::WrongPin { failures, retry_after } => match retry_after {
+                Some(at) => format!(
+                    "PIN 码不正确（已连续错误 {failures} 次），为保护您的资料，请在 {} 后再试",
+                    at.format("%H:%M:%S")
+                ),
+                None => format!("PIN 码不正确（已连续错误 {failures} 次），请重新输入"),
+            },
+            Error::WrongRecoveryKey { failures, retry_after } => match retry_after {
+                Some(at) => {
+                    format!("恢复密钥不正确（已连续错误 {failures} 次），请在 {} 后再试", at.format("%H:%M:%S"))
+                }
+                None => "恢复密钥不正确，请核对抄写的恢复密钥".to_owned(),
+            },
+            Error::TooManyAttempts { retry_after, wait_seconds } => {
+                format!("PIN 码错误次数过多，{}", retry_zh(*retry_after, *wait_seconds))
+            }
+            Error::KeyProvider(_) => "系统密钥暂时不可用，请改用 PIN 码解锁".to_owned(),
+            Error::Corrupt(_) => "文件已损坏或被篡改，无法打开".to_owned(),
         }
     }
 

@@ -11,9 +11,14 @@ pub mod content;
 pub mod dossier;
 pub mod dynamics;
 pub mod error;
+pub mod guide;
+pub mod feed;
 #[cfg(feature = "ffi")]
 mod ffi_types;
+pub mod labels;
+pub mod policy;
 pub mod store;
+pub mod vault;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,6 +29,9 @@ pub use clock::Clock;
 pub use dossier::Dossier;
 pub use dynamics::Dynamics;
 pub use error::{Error, FieldIssue, Result};
+pub use feed::Feed;
+pub use policy::Policies;
+pub use vault::Vault;
 
 #[cfg(feature = "ffi")]
 uniffi::setup_scaffolding!("zhuanshu");
@@ -42,20 +50,40 @@ pub struct Zhuanshu {
     store: Mutex<store::Store>,
     /// The FAQ index, built on first use and dropped when the knowledge base changes.
     faq_index: Mutex<Option<Arc<assistant::FaqIndex>>>,
+    /// The working-day calendar: the embedded years plus the feed's, built on first use and dropped when
+    /// the feed delivers a new version.
+    calendar: Mutex<Option<Arc<calendar::Calendar>>>,
+    /// The policy catalog in force, parsed once per catalog file.
+    policy_catalog: Mutex<Option<policy::CachedCatalog>>,
     clock: Clock,
+    /// Where vault documents live and the unlocked vault key (memory only).
+    vault: vault::State,
 }
 
 impl Zhuanshu {
     pub fn open(config: Config) -> Result<Zhuanshu> {
+        // In the browser `data_dir` only names the database inside the storage VFS the wasm binding
+        // installed (OPFS or IndexedDB): there is no file system, so vault documents stay in the database.
+        let files_dir = if cfg!(target_arch = "wasm32") { None } else { config.data_dir.as_deref() };
         let path = match &config.data_dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir)?;
+                if let Some(dir) = files_dir {
+                    std::fs::create_dir_all(dir)?;
+                }
                 Some(dir.join("zhuanshu.db"))
             }
             None => None,
         };
-        let store = store::Store::open(path.as_deref())?;
-        Ok(Zhuanshu { store: Mutex::new(store), faq_index: Mutex::new(None), clock: config.clock })
+        let mut store = store::Store::open(path.as_deref())?;
+        let vault = vault::State::open(files_dir, &mut store)?;
+        Ok(Zhuanshu {
+            store: Mutex::new(store),
+            faq_index: Mutex::new(None),
+            calendar: Mutex::new(None),
+            policy_catalog: Mutex::new(None),
+            clock: config.clock,
+            vault,
+        })
     }
 
     pub fn clock(&self) -> &Clock {
@@ -72,9 +100,29 @@ impl Zhuanshu {
         Dynamics::new(self)
     }
 
+    /// The guide (专属办事): the life tree, scenario questions, material reuse and prefilled forms.
+    pub fn guide(&self) -> guide::Guide<'_> {
+        guide::Guide::new(self)
+    }
+
     /// The assistant (专属客服): FAQ search.
     pub fn assistant(&self) -> Assistant<'_> {
         Assistant::new(self)
+    }
+
+    /// The content feed (内容更新): signed policies, FAQ, guide and holiday years; sync and status.
+    pub fn feed(&self) -> Feed<'_> {
+        Feed::new(self)
+    }
+
+    /// Policies (专属政策): the catalog, the checkup and the policy items of the dynamics list.
+    pub fn policies(&self) -> Policies<'_> {
+        Policies::new(self)
+    }
+
+    /// The vault (证照夹): encrypted scans of licences and materials, the enterprise seal.
+    pub fn vault(&self) -> Vault<'_> {
+        Vault::new(self)
     }
 
     pub(crate) fn store(&self) -> Result<MutexGuard<'_, store::Store>> {

@@ -4,21 +4,23 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.css': 'text/css', '.txt': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** `mounts` maps a URL prefix ('/pkg/') to a directory. Resolves to { url, close }. */
 export function serve(mounts) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const prefix = Object.keys(mounts).find((p) => path.startsWith(p));
-    const rel = prefix && normalize(path.slice(prefix.length));
+    const rel = prefix && normalize(path.slice(prefix.length) || 'index.html');
     if (!prefix || rel.startsWith('..')) {
       res.writeHead(404).end();
       return;
     }
     try {
-      const body = await readFile(join(mounts[prefix], rel));
-      res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(body);
+      const file = join(mounts[prefix], rel);
+      const body = await readFile(rel.endsWith('/') ? join(file, 'index.html') : file);
+      res.writeHead(200, { 'content-type': types[extname(rel.endsWith('/') ? 'index.html' : rel)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end();
     }

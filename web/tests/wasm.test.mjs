@@ -13,7 +13,8 @@ const pkg = process.env.ZHUANSHU_WASM_PKG ?? join(root, 'target', 'wasm-pkg');
 let server, browser, page;
 
 before(async () => {
-  server = await serve({ '/pkg/': pkg, '/golden/': join(root, 'tests', 'golden'), '/tests/': join(root, 'web', 'tests') });
+  server = await serve({ '/pkg/': pkg, '/golden/': join(root, 'tests', 'golden'), '/tests/': join(root, 'web', 'tests'),
+    '/dict/': join(root, 'target', 'web-assets') });
   browser = await launch();
   page = await (await browser.newContext(PHONE)).newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
@@ -130,4 +131,26 @@ test('a bad knowledge base import names its lines and changes nothing', async ()
   assert.equal(out.imported.entries, 1);
   assert.equal(out.imported.imported, true);
   assert.deepEqual(out.hits, ['k1']);
+});
+
+test('the guide asks, plans and prefills in the browser', async () => {
+  const out = await page.evaluate(() => {
+    const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
+    const restaurant = app.dossier().loadDemo().find((c) => c.company.industry.startsWith('H62'));
+    const g = app.guide();
+    const answers = {};
+    for (;;) {
+      const pending = g.nextQuestions('SH-SCJG-0002', answers);
+      if (pending.length === 0) break;
+      for (const q of pending) answers[q.key] = q.options[0].value;
+    }
+    const plan = g.checkMaterials(restaurant.company.uscc, 'SH-SCJG-0002', answers);
+    let error = null;
+    try { g.plan('SH-SCJG-0002', {}); } catch (e) { error = e; }
+    return { answers, kinds: plan.items[0].materials.map((m) => m.kind), error, hit: g.search('食品經營許可證延續', 3)[0].id };
+  });
+  assert.deepEqual(out.answers, { q1: 'lease', q2: 'yes', q3: 'yes' });
+  assert.ok(out.kinds.includes('lease_contract') && out.kinds.includes('power_of_attorney'));
+  assert.equal(out.error.code, 'invalid_input');
+  assert.equal(out.hit, 'SH-SCJG-0102');
 });

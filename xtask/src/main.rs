@@ -5,6 +5,7 @@
 
 mod setup;
 mod suites;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -12,9 +13,11 @@ use std::process::{Command, ExitCode};
 fn usage() -> ExitCode {
     eprintln!(
         "usage: cargo xtask <command>\n\n\
-         demo       load the demo companies into a temporary data dir and print their dossiers\n\
+         demo       build the web app (wasm core + Vite) and serve it on http://127.0.0.1:8080\n\
+         demo --cli load the demo companies into a temporary data dir and print their dossiers\n\
          test       install what is missing, then run every test suite\n\
          wasm       build the wasm package into target/wasm-pkg\n\
+         web        build the web app into web/dist without serving it\n\
          bindings   generate the Kotlin and Swift bindings into target/bindings\n\
          bench X    run a benchmark: assistant | dynamics"
     );
@@ -24,9 +27,11 @@ fn usage() -> ExitCode {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => demo(),
+        Some("demo") if args.get(1).is_some_and(|a| a == "--cli") => demo(),
+        Some("demo") => web_demo(),
         Some("test") => return suites::run_all(),
         Some("wasm") => setup::tools_for_wasm().and_then(|_| suites::build_wasm()),
+        Some("web") => setup::tools_for_wasm().and_then(|_| setup::npm_packages()).and_then(|_| web::build_all()),
         Some("bindings") => suites::build_bindings(),
         Some("bench") => bench(args.get(1).map(String::as_str)),
         _ => return usage(),
@@ -75,6 +80,16 @@ fn bench(which: Option<&str>) -> Result<(), String> {
 
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The web app on the demo companies: builds the size-optimised wasm core and web/, then serves them.
+fn web_demo() -> Result<(), String> {
+    setup::tools_for_wasm()?;
+    setup::npm_packages()?;
+    web::build_all()?;
+    let addr = "127.0.0.1:8080";
+    println!("\n专属 Zhuanshu: http://{addr}/?demo\n(the demo companies load on first start; Ctrl-C stops the server)");
+    web::serve(addr, vec![("/".into(), web::dist())])
 }
 
 fn demo() -> Result<(), String> {

@@ -5,10 +5,21 @@ use std::process::Command;
 
 use crate::{root, run};
 
-/// Debian packages: a C23-capable clang for SQLite's wasm shim, Chromium for the browser tests, JNA,
-/// JUnit 5 and Gson for the Kotlin tests, binaryen for wasm-opt.
-const DEBIAN: &[&str] =
-    &["clang-19", "llvm-19", "chromium", "libjna-java", "junit5", "libgoogle-gson-java", "binaryen"];
+/// Debian packages: a C23-capable clang for SQLite's wasm shim, Chromium for the browser tests (and a CJK
+/// font, so the web app's screenshots show Chinese), JNA, JUnit 5 and Gson for the Kotlin tests, binaryen
+/// for wasm-opt.
+const DEBIAN: &[&str] = &[
+    "clang-19",
+    "llvm-19",
+    "chromium",
+    "fonts-wqy-microhei",
+    "libjna-java",
+    "junit5",
+    "libgoogle-gson-java",
+    "binaryen",
+    // The feed's end-to-end test serves a published site with Debian's nginx.
+    "nginx",
+];
 
 /// The kotlinc that runs the Kotlin tests; its lib/ also carries kotlin-test.
 const KOTLIN_COMPILER: &str = "kotlin-compiler@2.4.20";
@@ -91,7 +102,8 @@ pub fn tools_for_wasm() -> Result<(), String> {
 
 pub fn npm_packages() -> Result<(), String> {
     let web = root().join("web");
-    if !web.join("node_modules/playwright-core").exists() {
+    let wanted = ["playwright-core", "vite", "typescript"];
+    if !wanted.iter().all(|p| web.join("node_modules").join(p).exists()) {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web)

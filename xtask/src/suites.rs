@@ -57,6 +57,7 @@ fn rust_tests() -> Result<Counts, String> {
 /// Builds the core for wasm32 and runs wasm-bindgen into target/wasm-pkg (profile `wasm-dev`: quick to
 /// build, no debug info; the tests check behaviour, not size).
 pub fn build_wasm() -> Result<(), String> {
+    crate::web::dictionary()?;
     run(cargo().args([
         "build",
         "--quiet",
@@ -83,6 +84,19 @@ fn wasm_tests() -> Result<Counts, String> {
     let passed = out.lines().find_map(|l| number_after(l, "# pass")).unwrap_or(0);
     let failed = out.lines().find_map(|l| number_after(l, "# fail")).unwrap_or(0);
     Ok((passed, if !ok && failed == 0 { 1 } else { failed }))
+}
+
+/// The H5 app (web/app) in Chromium: the size-optimised wasm core, the Vite build, a type check, then
+/// the Playwright tests in web/tests-app (phone viewport, WeChat user agent; budgets and screenshots).
+fn web_app_tests() -> Result<Counts, String> {
+    crate::web::build_all()?;
+    let web = root().join("web");
+    let typed = check("tsc", Command::new("node").args(["web/node_modules/typescript/bin/tsc", "-p", "web"]))?;
+    let (ok, out) =
+        run_echo(Command::new("node").args(["--test", "--test-reporter=tap", "tests-app/"]).current_dir(web))?;
+    let passed = out.lines().find_map(|l| number_after(l, "# pass")).unwrap_or(0);
+    let failed = out.lines().find_map(|l| number_after(l, "# fail")).unwrap_or(0);
+    Ok((passed + typed.0, typed.1 + if !ok && failed == 0 { 1 } else { failed }))
 }
 
 fn bindings_dir() -> PathBuf {
@@ -172,13 +186,14 @@ pub fn run_all() -> ExitCode {
         println!("0 passed, 1 failed");
         return ExitCode::FAILURE;
     }
-    let suites: [(&str, fn() -> Result<Counts, String>); 6] = [
+    let suites: [(&str, fn() -> Result<Counts, String>); 7] = [
         ("licences (cargo deny)", || {
             check("cargo deny", cargo().args(["deny", "--log-level", "error", "check", "licenses"]))
         }),
         ("format (cargo fmt)", || check("cargo fmt", cargo().args(["fmt", "--all", "--check"]))),
         ("rust (cargo test)", rust_tests),
         ("wasm in Chromium", wasm_tests),
+        ("web app in Chromium", web_app_tests),
         ("kotlin on the JVM", kotlin_tests),
         ("swift parse check", swift_parse),
     ];

@@ -2,8 +2,13 @@
 //! core's values for scripts. This file only parses arguments and prints: every rule is in the core.
 
 mod dynamics;
+mod guide;
+mod feed;
+mod policy;
 mod show;
+mod vault;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,11 +73,26 @@ enum Command {
     /// Your own reminders, and done / dismiss / snooze for any item.
     #[command(subcommand)]
     Remind(dynamics::RemindCmd),
+    /// The service guide (专属办事): life tree, scenario questions, materials, prefilled forms.
+    #[command(subcommand)]
+    Guide(guide::GuideCmd),
     /// Ask the assistant (专属客服): search the FAQ in characters, traditional characters or pinyin.
     Ask(AskArgs),
     /// The FAQ knowledge base: import your own, see its size, go back to the built-in one.
     #[command(subcommand)]
     Kb(KbCmd),
+    /// The signed content feed: publish (keygen, build, sign, rotate, serve) and this device's status.
+    #[command(subcommand)]
+    Feed(feed::FeedCmd),
+    /// Bring policies, FAQ, guide and holiday years up to date from a feed site (checked before use).
+    Sync { url: String },
+    /// Policies (专属政策): the catalog, one policy, the checkup (政策体检), open / save.
+    #[command(subcommand)]
+    Policy(policy::PolicyCmd),
+    /// The vault (证照夹): encrypted scans of licences and materials; backup and restore.
+    Vault(vault::VaultArgs),
+    /// The enterprise seal (电子印章): sign a package of vault documents, verify a package.
+    Seal(vault::SealArgs),
 }
 
 #[derive(Args)]
@@ -425,11 +445,13 @@ impl MaterialArgs {
 pub(crate) struct Output {
     json: serde_json::Value,
     text: String,
+    /// The command ran but its verdict is "no" (e.g. a package that does not verify): exit status 1.
+    failed: bool,
 }
 
 pub(crate) fn out<T: Serialize>(value: &T, text: String) -> Result<Output, Error> {
     let json = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Output { json, text })
+    Ok(Output { json, text, failed: false })
 }
 
 /// The platform's data directory (XDG on Linux, Application Support on macOS, AppData on Windows).
@@ -451,6 +473,11 @@ fn run(cli: Cli) -> Result<Output, Error> {
     if let Command::Uscc(UsccCmd::Check { code }) = &cli.command {
         let normalized = uscc::normalize(code)?;
         return out(&normalized, normalized.clone());
+    }
+    if let Command::Feed(cmd) = &cli.command
+        && !cmd.needs_app()
+    {
+        return feed::publish(cmd, &cli.today.map(Clock::fixed_on).unwrap_or_default());
     }
     let data_dir = match cli.data_dir {
         Some(d) => d,
@@ -582,6 +609,9 @@ fn run(cli: Cli) -> Result<Output, Error> {
         Command::Dynamics(args) => dynamics::list(&app, args),
         Command::Calendar(cmd) => dynamics::calendar(&app, cmd),
         Command::Remind(cmd) => dynamics::remind(&app, cmd),
+        Command::Feed(cmd) => feed::run(&app, &cmd),
+        Command::Sync { url } => feed::sync(&app, &url),
+        Command::Guide(cmd) => guide::run(&app, cmd),
         Command::Ask(args) => {
             let a = app.assistant();
             if let Some(prefix) = args.suggest {
@@ -606,6 +636,9 @@ fn run(cli: Cli) -> Result<Output, Error> {
             };
             out(&stats, show::kb_stats(&stats))
         }
+        Command::Policy(cmd) => policy::run(&app, cmd),
+        Command::Vault(args) => vault::run(&app, args),
+        Command::Seal(args) => vault::seal(&app, args),
         Command::Demo => {
             let imported = d.load_demo()?;
             let names: Vec<String> =
@@ -634,12 +667,14 @@ fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(output) => {
-            if json {
-                println!("{}", serde_json::to_string_pretty(&output.json).unwrap_or_default());
+            if output.text.is_empty() && output.json.is_null() {
+                // The command wrote its own output (`vault cat`).
             } else {
-                println!("{}", output.text);
+                let text = if json { serde_json::to_string_pretty(&output.json).unwrap_or_default() } else { output.text };
+                // A closed pipe (`zhuanshu … | head`) is not an error worth a panic.
+                let _ = writeln!(std::io::stdout(), "{text}");
             }
-            ExitCode::SUCCESS
+            if output.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Err(e) => {
             if json {

@@ -258,3 +258,43 @@ fn dynamics_list_ics_and_reminders() {
     let done = json(&zhuanshu(d, &["--json", "dynamics"]));
     assert!(done.as_array().unwrap().iter().all(|i| i["id"] != first.as_str()));
 }
+
+#[test]
+fn guide_asks_in_the_terminal_and_lists_materials() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(zhuanshu(d, &["demo"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuanshu"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["--today", "2026-11-21", "--json", "guide", "ask", "SH-SCJG-0002"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // 经营场所: 1 = 租赁; a wrong answer first, then 否, 是.
+    child.stdin.take().unwrap().write_all("1\n9\n否\n1\n".as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("经营场所属于哪种情况"), "questions go to the terminal");
+    let plan = json(&o);
+    let kinds: Vec<&str> = plan["items"][0]["materials"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"lease_contract") && kinds.contains(&"power_of_attorney"), "{kinds:?}");
+
+    let by_json = zhuanshu(d, &["--json", "guide", "materials", "SH-SCJG-0002", "--answers", r#"{"q1":"own","q2":"no","q3":"no"}"#]);
+    let kinds: Vec<String> = json(&by_json)["items"][0]["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(kinds.contains(&"property_certificate".to_owned()) && !kinds.contains(&"lease_contract".to_owned()));
+    let unanswered = zhuanshu(d, &["guide", "materials", "SH-SCJG-0002"]);
+    assert_eq!(unanswered.status.code(), Some(1));
+    assert!(stderr(&unanswered).contains("请先回答"), "{}", stderr(&unanswered));
+
+    let form = json(&zhuanshu(d, &["--json", "guide", "prefill", "SH-SCJG-0102"]));
+    assert!(form["fields"].as_array().unwrap().iter().any(|f| f["status"] == "filled"));
+}

@@ -5,6 +5,7 @@
 //! [`ZhuanshuError`]; a panic inside the core is caught and arrives as `ZhuanshuError.Internal` instead of
 //! taking the app down.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
@@ -12,6 +13,9 @@ use zhuanshu::assistant::{FaqEntry, Hit, KbStats, Prediction, Suggestion};
 use zhuanshu::dossier::{
     Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
     Record, RecordData, RecordStatus, Region, money,
+};
+use zhuanshu::guide::{
+    Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan, ThemeNode,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
@@ -41,6 +45,20 @@ pub enum ZhuanshuError {
     BadFormat { detail: String, user_message: String },
     #[error("{detail}")]
     Storage { detail: String, user_message: String },
+    /// The vault is not set up, or locked: ask for the PIN (or the platform key).
+    #[error("{detail}")]
+    VaultLocked { code: String, detail: String, user_message: String },
+    /// A wrong PIN or recovery key, or too many attempts; `retry_after` (local time, ISO 8601) says
+    /// when the next attempt is allowed.
+    #[error("{detail}")]
+    WrongSecret { code: String, detail: String, user_message: String, retry_after: Option<String> },
+    /// A document, backup or package failed its integrity check.
+    #[error("{detail}")]
+    Corrupt { detail: String, user_message: String },
+    /// A feed update was refused (bad signature, rollback, expired …) or the network failed; the previous
+    /// content is still in use. `code` names the class.
+    #[error("{detail}")]
+    Sync { code: String, detail: String, user_message: String },
     #[error("{detail}")]
     Internal { detail: String, user_message: String },
 }
@@ -49,6 +67,7 @@ impl From<Error> for ZhuanshuError {
     fn from(e: Error) -> Self {
         let detail = e.to_string();
         let user_message = e.user_message();
+        let code = e.code().to_owned();
         match e {
             Error::Invalid(issues) => ZhuanshuError::Invalid { detail, user_message, issues },
             Error::NotFound { .. } => ZhuanshuError::NotFound { detail, user_message },
@@ -56,6 +75,19 @@ impl From<Error> for ZhuanshuError {
             Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany { detail, user_message },
             Error::Format(_) => ZhuanshuError::BadFormat { detail, user_message },
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage { detail, user_message },
+            Error::VaultNotSetUp | Error::VaultLocked | Error::KeyProvider(_) => {
+                ZhuanshuError::VaultLocked { code, detail, user_message }
+            }
+            Error::WrongPin { retry_after, .. } | Error::WrongRecoveryKey { retry_after, .. } => {
+                let retry_after = retry_after.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string());
+                ZhuanshuError::WrongSecret { code, detail, user_message, retry_after }
+            }
+            Error::TooManyAttempts { retry_after, .. } => {
+                let retry_after = Some(retry_after.format("%Y-%m-%dT%H:%M:%S").to_string());
+                ZhuanshuError::WrongSecret { code, detail, user_message, retry_after }
+            }
+            Error::Corrupt(_) => ZhuanshuError::Corrupt { detail, user_message },
+            Error::FeedRejected { .. } | Error::Network(_) => ZhuanshuError::Sync { code, detail, user_message },
             Error::Internal(_) => ZhuanshuError::Internal { detail, user_message },
         }
     }
@@ -99,6 +131,10 @@ impl ZhuanshuApp {
 
     pub fn dossier(&self) -> Arc<DossierApi> {
         Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn guide(&self) -> Arc<GuideApi> {
+        Arc::new(GuideApi { core: Arc::clone(&self.core) })
     }
 
     pub fn dynamics(&self) -> Arc<DynamicsApi> {
@@ -300,6 +336,61 @@ impl DynamicsApi {
 
     pub fn workday(&self, date: NaiveDate) -> DayInfo {
         self.core.dynamics().workday(date)
+    }
+}
+
+/// The guide (专属办事); see `zhuanshu::guide::Guide`. Answers are question key -> option value.
+#[derive(uniffi::Object)]
+pub struct GuideApi {
+    core: Arc<Zhuanshu>,
+}
+
+fn answers(map: HashMap<String, String>) -> Answers {
+    map.into_iter().collect()
+}
+
+#[uniffi::export]
+impl GuideApi {
+    pub fn tree(&self) -> Result<Vec<ThemeNode>> {
+        guard(|| self.core.guide().tree())
+    }
+
+    pub fn bundles(&self) -> Result<Vec<BundleSummary>> {
+        guard(|| self.core.guide().bundles())
+    }
+
+    pub fn item(&self, code: String) -> Result<GuideItem> {
+        guard(|| self.core.guide().item(&code))
+    }
+
+    pub fn bundle(&self, code: String) -> Result<GuideBundle> {
+        guard(|| self.core.guide().bundle(&code))
+    }
+
+    pub fn next_questions(&self, code: String, answers_so_far: HashMap<String, String>) -> Result<Vec<PendingQuestion>> {
+        guard(|| self.core.guide().next_questions(&code, &answers(answers_so_far)))
+    }
+
+    pub fn plan(&self, code: String, answers_given: HashMap<String, String>) -> Result<Plan> {
+        guard(|| self.core.guide().plan(&code, &answers(answers_given)))
+    }
+
+    /// The plan with each material checked against the dossier of `uscc` on the app's today.
+    pub fn check_materials(&self, uscc: String, code: String, answers_given: HashMap<String, String>) -> Result<Plan> {
+        guard(|| self.core.guide().check_materials(&uscc, &code, &answers(answers_given), self.core.clock().today()))
+    }
+
+    pub fn prefill(&self, uscc: String, code: String) -> Result<Form> {
+        guard(|| self.core.guide().prefill(&uscc, &code))
+    }
+
+    pub fn search(&self, query: String, limit: u32) -> Result<Vec<Hit>> {
+        guard(|| self.core.guide().search(&query, limit))
+    }
+
+    /// The service a home-list item leads to, if any.
+    pub fn for_dynamic(&self, uscc: String, item: Dynamic) -> Result<Option<ItemSummary>> {
+        guard(|| self.core.guide().for_dynamic(&uscc, &item))
     }
 }
 

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use zhuanshu::chrono::{NaiveDate, NaiveDateTime};
 use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
 use zhuanshu::dynamics::ReminderData;
+use zhuanshu::guide::Answers;
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 /// The thrown error object.
@@ -68,7 +69,12 @@ fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>,
 #[wasm_bindgen]
 pub struct ZhuanshuApp {
     core: Rc<Zhuanshu>,
+    /// Where the database lives: `opfs`, `indexeddb` or `memory`.
+    storage: &'static str,
 }
+
+/// The database's name inside the browser storage VFS.
+const BROWSER_DATA_DIR: &str = "/zhuanshu";
 
 #[wasm_bindgen]
 impl ZhuanshuApp {
@@ -76,11 +82,36 @@ impl ZhuanshuApp {
     pub fn open(#[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>) -> Result<ZhuanshuApp, JsValue> {
         let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
         let core = Zhuanshu::open(Config { data_dir: None, clock }).map_err(error)?;
-        Ok(ZhuanshuApp { core: Rc::new(core) })
+        Ok(ZhuanshuApp { core: Rc::new(core), storage: "memory" })
+    }
+
+    /// Opens the database kept in the browser: `backend` is `opfs` (SQLite on the origin private file
+    /// system through sync access handles; only in a dedicated worker) or `indexeddb` (an in-memory
+    /// SQLite mirrored to IndexedDB, for web views without OPFS). Throws if the backend is unavailable;
+    /// the caller then tries the next one.
+    #[wasm_bindgen(js_name = openPersistent)]
+    pub async fn open_persistent(
+        #[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>,
+        backend: String,
+    ) -> Result<ZhuanshuApp, JsValue> {
+        let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
+        let storage = browser_storage::install(&backend).await.map_err(error)?;
+        let config = Config { data_dir: Some(BROWSER_DATA_DIR.into()), clock };
+        let core = Zhuanshu::open(config).map_err(error)?;
+        Ok(ZhuanshuApp { core: Rc::new(core), storage })
+    }
+
+    /// `opfs`, `indexeddb` or `memory`.
+    pub fn storage(&self) -> String {
+        self.storage.to_owned()
     }
 
     pub fn dossier(&self) -> DossierApi {
         DossierApi { core: Rc::clone(&self.core) }
+    }
+
+    pub fn guide(&self) -> GuideApi {
+        GuideApi { core: Rc::clone(&self.core) }
     }
 
     pub fn dynamics(&self) -> DynamicsApi {
@@ -281,6 +312,12 @@ impl DynamicsApi {
         run(self.core.dynamics().restore(uscc, id))
     }
 
+    /// The dates "稍后提醒" offers today (`{ label, until }`).
+    #[wasm_bindgen(js_name = snoozeChoices)]
+    pub fn snooze_choices(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.dynamics().snooze_choices())
+    }
+
     #[wasm_bindgen(js_name = addReminder)]
     pub fn add_reminder(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
         let data: ReminderData = from_js(data, "reminder")?;
@@ -308,6 +345,56 @@ impl DynamicsApi {
     pub fn workday(&self, date: &str) -> Result<JsValue, JsValue> {
         let date = parse_date(date, "date")?;
         to_js(&self.core.dynamics().workday(date))
+    }
+}
+
+/// The guide (专属办事); answers are a plain object `{ key: value }`.
+#[wasm_bindgen]
+pub struct GuideApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl GuideApi {
+    pub fn tree(&self) -> Result<JsValue, JsValue> {
+        run(self.core.guide().tree())
+    }
+
+    pub fn bundles(&self) -> Result<JsValue, JsValue> {
+        run(self.core.guide().bundles())
+    }
+
+    pub fn item(&self, code: &str) -> Result<JsValue, JsValue> {
+        run(self.core.guide().item(code))
+    }
+
+    pub fn bundle(&self, code: &str) -> Result<JsValue, JsValue> {
+        run(self.core.guide().bundle(code))
+    }
+
+    #[wasm_bindgen(js_name = nextQuestions)]
+    pub fn next_questions(&self, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+        let answers: Answers = from_js(answers, "answers")?;
+        run(self.core.guide().next_questions(code, &answers))
+    }
+
+    pub fn plan(&self, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+        let answers: Answers = from_js(answers, "answers")?;
+        run(self.core.guide().plan(code, &answers))
+    }
+
+    #[wasm_bindgen(js_name = checkMaterials)]
+    pub fn check_materials(&self, uscc: &str, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+        let answers: Answers = from_js(answers, "answers")?;
+        run(self.core.guide().check_materials(uscc, code, &answers, self.core.clock().today()))
+    }
+
+    pub fn prefill(&self, uscc: &str, code: &str) -> Result<JsValue, JsValue> {
+        run(self.core.guide().prefill(uscc, code))
+    }
+
+    pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
+        run(self.core.guide().search(query, limit))
     }
 }
 
@@ -359,6 +446,56 @@ impl AssistantApi {
     pub fn kb_stats(&self) -> Result<JsValue, JsValue> {
         run(self.core.assistant().stats())
     }
+}
+
+/// Installs a persistent SQLite VFS as the default, so the core's `Store::open` of a path lands there.
+#[cfg(target_arch = "wasm32")]
+mod browser_storage {
+    use sqlite_wasm_rs::WasmOsCallback;
+    use sqlite_wasm_vfs::{relaxed_idb, sahpool};
+    use zhuanshu::Error;
+
+    pub async fn install(backend: &str) -> Result<&'static str, Error> {
+        match backend {
+            "opfs" => {
+                let cfg = sahpool::OpfsSAHPoolCfg { directory: ".zhuanshu".into(), ..Default::default() };
+                sahpool::install::<WasmOsCallback>(&cfg, true)
+                    .await
+                    .map_err(|e| Error::Internal(format!("OPFS storage unavailable: {e}")))?;
+                Ok("opfs")
+            }
+            "indexeddb" => {
+                relaxed_idb::install::<WasmOsCallback>(&relaxed_idb::RelaxedIdbCfg::default(), true)
+                    .await
+                    .map_err(|e| Error::Internal(format!("IndexedDB storage unavailable: {e}")))?;
+                Ok("indexeddb")
+            }
+            other => {
+                Err(Error::invalid("backend", format!("未知的存储方式“{other}”"), format!("unknown backend {other:?}")))
+            }
+        }
+    }
+}
+
+/// Natively (the binding is also built by `cargo test --workspace`) there is no browser storage.
+#[cfg(not(target_arch = "wasm32"))]
+mod browser_storage {
+    pub async fn install(backend: &str) -> Result<&'static str, zhuanshu::Error> {
+        Err(zhuanshu::Error::Internal(format!("browser storage {backend:?} exists only in the browser")))
+    }
+}
+
+/// Loads jieba's segmentation dictionary (`dict.txt` format); the web app fetches it after the first
+/// screen and calls this before the first search.
+#[wasm_bindgen(js_name = loadDictionary)]
+pub fn load_dictionary(bytes: &[u8]) -> Result<(), JsValue> {
+    zhuanshu::assistant::analyzer::load_dictionary(bytes).map_err(error)
+}
+
+/// Every closed list (company types, statuses, severities …) as `{ code, label }` pairs.
+#[wasm_bindgen]
+pub fn labels() -> Result<JsValue, JsValue> {
+    to_js(&zhuanshu::labels::labels())
 }
 
 /// Checks a unified social credit code; returns it normalised or throws.

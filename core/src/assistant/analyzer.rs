@@ -17,6 +17,8 @@ use jieba_rs::Jieba;
 use pinyin::ToPinyin;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::error::{Error, Result};
+
 /// Words that carry no meaning in an owner's question; dropping them keeps BM25 on the content words.
 const STOPWORDS: &[&str] = &[
     "的",
@@ -83,9 +85,35 @@ fn stopwords() -> &'static HashSet<&'static str> {
     CELL.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
+static JIEBA: OnceLock<Jieba> = OnceLock::new();
+
+/// Loads jieba's segmentation dictionary (its `dict.txt` format: `word freq [tag]` per line).
+///
+/// Native builds embed the dictionary and never need this. The wasm build does not: the dictionary is
+/// most of the module's size, so the web app fetches it after the first screen and hands it over here
+/// before the first search. The first dictionary loaded stays; later calls change nothing.
+pub fn load_dictionary(bytes: &[u8]) -> Result<()> {
+    if JIEBA.get().is_some() {
+        return Ok(());
+    }
+    let jieba = Jieba::with_dict(&mut std::io::BufReader::new(bytes))
+        .map_err(|e| Error::invalid("dictionary", "分词词典格式不正确", format!("segmentation dictionary: {e}")))?;
+    let _ = JIEBA.set(jieba);
+    Ok(())
+}
+
+/// Whether segmentation can run: always natively, on wasm once [`load_dictionary`] was called.
+pub fn dictionary_loaded() -> bool {
+    cfg!(not(target_arch = "wasm32")) || JIEBA.get().is_some()
+}
+
 fn jieba() -> &'static Jieba {
-    static CELL: OnceLock<Jieba> = OnceLock::new();
-    CELL.get_or_init(Jieba::new)
+    #[cfg(not(target_arch = "wasm32"))]
+    return JIEBA.get_or_init(Jieba::new);
+    // Callers check `dictionary_loaded` first (the index refuses to build without it); an empty
+    // dictionary only keeps this total.
+    #[cfg(target_arch = "wasm32")]
+    JIEBA.get_or_init(Jieba::empty)
 }
 
 /// Loads the segmentation dictionary now (it takes a noticeable moment), e.g. before the first query.

@@ -98,6 +98,11 @@ fn joined(terms: Vec<String>) -> String {
 impl FaqIndex {
     /// Builds the index of `entries` (they keep their order: document id = position).
     pub fn build(entries: Vec<FaqEntry>) -> Result<FaqIndex> {
+        if !analyzer::dictionary_loaded() {
+            return Err(Error::Internal(
+                "the segmentation dictionary is not loaded (analyzer::load_dictionary)".into(),
+            ));
+        }
         let mut builder = Schema::builder();
         let fields = Fields {
             question: builder.add_text_field("question", text_options()),

@@ -63,9 +63,16 @@ impl<'a> Assistant<'a> {
         if let Some(index) = slot.as_ref() {
             return Ok(Arc::clone(index));
         }
-        let entries = match self.app.store()?.read(stored_entries)? {
-            Some(entries) => entries,
-            None => kb::embedded()?,
+        let (imported, from_feed) = self
+            .app
+            .store()?
+            .read(|c| Ok((stored_entries(c)?, crate::feed::stored_file(c, crate::feed::FAQ_FILE)?)))?;
+        // An operator's import wins; then the feed's knowledge base (checked when it was applied; one that
+        // no longer parses after an app update gives way to the embedded one); then the embedded one.
+        let from_feed = from_feed.and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|t| kb::parse(&t).ok());
+        let entries = match (imported, from_feed) {
+            (Some(entries), _) | (None, Some(entries)) => entries,
+            (None, None) => kb::embedded()?,
         };
         let index = Arc::new(FaqIndex::build(entries)?);
         *slot = Some(Arc::clone(&index));

@@ -9,6 +9,7 @@ pub mod company;
 pub mod export;
 pub mod industry;
 pub mod licence;
+mod lookup_password;
 pub mod material;
 pub mod money;
 pub mod record;

@@ -25,9 +25,11 @@ mod licence;
 mod material;
 mod progress;
 pub mod schedule;
+mod snooze;
 mod tax;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,7 @@ use crate::store::dynamics as db;
 pub use custom::{Reminder, ReminderData, Repeat};
 pub use external::ExternalItem;
 pub use schedule::Notification;
+pub use snooze::SnoozeChoice;
 
 /// How serious an item is. Declared in display order: the list shows overdue first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -417,9 +420,25 @@ impl<'a> Dynamics<'a> {
         Dynamics { app }
     }
 
-    /// The calendar the rules use: the embedded notices (later years will come through the feed).
-    pub fn calendar(&self) -> &'static Calendar {
-        Calendar::official()
+    /// The calendar the rules use: the embedded notices plus the years the feed delivered
+    /// (`holidays/YYYY.json`). Built on first use and again after a feed update. A store that cannot be
+    /// read leaves the embedded years (later dates are then estimates, and every answer says so).
+    pub fn calendar(&self) -> Arc<Calendar> {
+        let mut slot = self.app.calendar.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cal) = slot.as_ref() {
+            return Arc::clone(cal);
+        }
+        let Ok(years) = self.app.store().and_then(|s| s.read(crate::feed::stored_holiday_years)) else {
+            return Arc::new(Calendar::official().clone());
+        };
+        // Each year was checked when the feed applied it; one that fails now is skipped, not fatal.
+        let cal = years.iter().fold(Calendar::official().clone(), |cal, json| {
+            let fallback = cal.clone();
+            cal.with_year_json(json).unwrap_or(fallback)
+        });
+        let cal = Arc::new(cal);
+        *slot = Some(Arc::clone(&cal));
+        cal
     }
 
     fn today(&self) -> NaiveDate {
@@ -456,7 +475,7 @@ impl<'a> Dynamics<'a> {
         let mut facts = self.facts(uscc)?;
         facts.external = external.to_vec();
         let marks = self.marks(&facts.company.uscc)?;
-        Ok(visible(&facts, self.calendar(), &marks, today))
+        Ok(visible(&facts, &self.calendar(), &marks, today))
     }
 
     /// The current company's items today (by the app's clock).
@@ -471,7 +490,7 @@ impl<'a> Dynamics<'a> {
         let today = self.today();
         let span = Span::new(shift(today, -LOOKUP_DAYS), shift(today, LOOKUP_DAYS));
         let id = id.trim();
-        drafts(&facts, self.calendar(), span)
+        drafts(&facts, &self.calendar(), span)
             .into_iter()
             .find(|d| d.id == id)
             .map(|d| (facts.company.uscc.clone(), d))
@@ -561,7 +580,7 @@ impl<'a> Dynamics<'a> {
         }
         Ok(schedule::notifications(
             &companies,
-            self.calendar(),
+            &self.calendar(),
             now,
             count as usize,
             at.unwrap_or_else(schedule::default_time),
@@ -572,7 +591,7 @@ impl<'a> Dynamics<'a> {
     pub fn ics(&self, uscc: &str) -> Result<String> {
         let facts = self.facts(uscc)?;
         let marks = self.marks(&facts.company.uscc)?;
-        Ok(ics::export(&facts, self.calendar(), &marks, self.app.clock().now()))
+        Ok(ics::export(&facts, &self.calendar(), &marks, self.app.clock().now()))
     }
 
     // ---- calendar ----

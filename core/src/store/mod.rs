@@ -13,12 +13,18 @@ use crate::error::{Error, Result};
 
 pub(crate) mod dossier;
 pub(crate) mod dynamics;
+pub(crate) mod feed;
+pub(crate) mod policy;
+pub(crate) mod vault;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_dossier.sql")),
         M::up(include_str!("migrations/002_dynamics.sql")),
         M::up(include_str!("migrations/003_assistant.sql")),
+        M::up(include_str!("migrations/005_policy.sql")),
+        M::up(include_str!("migrations/004_vault.sql")),
+        M::up(include_str!("migrations/006_feed.sql")),
     ])
 }
 
@@ -33,10 +39,19 @@ impl Store {
             Some(p) => Connection::open(p)?,
             None => Connection::open_in_memory()?,
         };
+        #[cfg(not(target_arch = "wasm32"))]
         if path.is_some() {
             // WAL: readers never block the writer and a crash cannot tear a committed transaction.
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        // In the browser the file lives in the storage VFS the wasm binding installed as SQLite's default
+        // (OPFS sync access handles, or an IndexedDB mirror). Neither has the shared memory WAL needs, so
+        // the rollback journal stays; the IndexedDB mirror writes every commit back itself and accepts only
+        // synchronous=OFF.
+        #[cfg(target_arch = "wasm32")]
+        if path.is_some() && conn.pragma_update(None, "synchronous", "NORMAL").is_err() {
+            conn.pragma_update(None, "synchronous", "OFF")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;

@@ -95,6 +95,10 @@ class DossierGoldenTest {
         is ZhuanshuException.BadFormat -> "bad_format"
         is ZhuanshuException.Storage -> "storage"
         is ZhuanshuException.Internal -> "internal"
+        is ZhuanshuException.VaultLocked -> e.code
+        is ZhuanshuException.WrongSecret -> e.code
+        is ZhuanshuException.Corrupt -> "corrupt"
+        is ZhuanshuException.Sync -> e.code
     }
 
     @Test

@@ -1,0 +1,564 @@
+//! `zhuanshu feed …` and `zhuanshu sync URL`: publishing the signed content feed (keys, build, sign,
+//! rotate, serve) and keeping a device's content up to date. The rules — formats, signatures, every check
+//! — are in the core (`zhuanshu::feed`); this file reads and writes files and prints.
+//!
+//! A real publisher runs `keygen`, `sign` and `rotate` on an offline machine and copies only the signed
+//! site to the web server. `keygen --demo` writes the public demo key: anyone can sign with it.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use clap::Subcommand;
+use zhuanshu::feed::format::{self, MANIFEST_FILE, Manifest, ROOT_FILE, SIGNATURE_FILE, SignatureFile, root_path};
+use zhuanshu::feed::publish::{self, SigningKey};
+use zhuanshu::feed::verify;
+use zhuanshu::feed::{FeedStatus, SyncReport};
+use zhuanshu::{Clock, Error, Zhuanshu};
+
+use crate::{Output, out, parse_date};
+
+#[derive(Subcommand)]
+pub enum FeedCmd {
+    /// Create a signing key (Ed25519, PKCS#8, file mode 0600). Keep it offline.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+        /// Write the public demo key instead (tests and demos only: anyone can sign with it).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Build a new feed version from CONTENT_DIR (policies.json, faq.jsonl, guide.json, holidays/*.json)
+    /// into SITE_DIR. Every file is checked as the app will check it.
+    Build {
+        content: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Default: one more than the site's current manifest, or 1.
+        #[arg(long)]
+        version: Option<u64>,
+        /// Expiry date (00:00 Beijing time); default 90 days from today. Devices refuse it afterwards.
+        #[arg(long, value_parser = parse_date)]
+        expires: Option<NaiveDate>,
+    },
+    /// Sign the site's manifest with each KEY (signatures already there are kept). A site without a root
+    /// gets root version 1 trusting exactly these keys.
+    Sign {
+        site: PathBuf,
+        #[arg(long = "key", required = true)]
+        keys: Vec<PathBuf>,
+    },
+    /// Rotate keys: write the next root, trusting the NEW_KEYs, signed by the current root keys (--key) and
+    /// the new ones. Then build and sign again with the new keys.
+    Rotate {
+        site: PathBuf,
+        /// Current root keys, enough to reach their threshold.
+        #[arg(long = "key", required = true)]
+        keys: Vec<PathBuf>,
+        #[arg(long = "new-key", required = true)]
+        new_keys: Vec<PathBuf>,
+        /// Signatures needed from the new keys (default: all of them).
+        #[arg(long)]
+        threshold: Option<u32>,
+        /// Root expiry date; default ten years from today.
+        #[arg(long, value_parser = parse_date)]
+        expires: Option<NaiveDate>,
+    },
+    /// Serve SITE_DIR over HTTP with ETags (until interrupted). Loopback only unless --bind says otherwise.
+    Serve {
+        site: PathBuf,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+    },
+    /// The feed version this device holds, and its content files.
+    Status,
+    /// Write the content in force as a content directory (a starting point for `feed build`).
+    Content {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+impl FeedCmd {
+    /// The publisher's commands work on files only; they never open the app's data.
+    pub fn needs_app(&self) -> bool {
+        matches!(self, FeedCmd::Status | FeedCmd::Content { .. })
+    }
+}
+
+/// 00:00 Beijing time of `day`.
+fn beijing_midnight(day: NaiveDate) -> DateTime<FixedOffset> {
+    let east8 = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"));
+    east8
+        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .unwrap_or_else(|| unreachable!("a fixed offset has exactly one local time"))
+}
+
+fn read_key(path: &Path) -> Result<SigningKey, Error> {
+    let der = std::fs::read(path)?;
+    SigningKey::from_pkcs8(&der).map_err(|_| {
+        Error::invalid(
+            "key",
+            format!("{}不是有效的签名密钥文件（Ed25519 PKCS#8）", path.display()),
+            format!("{} is not an Ed25519 PKCS#8 key", path.display()),
+        )
+    })
+}
+
+fn read_keys(paths: &[PathBuf]) -> Result<Vec<SigningKey>, Error> {
+    paths.iter().map(|p| read_key(p)).collect()
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so a server never serves half a file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp-zhuanshu");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn rejected(reason: verify::Rejection) -> Error {
+    Error::FeedRejected { reason }
+}
+
+/// The site's current root, checked.
+fn site_root(site: &Path) -> Result<Option<format::Root>, Error> {
+    match read_optional(&site.join(ROOT_FILE))? {
+        Some(bytes) => verify::verify_pinned_root(&bytes).map(Some).map_err(rejected),
+        None => Ok(None),
+    }
+}
+
+/// Every regular file under `dir`, by `/`-separated relative name; hidden files are skipped.
+fn read_content(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let hidden = path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else if path.is_file() {
+                let relative = path.strip_prefix(base).map_err(|e| Error::Internal(e.to_string()))?;
+                let name: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                out.insert(name.join("/"), std::fs::read(&path)?);
+            }
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    if out.is_empty() {
+        return Err(Error::invalid(
+            "content",
+            format!("内容目录{}是空的", dir.display()),
+            format!("content directory {} has no files", dir.display()),
+        ));
+    }
+    Ok(out)
+}
+
+fn keygen(path: &Path, demo: bool) -> Result<Output, Error> {
+    if path.exists() {
+        return Err(Error::invalid(
+            "out",
+            format!("密钥文件{}已存在，不会覆盖", path.display()),
+            format!("{} exists; not overwriting a key", path.display()),
+        ));
+    }
+    let der = if demo { publish::demo_key_pkcs8() } else { SigningKey::generate_pkcs8()? };
+    let key = SigningKey::from_pkcs8(&der)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, &der)?;
+    let info = serde_json::json!({"key": path, "keyid": key.id(), "public": key.public().public, "demo": demo});
+    let warning = if demo {
+        "\n注意：这是公开的演示密钥，任何人都能用它签名，只能用于测试和演示。"
+    } else {
+        "\n请离线保管私钥文件。"
+    };
+    out(&info, format!("已生成签名密钥：{}\n密钥编号：{}{warning}", path.display(), key.id()))
+}
+
+fn build(
+    content: &Path,
+    site: &Path,
+    version: Option<u64>,
+    expires: Option<NaiveDate>,
+    clock: &Clock,
+) -> Result<Output, Error> {
+    let files = read_content(content)?;
+    let previous: Option<Manifest> = match read_optional(&site.join(MANIFEST_FILE))? {
+        Some(bytes) => {
+            Some(serde_json::from_slice(&bytes).map_err(|e| Error::Format(format!("{MANIFEST_FILE}: {e}")))?)
+        }
+        None => None,
+    };
+    let version = version.unwrap_or_else(|| previous.as_ref().map_or(1, |m| m.version + 1));
+    if let Some(prev) = previous.as_ref().filter(|m| m.version >= version) {
+        return Err(Error::invalid(
+            "version",
+            format!("版本号必须大于站点现有的第{}版", prev.version),
+            format!("version {version} is not above the site's {}", prev.version),
+        ));
+    }
+    let expires = beijing_midnight(expires.unwrap_or_else(|| clock.today() + Duration::days(90)));
+    let root_version = site_root(site)?.map_or(1, |r| r.version);
+    let built = publish::build(&files, version, expires, root_version)?;
+    for (path, bytes) in &built.files {
+        let target = site.join(path);
+        if read_optional(&target)?.as_deref() != Some(bytes.as_slice()) {
+            write_atomic(&target, bytes)?;
+        }
+    }
+    // The old signatures are for the old manifest.
+    if let Err(e) = std::fs::remove_file(site.join(SIGNATURE_FILE))
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(e.into());
+    }
+    write_atomic(&site.join(MANIFEST_FILE), &built.manifest)?;
+    let info = serde_json::json!({"version": version, "expires": expires.to_rfc3339(), "root_version": root_version,
+        "files": files.iter().map(|(n, b)| (n.clone(), b.len())).collect::<BTreeMap<_, _>>()});
+    let names: Vec<String> = files.iter().map(|(n, b)| format!("  {n}（{}字节）", b.len())).collect();
+    out(
+        &info,
+        format!(
+            "已生成第{version}版（有效期至{}），共{}个文件：\n{}\n下一步：zhuanshu feed sign {} --key 密钥文件",
+            expires.format("%Y-%m-%d %H:%M"),
+            files.len(),
+            names.join("\n"),
+            site.display()
+        ),
+    )
+}
+
+fn sign(site: &Path, key_paths: &[PathBuf], clock: &Clock) -> Result<Output, Error> {
+    let keys = read_keys(key_paths)?;
+    let refs: Vec<&SigningKey> = keys.iter().collect();
+    let manifest_json = std::fs::read(site.join(MANIFEST_FILE))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&manifest_json).map_err(|e| Error::Format(format!("{MANIFEST_FILE}: {e}")))?;
+    let mut created_root = false;
+    let root = match site_root(site)? {
+        Some(root) => root,
+        None => {
+            let expires = beijing_midnight(clock.today() + Duration::days(3650));
+            let n = u32::try_from(refs.len()).unwrap_or(u32::MAX);
+            let root = publish::new_root(1, expires, &refs, n, &refs, n);
+            let json = publish::sign_root(&root, &refs)?;
+            write_atomic(&site.join(root_path(1)), &json)?;
+            write_atomic(&site.join(ROOT_FILE), &json)?;
+            created_root = true;
+            root
+        }
+    };
+    if manifest.root_version != root.version {
+        return Err(Error::invalid(
+            "site",
+            format!("清单是为第{}版根密钥生成的，站点现为第{}版：请重新 build", manifest.root_version, root.version),
+            format!("manifest names root {}, site root is {}: build again", manifest.root_version, root.version),
+        ));
+    }
+    if let Some(stranger) = keys.iter().find(|k| !root.manifest.keyids.contains(&k.id())) {
+        return Err(Error::invalid(
+            "key",
+            format!("密钥{}不在根密钥清单的内容签名密钥中", stranger.id()),
+            format!("key {} is not a manifest key of root {}", stranger.id(), root.version),
+        ));
+    }
+    let existing = read_optional(&site.join(SIGNATURE_FILE))?;
+    let signatures = publish::sign_manifest(&manifest_json, existing.as_deref(), &refs)?;
+    write_atomic(&site.join(SIGNATURE_FILE), &signatures)?;
+    let count = serde_json::from_slice::<SignatureFile>(&signatures).map_or(0, |f| f.signatures.len());
+    let complete = verify::verify_manifest(&root, &manifest_json, &signatures).is_ok();
+    let needed = root.manifest.threshold;
+    let info = serde_json::json!({"version": manifest.version, "signatures": count, "threshold": needed,
+        "complete": complete, "created_root": created_root});
+    let mut text = format!("已签名第{}版清单（{count}个签名，需要{needed}个）", manifest.version);
+    if created_root {
+        text.push_str("\n站点还没有根密钥清单，已用这些密钥生成第1版（root.json）；应用内置的根密钥清单应与之相同。");
+    }
+    text.push_str(if complete {
+        "\n签名齐全，可以发布。"
+    } else {
+        "\n签名尚不足，还需其他密钥签名。"
+    });
+    out(&info, text)
+}
+
+fn rotate(
+    site: &Path,
+    key_paths: &[PathBuf],
+    new_key_paths: &[PathBuf],
+    threshold: Option<u32>,
+    expires: Option<NaiveDate>,
+    clock: &Clock,
+) -> Result<Output, Error> {
+    let current = site_root(site)?.ok_or_else(|| {
+        Error::invalid("site", "站点还没有根密钥清单（先 sign 一次）", "the site has no root.json yet")
+    })?;
+    let old = read_keys(key_paths)?;
+    let new = read_keys(new_key_paths)?;
+    let new_refs: Vec<&SigningKey> = new.iter().collect();
+    let n = u32::try_from(new.len()).unwrap_or(u32::MAX);
+    let expires = beijing_midnight(expires.unwrap_or_else(|| clock.today() + Duration::days(3650)));
+    let root = publish::new_root(
+        current.version + 1,
+        expires,
+        &new_refs,
+        threshold.unwrap_or(n),
+        &new_refs,
+        threshold.unwrap_or(n),
+    );
+    let signers: Vec<&SigningKey> = old.iter().chain(new.iter()).collect();
+    let json = publish::sign_root(&root, &signers)?;
+    // The same check every device makes: refuse to publish a rotation they would reject.
+    verify::verify_rotation(&current, &root_path(root.version), &json).map_err(rejected)?;
+    write_atomic(&site.join(root_path(root.version)), &json)?;
+    write_atomic(&site.join(ROOT_FILE), &json)?;
+    let info = serde_json::json!({"root_version": root.version, "keyids": root.manifest.keyids});
+    out(
+        &info,
+        format!(
+            "已生成第{}版根密钥清单，由原密钥和新密钥共同签名。\n下一步：feed build 再用新密钥 feed sign。",
+            root.version
+        ),
+    )
+}
+
+fn status_text(s: &FeedStatus) -> String {
+    let mut lines = Vec::new();
+    if s.version == 0 {
+        lines.push(format!("内容版本：内置（尚未同步），根密钥第{}版", s.root_version));
+    } else {
+        let expires = s.expires.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+        let state = if s.expired { "（已过期，请等待发布方更新）" } else { "" };
+        lines.push(format!("内容版本：第{}版，根密钥第{}版，有效期至{expires}{state}", s.version, s.root_version));
+        if let Some(source) = &s.source {
+            lines.push(format!("来源：{source}"));
+        }
+        if let (Some(synced), Some(checked)) = (s.synced_at, s.checked_at) {
+            lines.push(format!(
+                "更新于：{}，最近检查：{}",
+                synced.format("%Y-%m-%d %H:%M"),
+                checked.format("%Y-%m-%d %H:%M")
+            ));
+        }
+    }
+    lines.push("文件：".to_owned());
+    for f in &s.files {
+        let from = if f.version == 0 { "内置".to_owned() } else { format!("第{}版", f.version) };
+        lines.push(format!("  {:<22} {from:<6} {}字节", f.name, f.length));
+    }
+    lines.join("\n")
+}
+
+fn sync_text(r: &SyncReport) -> String {
+    let cost = format!("{}次请求，{}字节", r.requests, r.bytes);
+    if r.updated {
+        let mut text = format!("已更新到第{}版（原第{}版，{cost}）", r.version, r.previous_version);
+        if !r.changed.is_empty() {
+            text.push_str(&format!("\n更新：{}", r.changed.join("、")));
+        }
+        if !r.removed.is_empty() {
+            text.push_str(&format!("\n移除：{}", r.removed.join("、")));
+        }
+        text
+    } else if r.version == 0 {
+        format!("内容已是最新（内置内容，{cost}）")
+    } else {
+        format!("内容已是最新（第{}版，{cost}）", r.version)
+    }
+}
+
+/// `zhuanshu sync URL`.
+pub fn sync(app: &Zhuanshu, url: &str) -> Result<Output, Error> {
+    let report = app.feed().sync_blocking(url)?;
+    out(&report, sync_text(&report))
+}
+
+/// The publisher's commands (no app data).
+pub fn publish(cmd: &FeedCmd, clock: &Clock) -> Result<Output, Error> {
+    match cmd {
+        FeedCmd::Keygen { out: path, demo } => keygen(path, *demo),
+        FeedCmd::Build { content, out: site, version, expires } => build(content, site, *version, *expires, clock),
+        FeedCmd::Sign { site, keys } => sign(site, keys, clock),
+        FeedCmd::Rotate { site, keys, new_keys, threshold, expires } => {
+            rotate(site, keys, new_keys, *threshold, *expires, clock)
+        }
+        FeedCmd::Serve { site, port, bind } => serve(site, *bind, *port),
+        FeedCmd::Status | FeedCmd::Content { .. } => Err(Error::Internal("needs the app".into())),
+    }
+}
+
+/// The device's commands.
+pub fn run(app: &Zhuanshu, cmd: &FeedCmd) -> Result<Output, Error> {
+    match cmd {
+        FeedCmd::Status => {
+            let status = app.feed().status()?;
+            out(&status, status_text(&status))
+        }
+        FeedCmd::Content { out: dir } => {
+            let content = app.feed().content()?;
+            for (name, bytes) in &content {
+                write_atomic(&dir.join(name), bytes)?;
+            }
+            let names: Vec<&String> = content.keys().collect();
+            out(&names, format!("已写出{}个内容文件到{}", names.len(), dir.display()))
+        }
+        other => publish(other, app.clock()),
+    }
+}
+
+// ---- serve ----
+
+/// A strong ETag for a file: its hash (so it is the same on every server and after a restart).
+fn etag(bytes: &[u8]) -> String {
+    format!("\"{}\"", &format::sha256_hex(bytes)[..32])
+}
+
+/// The answer to one request for `raw_path` under `site`: (status, etag, body).
+fn answer(site: &Path, raw_path: &str, if_none_match: Option<&str>) -> (u16, Option<String>, Vec<u8>) {
+    let path = raw_path.split(['?', '#']).next().unwrap_or_default().trim_start_matches('/');
+    if !format::valid_path(path) {
+        return (404, None, Vec::new());
+    }
+    match std::fs::read(site.join(path)) {
+        Ok(bytes) => {
+            let tag = etag(&bytes);
+            let matches = if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+            if matches { (304, Some(tag), Vec::new()) } else { (200, Some(tag), bytes) }
+        }
+        Err(_) => (404, None, Vec::new()),
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+/// Answers requests on `server` until it is dropped or `limit` requests were served.
+fn serve_on(server: &tiny_http::Server, site: &Path, limit: Option<usize>) {
+    for (served, request) in server.incoming_requests().enumerate() {
+        let if_none_match =
+            request.headers().iter().find(|h| h.field.equiv("If-None-Match")).map(|h| h.value.as_str().to_owned());
+        let (status, tag, body) = match request.method() {
+            tiny_http::Method::Get | tiny_http::Method::Head => answer(site, request.url(), if_none_match.as_deref()),
+            _ => (405, None, Vec::new()),
+        };
+        let kind = if request.url().ends_with(".json") { "application/json" } else { "application/octet-stream" };
+        let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+        for h in [tag.as_deref().and_then(|t| header("ETag", t)), header("Content-Type", kind)].into_iter().flatten() {
+            response = response.with_header(h);
+        }
+        // A client that hung up is its own problem; the server goes on.
+        let _ = request.respond(response);
+        if limit.is_some_and(|n| served + 1 >= n) {
+            break;
+        }
+    }
+}
+
+fn serve(site: &Path, bind: IpAddr, port: u16) -> Result<Output, Error> {
+    if !site.join(MANIFEST_FILE).is_file() {
+        return Err(Error::invalid(
+            "site",
+            format!("{}不是内容站点目录（没有 manifest.json）", site.display()),
+            format!("{} has no {MANIFEST_FILE}", site.display()),
+        ));
+    }
+    let server = tiny_http::Server::http((bind, port)).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    let addr = server.server_addr().to_ip().map(|a| a.to_string()).unwrap_or_default();
+    eprintln!("正在提供 {} ：http://{addr}/（Ctrl-C 停止）", site.display());
+    serve_on(&server, site, None);
+    out(&addr, "已停止".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_answers_with_etags_and_stays_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("files")).unwrap();
+        std::fs::write(dir.path().join("manifest.json"), b"{}").unwrap();
+        let (status, tag, body) = answer(dir.path(), "/manifest.json", None);
+        assert_eq!((status, body.as_slice()), (200, &b"{}"[..]));
+        let tag = tag.unwrap();
+        assert_eq!(answer(dir.path(), "/manifest.json?x=1", Some(&tag)).0, 304);
+        assert_eq!(answer(dir.path(), "/manifest.json", Some("\"other\"")).0, 200);
+        for bad in ["/../secret-outside-site", "/files/../../etc/passwd", "/", "/missing.json", "//etc/passwd"] {
+            assert_eq!(answer(dir.path(), bad, None).0, 404, "{bad}");
+        }
+    }
+
+    #[test]
+    fn publish_serve_and_sync_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (content, site) = (dir.path().join("content"), dir.path().join("site"));
+        let clock = Clock::fixed_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        let app = Zhuanshu::open(zhuanshu::Config { data_dir: None, clock: clock.clone() }).unwrap();
+        run(&app, &FeedCmd::Content { out: content.clone() }).unwrap();
+        std::fs::write(
+            content.join("holidays/2027.json"),
+            r#"{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
+        )
+        .unwrap();
+        let key = dir.path().join("demo.key");
+        publish(&FeedCmd::Keygen { out: key.clone(), demo: true }, &clock).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert!(publish(&FeedCmd::Keygen { out: key.clone(), demo: true }, &clock).is_err(), "never overwrites");
+        publish(&FeedCmd::Build { content: content.clone(), out: site.clone(), version: None, expires: None }, &clock)
+            .unwrap();
+        let signed = publish(&FeedCmd::Sign { site: site.clone(), keys: vec![key.clone()] }, &clock).unwrap();
+        assert_eq!(signed.json["complete"], true);
+        // The root `sign` created for the demo key is the one the app pins, up to its expiry date.
+        let root = verify::verify_pinned_root(&std::fs::read(site.join(ROOT_FILE)).unwrap()).unwrap();
+        assert_eq!(root.manifest.keyids, vec![publish::demo_key().id()]);
+
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", server.server_addr().to_ip().unwrap());
+        std::thread::scope(|s| {
+            s.spawn(|| serve_on(&server, &site, None));
+            let report = sync(&app, &url).unwrap();
+            // Only the new holiday year travels; everything else equals the embedded copy.
+            assert_eq!(report.json["changed"], serde_json::json!(["holidays/2027.json"]));
+            assert_eq!(report.json["requests"], 3);
+            let again = sync(&app, &url).unwrap();
+            assert_eq!((again.json["updated"].clone(), again.json["requests"].clone()), (false.into(), 1.into()));
+            // Unknown paths and methods do not take the server down.
+            let missing = app.feed().sync_blocking(&format!("{url}nowhere/")).unwrap_err();
+            assert_eq!(missing.code(), "network");
+            let status = run(&app, &FeedCmd::Status).unwrap();
+            assert!(status.text.contains("第1版"), "{}", status.text);
+            server.unblock();
+        });
+        assert!(app.dynamics().calendar().knows(2027));
+    }
+}

@@ -1,0 +1,73 @@
+//! The feed the app ships with: the pinned root (core/content/feed/root.json, public keys only) and the
+//! content embedded in the build, in the feed's layout. It is version 0: in force until the first sync,
+//! and the floor under every later version (a file the feed does not carry is read from here).
+//!
+//! The first sync downloads only the files whose hash differs from the embedded copy; the others are
+//! copied from the binary.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::format::{Root, sha256_hex};
+use super::verify::{Rejection, verify_pinned_root};
+
+/// The pinned root. Replace this file (keeping its name) to ship the app with another publisher's keys.
+pub const ROOT_JSON: &[u8] = include_bytes!("../../content/feed/root.json");
+
+/// One embedded content file and its hash.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+const HOLIDAYS: [(&str, &str); 7] = [
+    ("holidays/2020.json", include_str!("../../content/holidays/2020.json")),
+    ("holidays/2021.json", include_str!("../../content/holidays/2021.json")),
+    ("holidays/2022.json", include_str!("../../content/holidays/2022.json")),
+    ("holidays/2023.json", include_str!("../../content/holidays/2023.json")),
+    ("holidays/2024.json", include_str!("../../content/holidays/2024.json")),
+    ("holidays/2025.json", include_str!("../../content/holidays/2025.json")),
+    ("holidays/2026.json", include_str!("../../content/holidays/2026.json")),
+];
+
+const POLICIES: &[u8] = include_bytes!("../../content/policies/policies.json");
+
+/// The embedded content, by feed name. Built (and hashed) on first use.
+pub fn files() -> &'static BTreeMap<String, EmbeddedFile> {
+    static FILES: OnceLock<BTreeMap<String, EmbeddedFile>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            (super::FAQ_FILE.to_owned(), crate::assistant::kb::EMBEDDED.concat().into_bytes()),
+            (super::POLICIES_FILE.to_owned(), POLICIES.to_vec()),
+        ];
+        files.extend(HOLIDAYS.iter().map(|(name, text)| ((*name).to_owned(), text.as_bytes().to_vec())));
+        files
+            .into_iter()
+            .map(|(name, bytes)| {
+                let sha256 = sha256_hex(&bytes);
+                (name, EmbeddedFile { bytes, sha256 })
+            })
+            .collect()
+    })
+}
+
+/// The pinned root, checked (well formed, signed by its own root keys).
+pub fn root() -> Result<Root, Rejection> {
+    verify_pinned_root(ROOT_JSON)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_feed_is_valid_content_under_a_valid_root() {
+        let root = root().unwrap();
+        assert_eq!(root.version, 1);
+        for (name, file) in files() {
+            super::super::verify::check_content(name, &file.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert!(files().contains_key("faq.jsonl") && files().contains_key("holidays/2026.json"));
+    }
+}

@@ -1,0 +1,339 @@
+//! The files of a feed site and how they are signed.
+//!
+//! A site is a directory of static files, so any HTTP server or CDN can host it:
+//!
+//! ```text
+//! root.json            the current root: trusted Ed25519 keys and the threshold of each role
+//! roots/1.json …       every root version, so a device several key rotations behind can walk the chain
+//! manifest.json        version, expiry, root version, and per content file: sha256, length, path
+//! manifest.json.sig    detached signatures over the manifest (signers can add theirs one by one)
+//! files/<sha256>       the content files, by hash: immutable, so a CDN may cache them for ever
+//! ```
+//!
+//! A signature is Ed25519 over `zhuanshu-feed/1 <role>\n` followed by the canonical JSON of the signed
+//! document (object keys sorted by their UTF-8 bytes, no whitespace, integers only). The prefix keeps a
+//! manifest signature from passing as a root signature; canonical JSON lets a document be re-indented or
+//! have its keys reordered without breaking the signature, and makes "the same document" a byte test.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono_tz::Asia::Shanghai;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The format version this build reads and writes. A document with a higher `spec` is refused (the app
+/// must be updated first) rather than half understood.
+pub const SPEC: u32 = 1;
+
+pub const ROOT_FILE: &str = "root.json";
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const SIGNATURE_FILE: &str = "manifest.json.sig";
+
+/// Where root version `version` lives on a site.
+pub fn root_path(version: u64) -> String {
+    format!("roots/{version}.json")
+}
+
+/// Where a content file with this hash lives on a site.
+pub fn content_path(sha256: &str) -> String {
+    format!("files/{sha256}")
+}
+
+/// The two kinds of signed documents; each has its own keys and threshold in the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Root,
+    Manifest,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Root => "root",
+            Role::Manifest => "manifest",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Root => "根密钥清单",
+            Role::Manifest => "内容清单",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A public key. Only Ed25519 exists today; the field is there so a later scheme is refused by old apps
+/// instead of misread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicKey {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The 32-byte key, lowercase hex.
+    pub public: String,
+}
+
+impl PublicKey {
+    pub fn ed25519(raw: &[u8]) -> PublicKey {
+        PublicKey { kind: "ed25519".to_owned(), public: hex(raw) }
+    }
+
+    /// The key id: the SHA-256 of the raw key, hex. Roots must use exactly this id, so one key can never
+    /// be listed twice under two ids and count twice towards a threshold.
+    pub fn id(&self) -> Option<String> {
+        unhex(&self.public).map(|raw| key_id(&raw))
+    }
+}
+
+pub fn key_id(raw_public: &[u8]) -> String {
+    sha256_hex(raw_public)
+}
+
+/// Who may sign for a role, and how many of them must.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Threshold {
+    pub keyids: Vec<String>,
+    pub threshold: u32,
+}
+
+/// The signed part of a root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Root {
+    /// Always `"root"`: a manifest can never be read as a root, whatever its signatures.
+    #[serde(rename = "_type")]
+    pub kind: String,
+    pub spec: u32,
+    pub version: u64,
+    pub expires: DateTime<FixedOffset>,
+    /// Key id -> key.
+    pub keys: BTreeMap<String, PublicKey>,
+    pub root: Threshold,
+    pub manifest: Threshold,
+}
+
+impl Root {
+    pub fn role(&self, role: Role) -> &Threshold {
+        match role {
+            Role::Root => &self.root,
+            Role::Manifest => &self.manifest,
+        }
+    }
+}
+
+/// One content file as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    /// Exact length in bytes; also the most the client ever reads of it.
+    pub length: u64,
+    /// Where it lives on the site, relative (normally `files/<sha256>`).
+    pub path: String,
+}
+
+/// The manifest: one version of the whole content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `"manifest"`.
+    #[serde(rename = "_type")]
+    pub kind: String,
+    pub spec: u32,
+    /// Increases with every publication; a device never goes back to a lower one.
+    pub version: u64,
+    /// After this instant the manifest is stale and refused (an attacker cannot freeze a device on old
+    /// content for longer than this).
+    pub expires: DateTime<FixedOffset>,
+    /// The root version whose manifest keys sign this manifest.
+    pub root_version: u64,
+    /// Content file name (`faq.jsonl`, `holidays/2027.json`) -> entry.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// One signature: which key, and the Ed25519 signature in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub keyid: String,
+    pub sig: String,
+}
+
+/// `root.json`: the signed root with its signatures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignedRoot {
+    pub signed: Value,
+    pub signatures: Vec<Signature>,
+}
+
+/// `manifest.json.sig`: the detached signatures of the manifest.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SignatureFile {
+    pub signatures: Vec<Signature>,
+}
+
+/// The bytes a signature of `role` covers.
+pub fn signing_message(role: Role, canonical: &[u8]) -> Vec<u8> {
+    let mut message = format!("zhuanshu-feed/{SPEC} {}\n", role.name()).into_bytes();
+    message.extend_from_slice(canonical);
+    message
+}
+
+/// The canonical JSON of a value. Fails on floating-point numbers, which have no single spelling.
+pub fn canonical(value: &Value) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write_canonical(value, &mut out)?;
+    Ok(out)
+}
+
+fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) if n.is_i64() || n.is_u64() => out.extend_from_slice(n.to_string().as_bytes()),
+        Value::Number(n) => return Err(format!("number {n} is not an integer")),
+        Value::String(s) => write_string(s, out)?,
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push(b'{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(key, out)?;
+                out.push(b':');
+                write_canonical(item, out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// serde_json's string escaping is fixed (quotes, backslash, control characters; everything else as
+/// UTF-8), so it is canonical.
+fn write_string(s: &str, out: &mut Vec<u8>) -> Result<(), String> {
+    serde_json::to_writer(&mut *out, s).map_err(|e| e.to_string())
+}
+
+/// Content names and site paths: relative, `/`-separated segments of ASCII letters, digits, `.`, `_`, `-`,
+/// no empty, `.` or `..` segment, at most 200 bytes. Nothing a server or a file system could read as
+/// "somewhere else".
+pub fn valid_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 200
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
+}
+
+/// An expiry instant as Asia/Shanghai local time, the time the app's [`crate::Clock`] gives.
+pub fn local(t: &DateTime<FixedOffset>) -> NaiveDateTime {
+    t.with_timezone(&Shanghai).naive_local()
+}
+
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&sha256(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// Lowercase or uppercase hex to bytes; `None` for anything else.
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = s.as_bytes();
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    bytes.chunks(2).map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_json_sorts_keys_and_drops_whitespace() {
+        let a: Value =
+            serde_json::from_str(r#"{ "b": [1, {"y": true, "x": null}], "a": "企业\n\"" , "é": -3 }"#).unwrap();
+        let b = json!({"é": -3, "a": "企业\n\"", "b": [1, {"x": null, "y": true}]});
+        let text = canonical(&a).unwrap();
+        assert_eq!(text, canonical(&b).unwrap());
+        assert_eq!(String::from_utf8(text).unwrap(), r#"{"a":"企业\n\"","b":[1,{"x":null,"y":true}],"é":-3}"#);
+        assert!(canonical(&json!({"x": 1.5})).is_err(), "floats have no canonical spelling");
+        assert_eq!(canonical(&json!(u64::MAX)).unwrap(), u64::MAX.to_string().into_bytes());
+    }
+
+    #[test]
+    fn the_role_is_part_of_what_is_signed() {
+        assert_ne!(signing_message(Role::Root, b"{}"), signing_message(Role::Manifest, b"{}"));
+        assert!(signing_message(Role::Manifest, b"{}").starts_with(b"zhuanshu-feed/1 manifest\n"));
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_site() {
+        for ok in ["faq.jsonl", "holidays/2027.json", "files/ab12", "guide.json"] {
+            assert!(valid_path(ok), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "a/./b", "http://x", "a\\b", "名.json", "a?b", "a b"]
+        {
+            assert!(!valid_path(bad), "{bad}");
+        }
+        assert!(!valid_path(&"a".repeat(201)));
+    }
+
+    #[test]
+    fn hex_round_trips_and_refuses_junk() {
+        assert_eq!(hex(&[0, 0xab, 0xff]), "00abff");
+        assert_eq!(unhex("00ABff"), Some(vec![0, 0xab, 0xff]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            "FIPS 180-2 test vector"
+        );
+    }
+}

@@ -1,0 +1,566 @@
+//! Every check a feed update must pass, as pure functions of bytes, the trusted root and "now".
+//!
+//! Nothing here does I/O, so each attack of The Update Framework's model is a unit test: a forged or
+//! unknown-key signature, too few signatures, a rollback, a freeze (expired manifest), a tampered,
+//! mixed-up, endless or truncated file, and a key rotation that the old keys did not sign.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::format::{
+    FileEntry, Manifest, Role, Root, SPEC, SignatureFile, SignedRoot, canonical, local, sha256_hex, signing_message,
+    unhex, valid_path,
+};
+
+/// Sizes the client never reads past. Content files are capped by their manifest length (and this cap).
+pub mod caps {
+    /// A root is a handful of keys.
+    pub const ROOT: u64 = 64 * 1024;
+    pub const SIGNATURES: u64 = 64 * 1024;
+    pub const MANIFEST: u64 = 1024 * 1024;
+    /// One content file (the FAQ base is ~0.3 MB today).
+    pub const FILE: u64 = 32 * 1024 * 1024;
+    /// All content files together.
+    pub const TOTAL: u64 = 128 * 1024 * 1024;
+    pub const FILES: usize = 4096;
+    /// Root versions walked in one sync; a manifest naming a root far ahead is refused, not followed.
+    pub const ROTATIONS: u64 = 64;
+}
+
+/// Why a feed update was refused. Each attack class has its own variant, code and Chinese message; on
+/// every one of them the device keeps the content it had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// Not JSON, wrong shape, unknown format version, a bad name or path.
+    #[error("{file} is malformed: {detail}")]
+    Malformed { file: String, detail: String },
+    /// A signature by a key the role trusts does not verify: the document was altered or forged.
+    #[error("bad {role} signature by key {keyid}")]
+    BadSignature { role: Role, keyid: String },
+    /// Signed only by keys the role does not trust.
+    #[error("{role} signed by unknown key {keyid}")]
+    UnknownKey { role: Role, keyid: String },
+    /// Good signatures, but fewer than the role's threshold.
+    #[error("{role} has {valid} valid signatures, {needed} needed")]
+    Threshold { role: Role, valid: usize, needed: usize },
+    /// An older version than the one the device holds.
+    #[error("{role} rollback: holding version {held}, offered {offered}")]
+    Rollback { role: Role, held: u64, offered: u64 },
+    /// The version the device holds, but with different content.
+    #[error("{role} version {version} reused with different content")]
+    VersionReused { role: Role, version: u64 },
+    /// Past its expiry: a frozen or abandoned feed.
+    #[error("{role} expired at {expires} (now {now})")]
+    Expired { role: Role, expires: NaiveDateTime, now: NaiveDateTime },
+    /// A new root that the trusted root's keys did not sign (or that its own keys did not sign).
+    #[error("root version {version} not trusted: {detail}")]
+    UntrustedRoot { version: u64, detail: String },
+    /// Right length, wrong bytes: tampered.
+    #[error("{file}: sha256 mismatch")]
+    HashMismatch { file: String },
+    /// Shorter than the manifest says: typically a file of another version (mix-and-match).
+    #[error("{file}: {got} bytes, the manifest says {expected}")]
+    LengthMismatch { file: String, expected: u64, got: u64 },
+    /// More than the cap: the download was stopped (endless data).
+    #[error("{file}: more than {cap} bytes, download stopped")]
+    TooLarge { file: String, cap: u64 },
+    /// The connection ended before the response did.
+    #[error("{file}: response truncated after {got} bytes")]
+    Truncated { file: String, got: u64 },
+    /// Signed and intact, but not usable content (a FAQ line or a holiday file that fails its checks).
+    #[error("{file}: invalid content: {detail}")]
+    InvalidContent { file: String, detail: String },
+}
+
+impl Rejection {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Malformed { .. } => "feed_malformed",
+            Rejection::BadSignature { .. } => "feed_bad_signature",
+            Rejection::UnknownKey { .. } => "feed_unknown_key",
+            Rejection::Threshold { .. } => "feed_threshold",
+            Rejection::Rollback { .. } => "feed_rollback",
+            Rejection::VersionReused { .. } => "feed_version_reused",
+            Rejection::Expired { .. } => "feed_expired",
+            Rejection::UntrustedRoot { .. } => "feed_untrusted_root",
+            Rejection::HashMismatch { .. } => "feed_hash_mismatch",
+            Rejection::LengthMismatch { .. } => "feed_length_mismatch",
+            Rejection::TooLarge { .. } => "feed_too_large",
+            Rejection::Truncated { .. } => "feed_truncated",
+            Rejection::InvalidContent { .. } => "feed_invalid_content",
+        }
+    }
+
+    /// For the owner: what happened and that nothing changed.
+    pub fn user_message(&self) -> String {
+        const KEPT: &str = "已拒绝本次更新，继续使用现有内容";
+        match self {
+            Rejection::Malformed { file, .. } => format!("更新文件{file}格式不正确，{KEPT}"),
+            Rejection::BadSignature { role, .. } => format!("{}的签名无效，可能遭到篡改，{KEPT}", role.zh()),
+            Rejection::UnknownKey { role, .. } => format!("{}由不受信任的密钥签名，{KEPT}", role.zh()),
+            Rejection::Threshold { role, valid, needed } => {
+                format!("{}的有效签名不足（{valid}个，需要{needed}个），{KEPT}", role.zh())
+            }
+            Rejection::Rollback { role, held, offered } => {
+                format!("服务器提供的{}是第{offered}版，比本机的第{held}版旧，可能是回滚攻击，{KEPT}", role.zh())
+            }
+            Rejection::VersionReused { role, version } => {
+                format!("服务器提供的第{version}版{}与本机同一版本不一致，{KEPT}", role.zh())
+            }
+            Rejection::Expired { role, expires, .. } => format!(
+                "服务器上的{}已于{}过期，可能未及时更新或遭到冻结，{KEPT}",
+                role.zh(),
+                expires.format("%Y-%m-%d %H:%M")
+            ),
+            Rejection::UntrustedRoot { version, .. } => {
+                format!("新的发布密钥（第{version}版根密钥清单）没有得到原发布密钥的签名授权，{KEPT}")
+            }
+            Rejection::HashMismatch { file } => format!("文件{file}的校验值不符，可能遭到篡改，{KEPT}"),
+            Rejection::LengthMismatch { file, expected, got } => {
+                format!("文件{file}的长度不符（应为{expected}字节，收到{got}字节），可能混入了其他版本的文件，{KEPT}")
+            }
+            Rejection::TooLarge { file, cap } => format!("文件{file}超过{cap}字节的上限，已停止下载，{KEPT}"),
+            Rejection::Truncated { file, .. } => format!("文件{file}下载不完整（连接中断），{KEPT}，请稍后重试"),
+            Rejection::InvalidContent { file, .. } => format!("更新中的文件{file}内容有误，{KEPT}"),
+        }
+    }
+}
+
+fn malformed(file: &str, detail: impl Into<String>) -> Rejection {
+    Rejection::Malformed { file: file.to_owned(), detail: detail.into() }
+}
+
+fn parse<T: DeserializeOwned>(file: &str, value: Value) -> Result<T, Rejection> {
+    serde_json::from_value(value).map_err(|e| malformed(file, e.to_string()))
+}
+
+fn parse_bytes<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, Rejection> {
+    serde_json::from_slice(bytes).map_err(|e| malformed(file, e.to_string()))
+}
+
+/// The canonical form of a signed document, checked for its type and spec before anything else is read.
+fn signed_canonical(file: &str, value: &Value, kind: &str) -> Result<Vec<u8>, Rejection> {
+    let object = value.as_object().ok_or_else(|| malformed(file, "not a JSON object"))?;
+    if object.get("_type").and_then(Value::as_str) != Some(kind) {
+        return Err(malformed(file, format!("_type is not {kind:?}")));
+    }
+    match object.get("spec").and_then(Value::as_u64) {
+        Some(spec) if spec <= u64::from(SPEC) => {}
+        Some(spec) => return Err(malformed(file, format!("format spec {spec} is newer than {SPEC}: update the app"))),
+        None => return Err(malformed(file, "no spec")),
+    }
+    canonical(value).map_err(|e| malformed(file, e))
+}
+
+/// Checks a root's own consistency: key ids are the hashes of their keys, roles name known keys, thresholds
+/// are reachable, versions fit SQLite's integers.
+fn check_root(file: &str, root: &Root) -> Result<(), Rejection> {
+    if root.version == 0 || root.version > i64::MAX as u64 {
+        return Err(malformed(file, "version out of range"));
+    }
+    for (id, key) in &root.keys {
+        if key.kind != "ed25519" {
+            return Err(malformed(file, format!("key {id}: unsupported type {:?}", key.kind)));
+        }
+        match unhex(&key.public) {
+            Some(raw) if raw.len() == 32 => {}
+            _ => return Err(malformed(file, format!("key {id}: not a 32-byte hex key"))),
+        }
+        if key.id().as_deref() != Some(id.as_str()) {
+            return Err(malformed(file, format!("key id {id} is not the SHA-256 of its key")));
+        }
+    }
+    for role in [Role::Root, Role::Manifest] {
+        let t = root.role(role);
+        let distinct: BTreeSet<&String> = t.keyids.iter().collect();
+        if distinct.len() != t.keyids.len() {
+            return Err(malformed(file, format!("{role}: a key is listed twice")));
+        }
+        if let Some(missing) = t.keyids.iter().find(|id| !root.keys.contains_key(*id)) {
+            return Err(malformed(file, format!("{role}: key {missing} is not in keys")));
+        }
+        if t.threshold == 0 || t.threshold as usize > t.keyids.len() {
+            return Err(malformed(file, format!("{role}: threshold {} of {} keys", t.threshold, t.keyids.len())));
+        }
+    }
+    Ok(())
+}
+
+/// Counts the distinct keys of `role` in `root` that signed `message`, and fails unless they reach the
+/// role's threshold. A failure names the most telling cause: a bad signature by a trusted key beats an
+/// unknown key, which beats "too few".
+fn check_signatures(
+    root: &Root,
+    role: Role,
+    message: &[u8],
+    signatures: &[super::format::Signature],
+) -> Result<(), Rejection> {
+    let trusted = root.role(role);
+    let mut valid = BTreeSet::new();
+    let mut bad = None;
+    let mut unknown = None;
+    for s in signatures {
+        let key = trusted.keyids.contains(&s.keyid).then(|| root.keys.get(&s.keyid)).flatten();
+        let Some(key) = key else {
+            unknown.get_or_insert_with(|| s.keyid.clone());
+            continue;
+        };
+        let verified = match (unhex(&key.public), unhex(&s.sig)) {
+            (Some(public), Some(sig)) => {
+                ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, public).verify(message, &sig).is_ok()
+            }
+            _ => false,
+        };
+        if verified {
+            valid.insert(s.keyid.as_str());
+        } else {
+            bad.get_or_insert_with(|| s.keyid.clone());
+        }
+    }
+    let needed = trusted.threshold as usize;
+    if valid.len() >= needed {
+        return Ok(());
+    }
+    Err(match (bad, unknown) {
+        (Some(keyid), _) => Rejection::BadSignature { role, keyid },
+        (None, Some(keyid)) if valid.is_empty() => Rejection::UnknownKey { role, keyid },
+        _ => Rejection::Threshold { role, valid: valid.len(), needed },
+    })
+}
+
+/// A root's signed body, its signing message and signatures.
+fn read_root(file: &str, bytes: &[u8]) -> Result<(Root, Vec<u8>, SignedRoot), Rejection> {
+    let signed: SignedRoot = parse_bytes(file, bytes)?;
+    let message = signing_message(Role::Root, &signed_canonical(file, &signed.signed, "root")?);
+    let root: Root = parse(file, signed.signed.clone())?;
+    check_root(file, &root)?;
+    Ok((root, message, signed))
+}
+
+/// A root trusted because the app ships it (the pinned, embedded root): it must still be well formed and
+/// signed by a threshold of its own root keys, which catches a mistake before a release.
+pub fn verify_pinned_root(bytes: &[u8]) -> Result<Root, Rejection> {
+    let (root, message, signed) = read_root("root.json", bytes)?;
+    check_signatures(&root, Role::Root, &message, &signed.signatures)?;
+    Ok(root)
+}
+
+/// Key rotation: root `trusted.version + 1`, accepted only when a threshold of the *trusted* root's root
+/// keys signed it (the old keys vouch for the new ones) and a threshold of its own root keys did too (the
+/// new keys are really held).
+pub fn verify_rotation(trusted: &Root, file: &str, bytes: &[u8]) -> Result<Root, Rejection> {
+    let (root, message, signed) = read_root(file, bytes)?;
+    if root.version != trusted.version + 1 {
+        return Err(Rejection::UntrustedRoot {
+            version: root.version,
+            detail: format!("expected version {}", trusted.version + 1),
+        });
+    }
+    let untrusted =
+        |by: &str, e: Rejection| Rejection::UntrustedRoot { version: root.version, detail: format!("{by}: {e}") };
+    check_signatures(trusted, Role::Root, &message, &signed.signatures).map_err(|e| untrusted("old keys", e))?;
+    check_signatures(&root, Role::Root, &message, &signed.signatures).map_err(|e| untrusted("new keys", e))?;
+    Ok(root)
+}
+
+/// The `root_version` a manifest claims, read before its signatures can be checked (it says which root
+/// checks them). Nothing else of an unverified manifest is used.
+pub fn manifest_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
+    let value: Value = parse_bytes(super::format::MANIFEST_FILE, bytes)?;
+    value
+        .get("root_version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| malformed(super::format::MANIFEST_FILE, "no root_version"))
+}
+
+/// A manifest and its detached signatures, checked against `root`: signatures and threshold, shape, root
+/// version, names, paths and sizes. Freshness against what the device holds is [`check_fresh`].
+/// Returns the manifest and its canonical form (what "same manifest" compares).
+pub fn verify_manifest(root: &Root, manifest: &[u8], signatures: &[u8]) -> Result<(Manifest, Vec<u8>), Rejection> {
+    let file = super::format::MANIFEST_FILE;
+    let value: Value = parse_bytes(file, manifest)?;
+    let canonical = signed_canonical(file, &value, "manifest")?;
+    let sigs: SignatureFile = parse_bytes(super::format::SIGNATURE_FILE, signatures)?;
+    check_signatures(root, Role::Manifest, &signing_message(Role::Manifest, &canonical), &sigs.signatures)?;
+    let m: Manifest = parse(file, value)?;
+    if m.root_version != root.version {
+        return Err(malformed(file, format!("signed for root {}, trusted root is {}", m.root_version, root.version)));
+    }
+    if m.version == 0 || m.version > i64::MAX as u64 {
+        return Err(malformed(file, "version out of range"));
+    }
+    if m.files.len() > caps::FILES {
+        return Err(malformed(file, format!("{} files, at most {}", m.files.len(), caps::FILES)));
+    }
+    let mut total = 0u64;
+    for (name, entry) in &m.files {
+        if !valid_path(name) || !valid_path(&entry.path) {
+            return Err(malformed(file, format!("bad file name or path: {name:?} -> {:?}", entry.path)));
+        }
+        if entry.sha256.len() != 64 || unhex(&entry.sha256).is_none() {
+            return Err(malformed(file, format!("{name}: bad sha256")));
+        }
+        if entry.length > caps::FILE {
+            return Err(Rejection::TooLarge { file: name.clone(), cap: caps::FILE });
+        }
+        total = total.saturating_add(entry.length);
+    }
+    if total > caps::TOTAL {
+        return Err(Rejection::TooLarge { file: file.to_owned(), cap: caps::TOTAL });
+    }
+    Ok((m, canonical))
+}
+
+/// Whether `expires` has passed at `now` (both compared as Asia/Shanghai time).
+pub fn check_expiry(
+    role: Role,
+    expires: &chrono::DateTime<chrono::FixedOffset>,
+    now: NaiveDateTime,
+) -> Result<(), Rejection> {
+    let expires = local(expires);
+    if expires <= now { Err(Rejection::Expired { role, expires, now }) } else { Ok(()) }
+}
+
+/// What a verified manifest means for a device holding version `held` (canonical form `held_canonical`):
+/// `Ok(true)` is new content, `Ok(false)` the same manifest again; rollbacks, reuse and expiry fail.
+pub fn check_fresh(
+    m: &Manifest,
+    canonical: &[u8],
+    held: u64,
+    held_canonical: Option<&[u8]>,
+    now: NaiveDateTime,
+) -> Result<bool, Rejection> {
+    if m.version < held {
+        return Err(Rejection::Rollback { role: Role::Manifest, held, offered: m.version });
+    }
+    if m.version == held {
+        if held_canonical != Some(canonical) {
+            return Err(Rejection::VersionReused { role: Role::Manifest, version: held });
+        }
+        check_expiry(Role::Manifest, &m.expires, now)?;
+        return Ok(false);
+    }
+    check_expiry(Role::Manifest, &m.expires, now)?;
+    Ok(true)
+}
+
+/// One downloaded content file against its manifest entry. `truncated`: the transport saw the connection
+/// end early. The body holds at most `length + 1` bytes (the transport stops there).
+pub fn verify_file(name: &str, entry: &FileEntry, body: &[u8], truncated: bool) -> Result<(), Rejection> {
+    let got = body.len() as u64;
+    if got > entry.length {
+        return Err(Rejection::TooLarge { file: name.to_owned(), cap: entry.length });
+    }
+    if truncated {
+        return Err(Rejection::Truncated { file: name.to_owned(), got });
+    }
+    if got < entry.length {
+        return Err(Rejection::LengthMismatch { file: name.to_owned(), expected: entry.length, got });
+    }
+    if sha256_hex(body) != entry.sha256.to_ascii_lowercase() {
+        return Err(Rejection::HashMismatch { file: name.to_owned() });
+    }
+    Ok(())
+}
+
+/// Content that is signed and intact must still be usable before it replaces what works: the FAQ base, the
+/// policy catalog and holiday years pass the checks their readers apply; other JSON files must be JSON.
+pub fn check_content(name: &str, bytes: &[u8]) -> Result<(), Rejection> {
+    let invalid = |detail: String| Rejection::InvalidContent { file: name.to_owned(), detail };
+    let text = || std::str::from_utf8(bytes).map_err(|e| invalid(e.to_string()));
+    if name == super::FAQ_FILE {
+        crate::assistant::kb::parse(text()?).map_err(|e| invalid(e.to_string()))?;
+    } else if name == super::POLICIES_FILE {
+        crate::policy::parse_catalog(text()?).map_err(|e| invalid(e.to_string()))?;
+    } else if name.starts_with(super::HOLIDAYS_DIR) && name.ends_with(".json") {
+        crate::calendar::Calendar::weekends_only().with_year_json(text()?).map_err(|e| invalid(e.to_string()))?;
+    } else if name.ends_with(".json") {
+        serde_json::from_slice::<Value>(bytes).map_err(|e| invalid(e.to_string()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::publish::{self, SigningKey};
+    use chrono::{DateTime, Duration};
+    use std::collections::BTreeMap;
+
+    fn key(n: u8) -> SigningKey {
+        SigningKey::from_seed(&[n; 32])
+    }
+
+    fn at(s: &str) -> DateTime<chrono::FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn now() -> NaiveDateTime {
+        "2026-11-22T09:00:00".parse().unwrap()
+    }
+
+    fn root(version: u64, root_keys: &[&SigningKey], manifest_keys: &[&SigningKey], threshold: u32) -> Root {
+        publish::new_root(version, at("2030-01-01T00:00:00+08:00"), root_keys, threshold, manifest_keys, threshold)
+    }
+
+    fn content() -> BTreeMap<String, Vec<u8>> {
+        BTreeMap::from([("policies.json".to_owned(), br#"{"version":1,"policies":[]}"#.to_vec())])
+    }
+
+    fn manifest(version: u64, root_version: u64, expires: &str) -> (Vec<u8>, Manifest) {
+        let built = publish::build(&content(), version, at(expires), root_version).unwrap();
+        let m = serde_json::from_slice(&built.manifest).unwrap();
+        (built.manifest, m)
+    }
+
+    #[test]
+    fn a_manifest_needs_a_threshold_of_trusted_signatures() {
+        let (a, b, stranger) = (key(1), key(2), key(3));
+        let r = root(1, &[&a], &[&a, &b], 2);
+        let (bytes, _) = manifest(1, 1, "2027-01-01T00:00:00+08:00");
+        let sig = |keys: &[&SigningKey]| publish::sign_manifest(&bytes, None, keys).unwrap();
+
+        assert!(verify_manifest(&r, &bytes, &sig(&[&a, &b])).is_ok());
+        // One key counted once, however often it signs.
+        let twice = publish::sign_manifest(&bytes, Some(&sig(&[&a])), &[&a]).unwrap();
+        assert_eq!(
+            verify_manifest(&r, &bytes, &twice).unwrap_err(),
+            Rejection::Threshold { role: Role::Manifest, valid: 1, needed: 2 }
+        );
+        assert!(matches!(verify_manifest(&r, &bytes, &sig(&[&stranger])), Err(Rejection::UnknownKey { .. })));
+        // A trusted key's signature over other bytes.
+        let other = manifest(2, 1, "2027-01-01T00:00:00+08:00").0;
+        let forged = publish::sign_manifest(&other, None, &[&a, &b]).unwrap();
+        assert!(matches!(verify_manifest(&r, &bytes, &forged), Err(Rejection::BadSignature { .. })));
+        // Re-indenting the manifest keeps the signature valid (canonical JSON).
+        let pretty = serde_json::to_vec_pretty(&serde_json::from_slice::<Value>(&bytes).unwrap()).unwrap();
+        assert!(verify_manifest(&r, &pretty, &sig(&[&a, &b])).is_ok());
+    }
+
+    #[test]
+    fn a_root_signature_cannot_pass_as_a_manifest_signature() {
+        let a = key(1);
+        let r = root(1, &[&a], &[&a], 1);
+        let (bytes, _) = manifest(1, 1, "2027-01-01T00:00:00+08:00");
+        let value: Value = serde_json::from_slice(&bytes).unwrap();
+        let as_root = a.sign(&signing_message(Role::Root, &canonical(&value).unwrap()));
+        let sigs = serde_json::to_vec(&SignatureFile { signatures: vec![as_root] }).unwrap();
+        assert!(matches!(verify_manifest(&r, &bytes, &sigs), Err(Rejection::BadSignature { .. })));
+    }
+
+    #[test]
+    fn freshness_rollback_reuse_and_freeze() {
+        let (_, m) = manifest(5, 1, "2027-01-01T00:00:00+08:00");
+        let c = canonical(&serde_json::to_value(&m).unwrap()).unwrap();
+        assert_eq!(check_fresh(&m, &c, 4, None, now()), Ok(true));
+        assert_eq!(check_fresh(&m, &c, 5, Some(&c), now()), Ok(false));
+        assert_eq!(
+            check_fresh(&m, &c, 6, None, now()),
+            Err(Rejection::Rollback { role: Role::Manifest, held: 6, offered: 5 })
+        );
+        assert!(matches!(check_fresh(&m, &c, 5, Some(b"{}"), now()), Err(Rejection::VersionReused { .. })));
+        let later = "2027-01-01T00:00:00".parse::<NaiveDateTime>().unwrap();
+        assert!(matches!(check_fresh(&m, &c, 4, None, later), Err(Rejection::Expired { .. })));
+        assert!(check_fresh(&m, &c, 4, None, later - Duration::seconds(1)).is_ok());
+        // Expiry is an instant: 00:00 UTC is 08:00 in Shanghai.
+        let (_, utc) = manifest(5, 1, "2026-11-22T00:00:00Z");
+        assert!(check_expiry(Role::Manifest, &utc.expires, "2026-11-22T07:59:59".parse().unwrap()).is_ok());
+        assert!(check_expiry(Role::Manifest, &utc.expires, "2026-11-22T08:00:00".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn files_are_checked_for_length_then_hash() {
+        let body = b"hello".to_vec();
+        let entry = FileEntry { sha256: sha256_hex(&body), length: 5, path: "files/x".into() };
+        assert_eq!(verify_file("a", &entry, &body, false), Ok(()));
+        assert!(matches!(verify_file("a", &entry, b"hellox", false), Err(Rejection::TooLarge { cap: 5, .. })));
+        assert!(matches!(verify_file("a", &entry, b"hel", true), Err(Rejection::Truncated { got: 3, .. })));
+        assert!(matches!(verify_file("a", &entry, b"hel", false), Err(Rejection::LengthMismatch { got: 3, .. })));
+        assert!(matches!(verify_file("a", &entry, b"jello", false), Err(Rejection::HashMismatch { .. })));
+    }
+
+    #[test]
+    fn rotation_needs_the_old_keys_and_the_new_ones() {
+        let (old, new) = (key(1), key(2));
+        let r1 = root(1, &[&old], &[&old], 1);
+        let r2 = root(2, &[&new], &[&new], 1);
+        let signed = |keys: &[&SigningKey]| publish::sign_root(&r2, keys).unwrap();
+        assert_eq!(verify_rotation(&r1, "roots/2.json", &signed(&[&old, &new])).unwrap(), r2);
+        for keys in [&[&new][..], &[&old][..]] {
+            assert!(matches!(
+                verify_rotation(&r1, "roots/2.json", &signed(keys)),
+                Err(Rejection::UntrustedRoot { version: 2, .. })
+            ));
+        }
+        // Skipping a version is not a rotation.
+        let r3 = root(3, &[&new], &[&new], 1);
+        let skipped = publish::sign_root(&r3, &[&old, &new]).unwrap();
+        assert!(matches!(verify_rotation(&r1, "roots/3.json", &skipped), Err(Rejection::UntrustedRoot { .. })));
+    }
+
+    #[test]
+    fn a_root_must_be_consistent() {
+        let a = key(1);
+        let mut r = root(1, &[&a], &[&a], 1);
+        r.manifest.threshold = 2;
+        assert!(matches!(
+            verify_pinned_root(&publish::sign_root(&r, &[&a]).unwrap()),
+            Err(Rejection::Malformed { .. })
+        ));
+        let mut r = root(1, &[&a], &[&a], 1);
+        let id = r.root.keyids[0].clone();
+        let public = r.keys.remove(&id).unwrap();
+        r.keys.insert("00".repeat(32), public);
+        assert!(matches!(
+            verify_pinned_root(&publish::sign_root(&r, &[&a]).unwrap()),
+            Err(Rejection::Malformed { .. })
+        ));
+        let r = root(1, &[&a], &[&a], 1);
+        assert_eq!(verify_pinned_root(&publish::sign_root(&r, &[&a]).unwrap()).unwrap(), r);
+        assert!(matches!(
+            verify_pinned_root(&publish::sign_root(&r, &[&key(9)]).unwrap()),
+            Err(Rejection::UnknownKey { .. })
+        ));
+    }
+
+    #[test]
+    fn manifests_with_bad_names_or_sizes_are_refused() {
+        let a = key(1);
+        let r = root(1, &[&a], &[&a], 1);
+        let (_, mut m) = manifest(1, 1, "2027-01-01T00:00:00+08:00");
+        let entry = m.files.values().next().unwrap().clone();
+        for (name, path, length) in [
+            ("../etc/passwd", entry.path.as_str(), entry.length),
+            ("ok.json", "/abs", entry.length),
+            ("big.json", entry.path.as_str(), caps::FILE + 1),
+        ] {
+            m.files.insert(name.to_owned(), FileEntry { path: path.to_owned(), length, ..entry.clone() });
+            let bytes = serde_json::to_vec(&m).unwrap();
+            let sig = publish::sign_manifest(&bytes, None, &[&a]).unwrap();
+            assert!(verify_manifest(&r, &bytes, &sig).is_err(), "{name}");
+            m.files.remove(name);
+        }
+        let newer = serde_json::to_vec(&serde_json::json!({"_type": "manifest", "spec": 2})).unwrap();
+        let err = verify_manifest(&r, &newer, b"{\"signatures\":[]}").unwrap_err();
+        assert!(err.to_string().contains("update the app"), "{err}");
+    }
+
+    #[test]
+    fn content_is_checked_before_it_replaces_what_works() {
+        assert!(check_content("policies.json", br#"{"version": 1, "policies": []}"#).is_ok());
+        assert!(matches!(check_content("policies.json", b"{}"), Err(Rejection::InvalidContent { .. })));
+        assert!(matches!(check_content("guide.json", b"{"), Err(Rejection::InvalidContent { .. })));
+        assert!(matches!(check_content("faq.jsonl", b"{\"id\": 1}\n"), Err(Rejection::InvalidContent { .. })));
+        assert!(matches!(check_content("holidays/2027.json", b"[]"), Err(Rejection::InvalidContent { .. })));
+        assert!(check_content("notes.txt", b"\xff").is_ok(), "unknown kinds are only hashed");
+        for r in [
+            Rejection::HashMismatch { file: "faq.jsonl".into() },
+            Rejection::Rollback { role: Role::Manifest, held: 3, offered: 2 },
+        ] {
+            assert!(r.user_message().contains("继续使用现有内容"), "{}", r.user_message());
+        }
+    }
+}

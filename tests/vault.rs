@@ -1,0 +1,741 @@
+//! The vault (证照夹) across the store and the file system: round trips at every chunk boundary, every
+//! kind of tampering, wrong PINs and their stored delay, no plaintext on disk, backup and restore on
+//! another "phone", the enterprise seal, and a crash harness that SIGKILLs a writer 1,000 writes long.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, NaiveDateTime};
+use zhuanshu::vault::{KeyProvider, MemoryKeyProvider, ProblemKind, document};
+use zhuanshu::{Clock, Config, Error, Zhuanshu};
+
+const PIN: &str = "246810";
+const CHUNK: usize = document::CHUNK_SIZE as usize;
+const SEALED_CHUNK: usize = CHUNK + document::TAG_LEN;
+
+fn t0() -> NaiveDateTime {
+    "2026-11-21T09:00:00".parse().unwrap()
+}
+
+fn open_at(dir: Option<&Path>, now: NaiveDateTime) -> Zhuanshu {
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::Fixed(now) }).unwrap()
+}
+
+fn open(dir: Option<&Path>) -> Zhuanshu {
+    open_at(dir, t0())
+}
+
+/// The same platform key every time, as a phone's key store would give.
+fn provider() -> MemoryKeyProvider {
+    MemoryKeyProvider::new(&[7; 32]).unwrap()
+}
+
+/// A vault set up with the test provider (fast: no PBKDF2), unlocked.
+fn fresh(dir: Option<&Path>) -> (Zhuanshu, String) {
+    let app = open(dir);
+    let recovery = app.vault().init(None, Some(&provider())).unwrap();
+    (app, recovery)
+}
+
+fn content(len: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn sealed_file(dir: &Path, id: &str) -> PathBuf {
+    dir.join("vault").join(format!("{id}.zsv"))
+}
+
+fn corrupt_detail(result: Result<Vec<u8>, Error>) -> String {
+    match result {
+        Err(Error::Corrupt(detail)) => detail,
+        other => panic!("expected a corrupt error, got {other:?}"),
+    }
+}
+
+#[test]
+fn documents_round_trip_at_every_chunk_boundary_in_files_and_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for place in [Some(dir.path()), None] {
+        let (app, _) = fresh(place);
+        let v = app.vault();
+        for (i, len) in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 777].into_iter().enumerate() {
+            let bytes = content(len, i as u32);
+            let doc = v.add(&format!("扫描件{i}.pdf"), "application/pdf", &bytes).unwrap();
+            assert_eq!(doc.size, len as u64);
+            assert_eq!(v.read(&doc.id).unwrap(), bytes, "{len} bytes in {place:?}");
+            if let Some(d) = place {
+                let on_disk = fs::metadata(sealed_file(d, &doc.id)).unwrap().len();
+                assert_eq!(on_disk, document::sealed_len(len as u64, document::CHUNK_SIZE), "{len}");
+            }
+        }
+        // Streaming from a file, and exporting back to one.
+        let src = tempfile::NamedTempFile::new().unwrap();
+        let big = content(5 * CHUNK + 3, 99);
+        fs::write(src.path(), &big).unwrap();
+        let doc = v.add_file(src.path(), Some("营业执照正本.jpg"), None).unwrap();
+        assert_eq!((doc.name.as_str(), doc.media_type.as_str()), ("营业执照正本.jpg", "image/jpeg"));
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join("back.jpg");
+        assert_eq!(v.export(&doc.id, &target).unwrap(), big.len() as u64);
+        assert_eq!(fs::read(&target).unwrap(), big);
+        let names: Vec<String> = v.documents().unwrap().into_iter().map(|d| d.name).collect();
+        assert_eq!(names.len(), 8);
+        assert_eq!(names[0], "扫描件0.pdf");
+        // Delete: the file and its key go.
+        v.remove(&doc.id).unwrap();
+        assert_eq!(v.read(&doc.id).unwrap_err().code(), "not_found");
+        if let Some(d) = place {
+            assert!(!sealed_file(d, &doc.id).exists());
+        }
+        assert_eq!(v.status().unwrap().documents, 7);
+    }
+}
+
+#[test]
+fn changed_cut_reordered_swapped_and_extended_files_are_all_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = fresh(Some(dir.path()));
+    let v = app.vault();
+    let a = v.add("a.bin", "application/octet-stream", &content(3 * CHUNK, 1)).unwrap();
+    let b = v.add("b.bin", "application/octet-stream", &content(3 * CHUNK, 2)).unwrap();
+    let path_a = sealed_file(dir.path(), &a.id);
+    let path_b = sealed_file(dir.path(), &b.id);
+    let original = fs::read(&path_a).unwrap();
+    let header = document::HEADER_LEN;
+    let restore = || fs::write(&path_a, &original).unwrap();
+
+    // One changed bit anywhere: header, first chunk, a tag, the last byte.
+    for at in [0, 5, 12, header + 10, header + SEALED_CHUNK - 1, original.len() - 1] {
+        let mut bad = original.clone();
+        bad[at] ^= 0x01;
+        fs::write(&path_a, &bad).unwrap();
+        let err = v.read(&a.id).unwrap_err();
+        assert_eq!(err.code(), "corrupt", "byte {at}: {err}");
+        assert_eq!(err.user_message(), "文件已损坏或被篡改，无法打开");
+    }
+    restore();
+    assert!(v.read(&a.id).is_ok());
+
+    // Cut at a chunk boundary, inside a chunk, and right after the header.
+    for len in [header + 2 * SEALED_CHUNK, header + SEALED_CHUNK + 100, header] {
+        fs::write(&path_a, &original[..len]).unwrap();
+        let detail = corrupt_detail(v.read(&a.id));
+        assert!(detail.contains("truncated") || detail.contains("does not authenticate"), "{len}: {detail}");
+    }
+    fs::write(&path_a, &original[..header + 2 * SEALED_CHUNK]).unwrap();
+    assert!(corrupt_detail(v.read(&a.id)).contains("cut after chunk 1"));
+
+    // Chunks 0 and 1 swapped.
+    let mut reordered = original[..header].to_vec();
+    reordered.extend_from_slice(&original[header + SEALED_CHUNK..header + 2 * SEALED_CHUNK]);
+    reordered.extend_from_slice(&original[header..header + SEALED_CHUNK]);
+    reordered.extend_from_slice(&original[header + 2 * SEALED_CHUNK..]);
+    fs::write(&path_a, &reordered).unwrap();
+    assert!(corrupt_detail(v.read(&a.id)).contains("chunk 0"));
+
+    // Bytes appended after the last chunk.
+    let mut longer = original.clone();
+    longer.extend_from_slice(&[0; 40]);
+    fs::write(&path_a, &longer).unwrap();
+    corrupt_detail(v.read(&a.id));
+
+    // B's file under A's name; and B's chunks under A's header.
+    fs::copy(&path_b, &path_a).unwrap();
+    assert!(corrupt_detail(v.read(&a.id)).contains("swapped"));
+    let mut spliced = original[..header].to_vec();
+    spliced.extend_from_slice(&fs::read(&path_b).unwrap()[header..]);
+    fs::write(&path_a, &spliced).unwrap();
+    corrupt_detail(v.read(&a.id));
+
+    // A missing file is reported, and export leaves nothing behind on failure.
+    fs::remove_file(&path_a).unwrap();
+    assert!(corrupt_detail(v.read(&a.id)).contains("missing"));
+    fs::write(&path_a, &original[..header + 2 * SEALED_CHUNK]).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(v.export(&a.id, &out.path().join("a.bin")).unwrap_err().code(), "corrupt");
+    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 0, "no partial export");
+    restore();
+    assert_eq!(v.read(&a.id).unwrap(), content(3 * CHUNK, 1));
+    assert_eq!(v.read(&b.id).unwrap(), content(3 * CHUNK, 2));
+}
+
+#[test]
+fn wrong_pins_are_delayed_and_the_delay_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Some(dir.path());
+    let recovery = open(d).vault().init(Some(PIN), None).unwrap();
+    let app = open(d);
+    assert_eq!(app.vault().documents().unwrap_err().code(), "vault_locked");
+    for n in 1..=3u32 {
+        match app.vault().unlock_with_pin("135790") {
+            Err(Error::WrongPin { failures, retry_after }) => {
+                assert_eq!(failures, n);
+                assert_eq!(retry_after.is_some(), n == 3, "the third wrong PIN starts the delay");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let err = app.vault().unlock_with_pin(PIN).unwrap_err();
+    assert_eq!(err.code(), "too_many_attempts", "even the right PIN waits");
+    assert_eq!(err.user_message(), "PIN 码错误次数过多，请在 30 秒后（09:00:30）再试");
+    drop(app);
+
+    // A restart does not reset the count.
+    let app = open_at(d, t0() + Duration::seconds(20));
+    assert_eq!(app.vault().unlock_with_pin(PIN).unwrap_err().code(), "too_many_attempts");
+    let status = app.vault().status().unwrap();
+    assert_eq!((status.failed_attempts, status.retry_after), (3, Some(t0() + Duration::seconds(30))));
+    drop(app);
+
+    // After the wait, one more wrong PIN doubles it; then the right one unlocks and forgives.
+    let later = t0() + Duration::seconds(31);
+    let app = open_at(d, later);
+    match app.vault().unlock_with_pin("000000") {
+        Err(Error::WrongPin { failures: 4, retry_after: Some(at) }) => assert_eq!(at, later + Duration::seconds(60)),
+        other => panic!("{other:?}"),
+    }
+    let app = open_at(d, later + Duration::seconds(61));
+    app.vault().unlock_with_pin("２４６８１０").unwrap(); // full-width digits are the same PIN
+    assert_eq!(app.vault().status().unwrap().failed_attempts, 0);
+
+    // A typo in the recovery key is not an attempt; a wrong (well-formed) key is.
+    let mut wrong = zhuanshu::vault::RecoveryKey::generate().unwrap().display();
+    assert_eq!(app.vault().recover(&wrong, "112233").unwrap_err().code(), "wrong_recovery_key");
+    wrong.replace_range(0..1, if wrong.starts_with('A') { "B" } else { "A" });
+    assert_eq!(app.vault().recover(&wrong, "112233").unwrap_err().code(), "invalid_input");
+    assert_eq!(app.vault().status().unwrap().failed_attempts, 1);
+    // The recovery key sets a new PIN.
+    app.vault().lock();
+    app.vault().recover(&recovery, "112233").unwrap();
+    assert!(app.vault().is_unlocked());
+    app.vault().lock();
+    assert_eq!(app.vault().unlock_with_pin(PIN).unwrap_err().code(), "wrong_pin");
+    app.vault().unlock_with_pin("112233").unwrap();
+}
+
+#[test]
+fn changing_the_pin_rewraps_one_key_and_touches_no_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(Some(dir.path()));
+    app.vault().init(Some(PIN), Some(&provider())).unwrap();
+    let doc = app.vault().add("租赁合同.pdf", "application/pdf", &content(CHUNK + 5, 3)).unwrap();
+    let before = fs::read(sealed_file(dir.path(), &doc.id)).unwrap();
+    assert_eq!(app.vault().change_pin("999999", "13572468").unwrap_err().code(), "wrong_pin");
+    assert_eq!(app.vault().change_pin(PIN, "123").unwrap_err().code(), "invalid_input");
+    app.vault().change_pin(PIN, "13572468").unwrap();
+    assert_eq!(fs::read(sealed_file(dir.path(), &doc.id)).unwrap(), before, "the document file is untouched");
+    app.vault().lock();
+    assert_eq!(app.vault().unlock_with_pin(PIN).unwrap_err().code(), "wrong_pin");
+    app.vault().unlock_with_pin("13572468").unwrap();
+    assert_eq!(app.vault().read(&doc.id).unwrap(), content(CHUNK + 5, 3));
+    // The platform key still opens it too.
+    app.vault().lock();
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    assert_eq!(app.vault().read(&doc.id).unwrap().len(), CHUNK + 5);
+}
+
+#[test]
+fn the_key_provider_unlocks_and_a_foreign_one_does_not() {
+    struct Broken;
+    impl KeyProvider for Broken {
+        fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, zhuanshu::vault::KeyProviderError> {
+            Ok(key)
+        }
+        fn unwrap_key(&self, _: Vec<u8>) -> Result<Vec<u8>, zhuanshu::vault::KeyProviderError> {
+            Ok(vec![0; 32])
+        }
+    }
+    let (app, _) = fresh(None);
+    app.vault().lock();
+    let stranger = MemoryKeyProvider::new(&[8; 32]).unwrap();
+    let err = app.vault().unlock_with_provider(&stranger).unwrap_err();
+    assert_eq!(err.code(), "key_provider");
+    assert_eq!(err.user_message(), "系统密钥暂时不可用，请改用 PIN 码解锁");
+    assert_eq!(app.vault().unlock_with_provider(&Broken).unwrap_err().code(), "key_provider");
+    assert_eq!(app.vault().unlock_with_pin(PIN).unwrap_err().code(), "invalid_input", "no PIN was set");
+    assert_eq!(app.vault().status().unwrap().failed_attempts, 0, "provider failures are not PIN attempts");
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    app.vault().remove_key_provider().unwrap_err();
+    app.vault().set_pin(PIN).unwrap();
+    app.vault().remove_key_provider().unwrap();
+    let status = app.vault().status().unwrap();
+    assert!(status.has_pin && !status.has_key_provider && status.has_recovery_key);
+}
+
+#[test]
+fn a_locked_or_idle_vault_shows_nothing() {
+    let app = open(None);
+    assert_eq!(app.vault().documents().unwrap_err().code(), "vault_not_set_up");
+    assert_eq!(app.vault().status().unwrap().set_up, false);
+    assert_eq!(app.vault().init(None, None).unwrap_err().code(), "invalid_input");
+    app.vault().init(None, Some(&provider())).unwrap();
+    assert_eq!(app.vault().init(None, Some(&provider())).unwrap_err().code(), "invalid_input");
+    let doc = app.vault().add("x.txt", "text/plain", b"x").unwrap();
+    app.vault().lock();
+    for err in [
+        app.vault().documents().unwrap_err(),
+        app.vault().read(&doc.id).unwrap_err(),
+        app.vault().add("y.txt", "text/plain", b"y").unwrap_err(),
+        app.vault().remove(&doc.id).unwrap_err(),
+        app.vault().seal_field("records", "lookup_secret", 1, b"x").unwrap_err(),
+    ] {
+        assert_eq!(err.code(), "vault_locked");
+        assert_eq!(err.user_message(), "证照夹已锁定，请先输入 PIN 码解锁");
+    }
+
+    // Auto-lock, checked against the app's clock on each call: the real clock here.
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::System }).unwrap();
+    app.vault().init(None, Some(&provider())).unwrap();
+    app.vault().set_auto_lock(1).unwrap();
+    assert!(app.vault().documents().is_ok());
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(app.vault().documents().unwrap_err().code(), "vault_locked");
+    assert!(!app.vault().is_unlocked());
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    assert_eq!(app.vault().status().unwrap().auto_lock_seconds, 1);
+    app.vault().set_auto_lock(0).unwrap();
+    assert_eq!(app.vault().set_auto_lock(90_000).unwrap_err().code(), "invalid_input");
+}
+
+#[test]
+fn documents_link_to_licences_and_materials() {
+    let (app, _) = fresh(None);
+    app.dossier().load_demo().unwrap();
+    let uscc = app.dossier().current().unwrap().company.uscc;
+    let licence = app.dossier().licences(&uscc).unwrap()[0].id;
+    let material = app.dossier().materials(&uscc).unwrap()[0].id;
+    let v = app.vault();
+    let doc = v.add("营业执照.jpg", "image/jpeg", b"jpeg").unwrap();
+    v.link_licence(&doc.id, licence).unwrap();
+    let linked = v.link_material(&doc.id, material).unwrap();
+    assert_eq!((linked.licence_ids, linked.material_ids), (vec![licence], vec![material]));
+    assert_eq!(app.dossier().material(material).unwrap().data.vault_document.as_deref(), Some(doc.id.as_str()));
+    assert_eq!(v.licence_documents(licence).unwrap()[0].id, doc.id);
+    assert_eq!(v.link_licence(&doc.id, 999_999).unwrap_err().code(), "not_found");
+    assert_eq!(v.link_material(&doc.id, 999_999).unwrap_err().code(), "not_found");
+    // Removing the document clears both links; the licence and material stay.
+    v.remove(&doc.id).unwrap();
+    assert!(v.licence_documents(licence).unwrap().is_empty());
+    assert_eq!(app.dossier().material(material).unwrap().data.vault_document, None);
+    // Removing a licence removes its links.
+    let doc = v.add("许可证.jpg", "image/jpeg", b"jpeg").unwrap();
+    v.link_licence(&doc.id, licence).unwrap();
+    app.dossier().remove_licence(licence).unwrap();
+    assert!(v.document(&doc.id).unwrap().licence_ids.is_empty());
+}
+
+#[test]
+fn the_lookup_password_is_sealed_needs_the_key_and_is_never_exported() {
+    let (app, _) = fresh(None);
+    app.dossier().load_demo().unwrap();
+    let uscc = app.dossier().current().unwrap().company.uscc;
+    let record = app.dossier().records(&uscc).unwrap()[0].id;
+    let d = app.dossier();
+    assert_eq!(d.record_lookup_password(record).unwrap(), None);
+    d.set_record_lookup_password(record, Some("Cx-2026-查询𠈌".into())).unwrap();
+    assert_eq!(d.record_lookup_password(record).unwrap().as_deref(), Some("Cx-2026-查询𠈌"));
+    assert!(!d.export_json(&uscc).unwrap().contains("Cx-2026"));
+    assert_eq!(d.set_record_lookup_password(record, Some(" ".into())).unwrap_err().code(), "invalid_input");
+    assert_eq!(d.set_record_lookup_password(999_999, Some("x".into())).unwrap_err().code(), "not_found");
+    app.vault().lock();
+    assert_eq!(d.record_lookup_password(record).unwrap_err().code(), "vault_locked");
+    assert_eq!(d.set_record_lookup_password(record, None).unwrap_err().code(), "vault_locked");
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    // A sealed value copied to another row does not open there.
+    let other = app.dossier().records(&uscc).unwrap()[1].id;
+    let sealed = app.vault().seal_field("records", "lookup_secret", record, b"secret").unwrap();
+    assert_eq!(app.vault().open_field("records", "lookup_secret", other, &sealed).unwrap_err().code(), "corrupt");
+    d.set_record_lookup_password(record, None).unwrap();
+    assert_eq!(d.record_lookup_password(record).unwrap(), None);
+}
+
+/// Every file under `dir`, recursively.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(all_files(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn no_plaintext_reaches_the_disk() {
+    const MARKER: &str = "MARKER-专属-证照夹-7f3a9c";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = open(Some(&data));
+    app.vault().init(Some(PIN), None).unwrap();
+    app.dossier().load_demo().unwrap();
+    let uscc = app.dossier().current().unwrap().company.uscc;
+    let record = app.dossier().records(&uscc).unwrap()[0].id;
+    app.dossier().set_record_lookup_password(record, Some(format!("{MARKER}-password"))).unwrap();
+    let mut doc = Vec::new();
+    for i in 0..3000 {
+        doc.extend_from_slice(format!("{MARKER} line {i}\n").as_bytes());
+    }
+    app.vault().add(&format!("{MARKER}.txt"), "text/plain", &doc).unwrap();
+    app.vault().add(&format!("{MARKER}-small.txt"), "text/plain", MARKER.as_bytes()).unwrap();
+    app.vault().create_seal(&uscc).unwrap();
+    app.vault().backup(&data.join("backup.zsvb")).unwrap();
+
+    let scan = |when: &str| {
+        let files = all_files(&data);
+        assert!(files.iter().any(|f| f.to_string_lossy().ends_with("-wal")) || when == "closed", "{files:?}");
+        assert!(files.len() >= 4, "{files:?}");
+        for file in files {
+            let bytes = fs::read(&file).unwrap();
+            assert!(!contains(&bytes, MARKER.as_bytes()), "{when}: plaintext in {}", file.display());
+        }
+    };
+    scan("open");
+    drop(app);
+    scan("closed");
+}
+
+#[test]
+fn a_backup_restores_on_another_phone_with_the_recovery_key_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let phone_a = dir.path().join("a");
+    let phone_b = dir.path().join("b");
+    let a = open(Some(&phone_a));
+    let recovery = a.vault().init(Some(PIN), Some(&provider())).unwrap();
+    a.dossier().load_demo().unwrap();
+    let uscc = a.dossier().current().unwrap().company.uscc;
+    let material = a.dossier().materials(&uscc).unwrap()[0].id;
+    let seal = a.vault().create_seal(&uscc).unwrap();
+    let docs: Vec<_> = (0..4)
+        .map(|i| a.vault().add(&format!("文件{i}.pdf"), "application/pdf", &content(i * CHUNK + i, i as u32)).unwrap())
+        .collect();
+    a.vault().link_material(&docs[1].id, material).unwrap();
+    let backup = dir.path().join("vault.zsvb");
+    let made = a.vault().backup(&backup).unwrap();
+    assert_eq!((made.documents, made.seals), (4, 1));
+    assert_eq!(made.bytes, fs::metadata(&backup).unwrap().len());
+    let export = a.dossier().export_json(&uscc).unwrap();
+
+    // A tampered or cut backup does not restore, and leaves no trace.
+    let bytes = fs::read(&backup).unwrap();
+    let b = open(Some(&phone_b));
+    b.dossier().import_json(&export).unwrap();
+    for (what, broken) in [
+        ("flipped", {
+            let mut x = bytes.clone();
+            let at = x.len() / 2;
+            x[at] ^= 4;
+            x
+        }),
+        ("cut", bytes[..bytes.len() - 20].to_vec()),
+        ("extended", [bytes.as_slice(), b"x"].concat()),
+    ] {
+        let path = dir.path().join(format!("{what}.zsvb"));
+        fs::write(&path, broken).unwrap();
+        let err = b.vault().restore(&path, &recovery, "778899").unwrap_err();
+        assert_eq!(err.code(), "corrupt", "{what}: {err}");
+        assert!(!b.vault().status().unwrap().set_up, "{what}");
+    }
+    assert!(all_files(&phone_b).iter().all(|f| !f.to_string_lossy().ends_with(".zsv")), "no leftovers");
+    let stranger = zhuanshu::vault::RecoveryKey::generate().unwrap().display();
+    assert_eq!(b.vault().restore(&backup, &stranger, "778899").unwrap_err().code(), "wrong_recovery_key");
+
+    // The real one.
+    let restored = b.vault().restore(&backup, &recovery, "778899").unwrap();
+    assert_eq!((restored.documents, restored.seals, restored.seals_skipped.len()), (4, 1, 0));
+    for (i, doc) in docs.iter().enumerate() {
+        assert_eq!(b.vault().read(&doc.id).unwrap(), content(i * CHUNK + i, i as u32));
+        assert_eq!(b.vault().document(&doc.id).unwrap().name, format!("文件{i}.pdf"));
+    }
+    // The imported dossier's material link points at the restored document.
+    let material_b = b.dossier().materials(&uscc).unwrap()[0].id;
+    assert_eq!(b.vault().document(&docs[1].id).unwrap().material_ids, vec![material_b]);
+    assert_eq!(b.vault().seal_info(&uscc).unwrap().unwrap().fingerprint, seal.fingerprint);
+    b.vault().lock();
+    b.vault().unlock_with_pin("778899").unwrap();
+    assert!(!b.vault().status().unwrap().has_key_provider, "the old phone's key store does not travel");
+    assert_eq!(b.vault().restore(&backup, &recovery, "778899").unwrap_err().code(), "invalid_input");
+}
+
+#[test]
+fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = fresh(None);
+    app.dossier().load_demo().unwrap();
+    let uscc = app.dossier().current().unwrap().company.uscc;
+    let v = app.vault();
+    assert_eq!(v.seal_info(&uscc).unwrap(), None);
+    let seal = v.create_seal(&uscc).unwrap();
+    assert_eq!(v.create_seal(&uscc).unwrap_err().code(), "already_exists");
+    let licence = v.add("营业执照.jpg", "image/jpeg", &content(CHUNK + 10, 5)).unwrap();
+    let same_name = v.add("营业执照.jpg", "image/jpeg", b"second scan").unwrap();
+    let contract = v.add("租赁合同.pdf", "application/pdf", b"%PDF-1.7 lease").unwrap();
+    let ids = vec![licence.id.clone(), same_name.id.clone(), contract.id.clone()];
+    let pkg = dir.path().join("package");
+    let summary = v.sign_package(&uscc, &ids, &pkg).unwrap();
+    assert_eq!(summary.signer.fingerprint, seal.fingerprint);
+    let names: Vec<&str> = summary.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["营业执照.jpg", "营业执照 (2).jpg", "租赁合同.pdf"]);
+    assert_eq!(fs::read(pkg.join("files/营业执照.jpg")).unwrap(), content(CHUNK + 10, 5));
+    assert_eq!(v.sign_package(&uscc, &ids, &pkg).unwrap_err().code(), "invalid_input", "never overwrites");
+
+    let report = v.verify_package(&pkg, &[]).unwrap();
+    assert!(report.valid, "{:?}", report.problems);
+    assert_eq!(report.verified_files.len(), 3);
+
+    // A stranger's app does not know the key, unless told its fingerprint.
+    let stranger = open(None);
+    let report = stranger.vault().verify_package(&pkg, &[]).unwrap();
+    let kinds: Vec<ProblemKind> = report.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, [ProblemKind::UnknownKey]);
+    let spaced = seal.fingerprint.to_uppercase();
+    assert!(stranger.vault().verify_package(&pkg, &[spaced]).unwrap().valid);
+
+    // Tampering, each named with its file.
+    let copy = |name: &str| {
+        let to = dir.path().join(name);
+        fs::create_dir_all(to.join("files")).unwrap();
+        for f in ["manifest.json", "signature.json"] {
+            fs::copy(pkg.join(f), to.join(f)).unwrap();
+        }
+        for f in fs::read_dir(pkg.join("files")).unwrap() {
+            let f = f.unwrap();
+            fs::copy(f.path(), to.join("files").join(f.file_name())).unwrap();
+        }
+        to
+    };
+    let kinds_of = |p: &Path| -> Vec<(ProblemKind, Option<String>)> {
+        v.verify_package(p, &[]).unwrap().problems.into_iter().map(|p| (p.kind, p.file)).collect()
+    };
+
+    let changed = copy("changed");
+    let mut bytes = fs::read(changed.join("files/租赁合同.pdf")).unwrap();
+    bytes[3] ^= 1;
+    fs::write(changed.join("files/租赁合同.pdf"), bytes).unwrap();
+    fs::remove_file(changed.join("files/营业执照 (2).jpg")).unwrap();
+    fs::write(changed.join("files/extra.txt"), b"not sealed").unwrap();
+    let report = v.verify_package(&changed, &[]).unwrap();
+    assert!(!report.valid);
+    assert_eq!(
+        kinds_of(&changed),
+        [
+            (ProblemKind::FileMissing, Some("营业执照 (2).jpg".into())),
+            (ProblemKind::HashMismatch, Some("租赁合同.pdf".into())),
+            (ProblemKind::UnexpectedFile, Some("extra.txt".into())),
+        ]
+    );
+    assert!(report.problems[1].user_message.contains("租赁合同.pdf"));
+
+    let resigned = copy("manifest-edited");
+    let manifest = fs::read_to_string(resigned.join("manifest.json")).unwrap();
+    fs::write(resigned.join("manifest.json"), manifest.replace("租赁合同.pdf", "租赁合同2.pdf")).unwrap();
+    fs::rename(resigned.join("files/租赁合同.pdf"), resigned.join("files/租赁合同2.pdf")).unwrap();
+    assert_eq!(kinds_of(&resigned), [(ProblemKind::BadSignature, None)]);
+
+    let no_sig = copy("unsigned");
+    fs::remove_file(no_sig.join("signature.json")).unwrap();
+    assert_eq!(kinds_of(&no_sig), [(ProblemKind::MissingSignature, None)]);
+
+    let empty = dir.path().join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    assert_eq!(kinds_of(&empty), [(ProblemKind::MissingManifest, None)]);
+}
+
+// ---- the crash harness ----
+
+/// Documents the harness writes in all, across every killed and restarted child.
+const CRASH_WRITES: usize = 1000;
+const CHILD_ENV: &str = "ZHUANSHU_VAULT_CRASH_CHILD";
+
+fn crash_content(n: usize) -> Vec<u8> {
+    // Mostly small, sometimes several chunks, so kills land inside chunk writes too.
+    let len = match n % 10 {
+        0 => 3 * CHUNK + n,
+        1..=3 => CHUNK + n % 97,
+        _ => 200 + (n * 7919) % 6000,
+    };
+    content(len, n as u32)
+}
+
+/// The child: writes documents `crash-<n>` from where the last child stopped, deleting every tenth one
+/// again, and prints a line after each action returns. It is killed at random moments.
+#[test]
+fn crash_child() {
+    let Ok(dir) = std::env::var(CHILD_ENV) else { return };
+    use std::io::Write;
+    let app = Zhuanshu::open(Config { data_dir: Some(dir.into()), clock: Clock::System }).unwrap();
+    let v = app.vault();
+    if !v.status().unwrap().set_up {
+        v.init(None, Some(&provider())).unwrap();
+    } else {
+        v.unlock_with_provider(&provider()).unwrap();
+    }
+    v.set_auto_lock(0).unwrap();
+    let mut out = std::io::stdout().lock();
+    let mut next = 0;
+    for doc in v.documents().unwrap() {
+        let Some(n) = doc.name.strip_prefix("crash-").and_then(|n| n.parse::<usize>().ok()) else { continue };
+        next = next.max(n + 1);
+        // Finish what the last child was killed in the middle of.
+        if n % 10 == 9 {
+            v.remove(&doc.id).unwrap();
+            writeln!(out, "REMOVED {n} {}", doc.id).unwrap();
+        }
+    }
+    while next < CRASH_WRITES {
+        let doc = v.add(&format!("crash-{next}"), "application/octet-stream", &crash_content(next)).unwrap();
+        writeln!(out, "ADDED {next} {}", doc.id).unwrap();
+        out.flush().unwrap();
+        if next % 10 == 9 {
+            v.remove(&doc.id).unwrap();
+            writeln!(out, "REMOVED {next} {}", doc.id).unwrap();
+            out.flush().unwrap();
+        }
+        next += 1;
+    }
+    writeln!(out, "DONE").unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let started = std::time::Instant::now();
+    // A small xorshift: random, but the same run for the same seed.
+    let mut seed: u64 = std::env::var("ZHUANSHU_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_cafe);
+    let mut random = move |bound: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % bound
+    };
+    let mut added: BTreeMap<usize, String> = BTreeMap::new();
+    let mut removed: BTreeSet<usize> = BTreeSet::new();
+    let (mut kills, mut done) = (0, false);
+    // What the kills left for the next start to clean up: evidence that they landed mid-write.
+    let (mut temp_left, mut unreported_left) = (0, 0);
+    while !done {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, &data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // Let it run for a random while (its start-up included), then SIGKILL it mid-write.
+        let life = std::time::Duration::from_millis(30 + random(250));
+        let deadline = std::time::Instant::now() + life;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) => {
+                    let parts: Vec<&str> = line.split_whitespace().collect();
+                    match parts.as_slice() {
+                        ["ADDED", n, id] => {
+                            added.insert(n.parse().unwrap(), (*id).to_owned());
+                        }
+                        ["REMOVED", n, _] => {
+                            removed.insert(n.parse().unwrap());
+                        }
+                        ["DONE"] => {
+                            done = true;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        if !done {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+        // Lines the child printed before it died are still facts (it prints only after an action returned).
+        for line in rx.try_iter() {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            match parts.as_slice() {
+                ["ADDED", n, id] => {
+                    added.insert(n.parse().unwrap(), (*id).to_owned());
+                }
+                ["REMOVED", n, _] => {
+                    removed.insert(n.parse().unwrap());
+                }
+                ["DONE"] => done = true,
+                _ => {}
+            }
+        }
+        reader.join().unwrap();
+        if !done && let Ok(entries) = fs::read_dir(data.join("vault")) {
+            let known: BTreeSet<&String> = added.values().collect();
+            for name in entries.map(|e| e.unwrap().file_name().into_string().unwrap()) {
+                if name.ends_with(".tmp") {
+                    temp_left += 1;
+                } else if let Some(id) = name.strip_suffix(".zsv")
+                    && !known.contains(&id.to_owned())
+                {
+                    unreported_left += 1;
+                }
+            }
+        }
+        assert!(started.elapsed().as_secs() < 300, "the harness is taking too long");
+    }
+
+    // Opening sweeps what the last kill left; then every committed document opens whole, every removed
+    // one is gone, and every file belongs to a row.
+    let app = Zhuanshu::open(Config { data_dir: Some(data.clone()), clock: Clock::System }).unwrap();
+    let v = app.vault();
+    v.unlock_with_provider(&provider()).unwrap();
+    let docs = v.documents().unwrap();
+    let mut names = BTreeSet::new();
+    for doc in &docs {
+        let n: usize = doc.name.strip_prefix("crash-").unwrap().parse().unwrap();
+        assert!(names.insert(n), "crash-{n} twice");
+        assert_eq!(v.read(&doc.id).unwrap(), crash_content(n), "crash-{n} is whole");
+    }
+    for (n, id) in &added {
+        if removed.contains(n) {
+            assert!(v.document(id).is_err(), "crash-{n} was removed");
+        } else {
+            assert!(names.contains(n), "crash-{n} was committed but is gone");
+        }
+    }
+    assert_eq!(names.len(), CRASH_WRITES - CRASH_WRITES / 10, "all written, every tenth removed");
+    let files: Vec<String> =
+        fs::read_dir(data.join("vault")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert!(files.iter().all(|f| f.ends_with(".zsv")), "no temporary files: {files:?}");
+    assert_eq!(files.len(), docs.len(), "one file per document, no orphans");
+    println!(
+        "crash harness: {CRASH_WRITES} writes, {kills} SIGKILLs ({temp_left} left a temporary file, \
+         {unreported_left} a file not yet reported), {} documents verified in {:.1} s",
+        docs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(kills >= 10, "only {kills} kills: the harness did not exercise crashes");
+}

@@ -1,0 +1,106 @@
+// The app shell: tab bar, routes, start-up. The first screen is drawn as soon as the worker has opened
+// the database; the dictionary and the search index load afterwards, and the service worker is
+// registered last.
+import './style.css';
+import { clear, h } from './dom';
+import { setLang, getLang, t, type Key } from './i18n';
+import * as prefs from './prefs';
+import { call, open, warm } from './rpc';
+import { route, setRenderer, type Route } from './router';
+import { refreshCompanies, setIndexReady, state } from './state';
+import { renderAssistant } from './screens/assistant';
+import { renderDossier } from './screens/dossier';
+import { renderHome } from './screens/home';
+import { renderSettings } from './screens/settings';
+import { errorText, icon } from './ui';
+
+interface Tab {
+  id: string;
+  label: Key;
+  icon: string;
+  render: (root: HTMLElement, r: Route) => Promise<void>;
+}
+
+// One line per tab. 政策, 证照夹 and 办事 join here when their core APIs are exported.
+const TABS: Tab[] = [
+  { id: 'home', label: 'tabHome', icon: 'home', render: renderHome },
+  { id: 'dossier', label: 'tabDossier', icon: 'dossier', render: renderDossier },
+  { id: 'assistant', label: 'tabAssistant', icon: 'assistant', render: renderAssistant },
+  { id: 'settings', label: 'tabSettings', icon: 'settings', render: renderSettings },
+];
+
+const params = new URLSearchParams(location.search);
+const main = h('main', { id: 'main', tabindex: '-1' });
+const nav = h('nav', { class: 'tabbar', 'aria-label': 'Zhuanshu' });
+const title = h('h1', { class: 'app-title' });
+const banner = h('div', { class: 'offline-banner', role: 'status', hidden: true });
+let lastTab = '';
+let lastLang = '';
+
+function drawChrome(active: string) {
+  title.textContent = t('appName');
+  clear(nav, TABS.map((tab) => h('a', {
+    href: `#/${tab.id === 'home' ? '' : tab.id}`, class: `tab${tab.id === active ? ' active' : ''}`,
+    'aria-current': tab.id === active ? 'page' : null,
+  }, icon(tab.icon), h('span', {}, t(tab.label)))));
+  banner.textContent = t('offlineBanner');
+}
+
+async function render() {
+  const r = route();
+  const tab = TABS.find((x) => x.id === (r.path[0] ?? 'home')) ?? TABS[0];
+  if (tab.id !== lastTab || getLang() !== lastLang) drawChrome(tab.id);
+  const changedTab = tab.id !== lastTab;
+  lastTab = tab.id;
+  lastLang = getLang();
+  try {
+    await tab.render(main, r);
+  } catch (e) {
+    console.error(e);
+    clear(main, h('div', { class: 'card error-box', role: 'alert' }, h('h2', {}, t('error')), h('p', {}, errorText(e)),
+      h('button', { type: 'button', class: 'btn', onclick: () => location.reload() }, t('retry'))));
+  }
+  if (changedTab) window.scrollTo(0, 0);
+}
+
+function onlineState() {
+  banner.hidden = navigator.onLine;
+}
+
+async function start() {
+  prefs.apply();
+  setLang(getLang());
+  document.body.append(h('header', { class: 'appbar' }, title), banner, main, nav);
+  drawChrome('home');
+  clear(main, h('p', { class: 'muted loading' }, t('loading')));
+  window.addEventListener('online', onlineState);
+  window.addEventListener('offline', onlineState);
+  onlineState();
+
+  const storage = params.get('storage');
+  state.ready = await open(params.get('now'), storage === 'indexeddb' || storage === 'memory' ? storage : 'auto', params.has('demo'));
+  document.documentElement.dataset.storage = state.ready.storage;
+  state.labels = await call('fn.labels');
+  await refreshCompanies();
+  setRenderer(render);
+  await render();
+  performance.mark('zs-first-screen');
+  document.documentElement.dataset.firstScreen = 'ready';
+
+  // After the first screen: the dictionary and the index, then offline support.
+  setTimeout(() => {
+    warm().then(() => {
+      setIndexReady();
+      document.documentElement.dataset.index = 'ready';
+      performance.mark('zs-index-ready');
+    }, (e) => console.error('search index', e));
+    if ('serviceWorker' in navigator && params.get('sw') !== 'off') {
+      navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('service worker', e));
+    }
+  }, 0);
+}
+
+start().catch((e) => {
+  console.error(e);
+  clear(main, h('div', { class: 'card error-box', role: 'alert' }, h('h2', {}, t('error')), h('p', {}, errorText(e))));
+});

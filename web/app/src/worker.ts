@@ -1,0 +1,125 @@
+// The dedicated worker that runs the whole wasm core. The page sends `open` once, then `call`s by name;
+// every answer is the core's value or its thrown error object. Keeping the core here keeps the page
+// responsive and is what the OPFS SQLite back end needs (sync access handles exist only in workers).
+import init, * as core from 'zhuanshu-wasm';
+import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
+import dictUrl from 'zhuanshu-dict?url';
+import { needsIndex, type Request, type Response } from './api';
+import type { Ready, StorageKind } from './types';
+
+type Service = Record<string, (...args: unknown[]) => unknown>;
+
+let app: core.ZhuanshuApp | null = null;
+const services = new Map<string, Service>();
+let opened: Promise<Ready> | null = null;
+let indexReady: Promise<void> | null = null;
+
+/** A JS exception (not the core's error object) as the same shape, so the page handles one kind. */
+function internal(e: unknown) {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: 'internal', message, userMessage: '应用内部错误，请刷新页面后重试。', issues: [] };
+}
+
+function isCoreError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && 'userMessage' in e;
+}
+
+/** Whether this worker can use the OPFS SAH-pool back end (missing in some embedded web views). */
+function hasOpfs(): boolean {
+  return typeof navigator.storage?.getDirectory === 'function' && 'FileSystemSyncAccessHandle' in self;
+}
+
+async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'memory', demo: boolean): Promise<Ready> {
+  await init({ module_or_path: wasmUrl });
+  const Z = core.ZhuanshuApp;
+  let storageNote: string | null = null;
+  const attempts: Exclude<StorageKind, 'memory'>[] =
+    wanted === 'memory' ? [] : wanted === 'indexeddb' || !hasOpfs() ? ['indexeddb'] : ['opfs', 'indexeddb'];
+  for (const backend of attempts) {
+    // A reload starts this worker while the previous page's worker may still hold the OPFS access
+    // handles for a moment: retry before giving up.
+    const tries = backend === 'opfs' ? 15 : 1;
+    let locked = false;
+    for (let i = 0; i < tries && !app; i++) {
+      try {
+        app = await Z.openPersistent(fixedNow, backend);
+      } catch (e) {
+        const message = isCoreError(e) ? (e as { message: string }).message : String(e);
+        storageNote = isCoreError(e) ? (e as { userMessage: string }).userMessage : message;
+        locked = /access handle/i.test(message);
+        console.warn(`zhuanshu: ${backend} storage unavailable (try ${i + 1})`, e);
+        if (!locked) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    // OPFS held by another tab: a second, empty database in IndexedDB would only confuse.
+    if (app || locked) break;
+  }
+  app ??= Z.open(fixedNow);
+  const storage = app.storage() as StorageKind;
+  if (storage !== 'memory') storageNote = null;
+  if (demo && (service('dossier').companies() as unknown[]).length === 0) service('dossier').loadDemo();
+  return { storage, storageNote };
+}
+
+function service(name: string): Service {
+  let s = services.get(name);
+  if (!s) {
+    if (!app) throw internal('not open');
+    const api = app as unknown as Record<string, () => Service>;
+    if (typeof api[name] !== 'function') throw internal(`no service ${name}`);
+    s = api[name].call(app);
+    services.set(name, s);
+  }
+  return s;
+}
+
+/** Loads the segmentation dictionary and builds the search index, once, after the first screen. */
+function warm(): Promise<void> {
+  indexReady ??= (async () => {
+    const response = await fetch(dictUrl);
+    if (!response.ok) throw internal(`dictionary: HTTP ${response.status}`);
+    core.loadDictionary(new Uint8Array(await response.arrayBuffer()));
+    (service('assistant') as unknown as { warmUp(): void }).warmUp();
+  })();
+  return indexReady;
+}
+
+async function call(method: string, args: unknown[]): Promise<unknown> {
+  if (!opened) throw internal('call before open');
+  await opened;
+  if (needsIndex(method)) await warm();
+  const [svc, name] = method.split('.');
+  if (svc === 'fn') {
+    const f = (core as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+    if (typeof f !== 'function') throw internal(`no function ${name}`);
+    return f(...args);
+  }
+  const s = service(svc);
+  if (typeof s[name] !== 'function') throw internal(`no method ${method}`);
+  return s[name](...args);
+}
+
+async function handle(req: Request): Promise<unknown> {
+  switch (req.kind) {
+    case 'open':
+      opened ??= open(req.fixedNow, req.storage, req.demo);
+      return opened;
+    case 'warm':
+      await opened;
+      return warm();
+    case 'call':
+      return call(req.method, req.args);
+  }
+}
+
+self.onmessage = async (event: MessageEvent<Request>) => {
+  const req = event.data;
+  let response: Response;
+  try {
+    response = { id: req.id, ok: true, value: (await handle(req)) ?? null };
+  } catch (e) {
+    response = { id: req.id, ok: false, error: isCoreError(e) ? e : internal(e) };
+  }
+  postMessage(response);
+};

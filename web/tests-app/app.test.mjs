@@ -1,0 +1,308 @@
+// The H5 app (web/dist, built by `cargo xtask test` / `cargo xtask web`) in headless Chromium, in a phone
+// viewport with a WeChat user agent: first screen and budgets, adding a company, the FAQ in simplified,
+// traditional and pinyin, persistence across reloads, offline start, and the IndexedDB fallback. Every
+// test saves a screenshot under target/web-screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { serve } from '../tests/server.mjs';
+import { launch, PHONE } from '../tests/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = join(root, 'web', 'dist');
+const shots = join(root, 'target', 'web-screenshots');
+const NOW = '2026-11-21T09:00:00';
+const BUDGET = { firstScreenBytes: 1_000_000, totalBytes: 3_000_000, firstScreenMs: 400 };
+const ZH = { ...PHONE, locale: 'zh-CN' };
+let server, browser;
+
+before(async () => {
+  await mkdir(shots, { recursive: true });
+  server = await serve({ '/': dist });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh profile (own OPFS, IndexedDB, caches and service worker). */
+async function context(options = ZH) {
+  const ctx = await browser.newContext(options);
+  ctx.on('weberror', (e) => console.error('# page error:', e.error()));
+  return ctx;
+}
+
+function url(query = '') {
+  return `${server.url}/?now=${NOW}${query}`;
+}
+
+async function open(page, query = '') {
+  await page.goto(url(query));
+  await ready(page);
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.firstScreen === 'ready', null, { timeout: 30000 });
+}
+
+async function indexReady(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.index === 'ready', null, { timeout: 30000 });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+}
+
+/** Makes the company at `n` (negative: from the end) current on the 档案 screen; returns its name. */
+async function choose(page, n) {
+  const chips = page.locator('.company-chip:not(.add)');
+  await chips.first().waitFor();
+  const chip = chips.nth(n < 0 ? (await chips.count()) + n : n);
+  const name = await chip.textContent();
+  await chip.click();
+  await page.waitForFunction((v) => document.querySelector('.company-chip.active')?.textContent === v, name);
+  return name;
+}
+
+const tab = (page, name) => page.locator('.tabbar').getByRole('link', { name, exact: true });
+
+const firstScreenMs = (page) => page.evaluate(() => performance.getEntriesByName('zs-first-screen')[0].startTime);
+
+test('first screen: sizes and time within budget, search loads after it', async () => {
+  const files = await readdir(dist, { recursive: true, withFileTypes: true });
+  let first = 0;
+  let total = 0;
+  const rows = [];
+  for (const f of files.filter((x) => x.isFile())) {
+    const path = join(f.parentPath ?? f.path, f.name);
+    const gz = gzipSync(await readFile(path), { level: 9 }).length;
+    total += gz;
+    // The dictionary loads after the first screen; the service worker after that.
+    const later = f.name.startsWith('jieba-dict') || f.name === 'sw.js';
+    if (!later) first += gz;
+    rows.push(`  ${f.name.padEnd(36)} ${String(gz).padStart(9)} B gzip${later ? '  (after the first screen)' : ''}`);
+  }
+  console.log(rows.join('\n'));
+
+  const ctx = await context();
+  const page = await ctx.newPage();
+  const requested = [];
+  page.on('request', (r) => requested.push({ url: r.url(), at: Date.now() }));
+  const start = Date.now();
+  await open(page, '&demo');
+  const readyAt = Date.now();
+  const cold = await firstScreenMs(page);
+  const dictAt = requested.find((r) => r.url.includes('jieba-dict'))?.at;
+  await indexReady(page);
+  const index = await page.evaluate(() => performance.getEntriesByName('zs-index-ready')[0].startTime);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready, null, { timeout: 30000 });
+  await page.reload();
+  await ready(page);
+  const warm = await firstScreenMs(page);
+  await shot(page, '01-home-first-screen');
+  console.log(`budget first screen: ${first} B gzip (≤ ${BUDGET.firstScreenBytes}), everything ${total} B gzip (≤ ${BUDGET.totalBytes})`);
+  console.log(`budget first screen interactive: cold ${cold.toFixed(0)} ms, repeat visit ${warm.toFixed(0)} ms (≤ ${BUDGET.firstScreenMs}); search index ready at ${index.toFixed(0)} ms`);
+  await ctx.close();
+  assert.ok(dictAt === undefined || dictAt >= readyAt - 5 || dictAt - start >= cold, 'the dictionary is requested after the first screen');
+  assert.ok(index > cold, 'the search index is built after the first screen');
+  assert.ok(first <= BUDGET.firstScreenBytes, `first-screen JS + wasm ${first} B gzip > ${BUDGET.firstScreenBytes}`);
+  assert.ok(total <= BUDGET.totalBytes, `everything ${total} B gzip > ${BUDGET.totalBytes}`);
+  assert.ok(warm <= BUDGET.firstScreenMs, `first screen at ${warm.toFixed(0)} ms > ${BUDGET.firstScreenMs}`);
+});
+
+test('add a company: the core checks the form field by field, then its dynamics are on the home screen', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await open(page);
+  await page.getByRole('link', { name: '添加企业' }).first().click();
+  await page.locator('#uscc').fill('91310104MA1FL8XK2Y');
+  await page.locator('#name').fill('上海𠈌𠀌科技有限公司');
+  await page.locator('#legal_representative').fill('王芳');
+  await page.locator('#registered_capital_fen').fill('1,000,000');
+  await page.locator('#established_on').fill('2023-03-15');
+  await page.locator('#address').fill('上海市徐汇区漕溪北路88号');
+  await page.locator('#district').selectOption('310104');
+  await page.locator('#industry').selectOption('I65');
+  await page.locator('#employees').fill('12');
+  await page.locator('#revenue_fen').fill('3800000');
+  await page.locator('#revenue_fen').fill('3800000');
+  await page.getByRole('button', { name: '保存' }).click();
+  const usccError = page.locator('#uscc-error');
+  await usccError.waitFor({ state: 'visible' });
+  assert.match(await usccError.textContent(), /第18位应为“X”/);
+  assert.equal(await page.locator('#uscc').getAttribute('aria-invalid'), 'true');
+  await shot(page, '02-company-form-inline-error');
+
+  await page.locator('#uscc').fill('91310104MA1FL8XK2X');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('.company-bar');
+  assert.equal(await page.locator('.company-name').textContent(), '上海𠈌𠀌科技有限公司');
+  const items = page.locator('.dyn-list > li');
+  assert.ok((await items.count()) > 0, 'the new company has dynamics');
+  const titles = await page.locator('.dyn h3').allTextContents();
+  assert.ok(titles.some((t) => /年报|申报/.test(t)), `annual report or tax filing among ${titles}`);
+  await shot(page, '03-home-new-company-dynamics');
+
+  // Done with undo, then a licence with the core's check on its dates.
+  const first = await items.first().getAttribute('data-id');
+  await items.first().getByRole('button', { name: /^完成/ }).click();
+  await page.waitForFunction((id) => !document.querySelector(`.dyn-list > li[data-id="${id}"]`), first);
+  await page.getByRole('button', { name: '撤销' }).click();
+  await page.waitForSelector(`.dyn-list > li[data-id="${first}"]`);
+
+  await page.getByRole('link', { name: '查证照' }).click();
+  await page.getByRole('link', { name: '添加证照' }).click();
+  await page.locator('#kind').selectOption('food_business');
+  await page.locator('#number').fill('JY13101040012345');
+  await page.locator('#issued_on').fill('2022-01-06');
+  await page.locator('#valid_until').fill('2021-01-05');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.locator('#valid_until-error').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#valid_until-error').textContent(), /早于发证日期/);
+  await page.locator('#valid_until').fill('2026-12-20');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForSelector('#licences .row');
+  assert.match(await page.locator('#licences').textContent(), /食品经营许可证[\s\S]*还剩 29 天/);
+  await shot(page, '04-dossier-licences');
+  await ctx.close();
+});
+
+test('FAQ search in simplified, traditional and pinyin with highlighted answers', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await open(page, '&demo');
+  await tab(page, '客服').click();
+  const box = page.locator('#faq-search');
+  const search = async (q) => {
+    await box.fill(q);
+    await page.waitForFunction((v) => location.hash.includes(encodeURIComponent(v)) && document.querySelector('.hits, .results .muted'), q, { timeout: 30000 });
+    await page.waitForFunction(() => document.querySelectorAll('.hits > li').length > 0, null, { timeout: 30000 });
+    return page.locator('.hits > li details').first().getAttribute('data-id');
+  };
+  const simplified = await search('营业执照过期了怎么办');
+  assert.ok((await page.locator('.hits mark').count()) > 0, 'highlights are shown');
+  await shot(page, '05-faq-simplified');
+  const traditional = await search('營業執照過期了怎麼辦');
+  assert.equal(traditional, simplified, 'traditional finds the same answer');
+  const marks = await page.locator('.hits > li').first().locator('summary mark').allTextContents();
+  assert.ok(marks.some((m) => /[營執照過期]/.test(m)), `traditional characters are highlighted: ${marks}`);
+  await shot(page, '06-faq-traditional');
+  await box.fill('营业执照');
+  await page.waitForFunction(() => document.querySelectorAll('.suggest li').length > 0, null, { timeout: 30000 });
+  await search('nianbao');
+  const question = await page.locator('.hits > li summary').first().textContent();
+  assert.match(question, /年报|年度报告/);
+  await shot(page, '07-faq-pinyin');
+  // Markdown answers render as lists and bold text, never as raw markup.
+  const answer = page.locator('.hits > li').first().locator('.answer');
+  assert.ok(!/\*\*/.test(await answer.textContent()), 'no raw ** in answers');
+  await page.locator('.hits > li').first().getByRole('link').click();
+  await page.waitForSelector('article.faq h2');
+  await shot(page, '08-faq-entry');
+  await ctx.close();
+});
+
+test('reload keeps everything (OPFS); offline the app starts from its cache and search still works', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await open(page, '&demo');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.storage), 'opfs');
+  const company = await page.locator('.company-name').textContent();
+  // Change something: switch company and mark an item done.
+  await tab(page, '档案').click();
+  const second = await choose(page, 1);
+  assert.notEqual(second, company);
+  await tab(page, '首页').click();
+  const firstItem = page.locator('.dyn-list > li').first();
+  const doneId = await firstItem.getAttribute('data-id');
+  await firstItem.getByRole('button', { name: /^完成/ }).click();
+  await page.waitForFunction((id) => !document.querySelector(`.dyn-list > li[data-id="${id}"]`), doneId);
+  await indexReady(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('.company-name').textContent(), second, 'the current company survived the reload');
+  assert.equal(await page.locator(`.dyn-list > li[data-id="${doneId}"]`).count(), 0, 'the done item stays done');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+
+  await ctx.setOffline(true);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('.company-name').textContent(), second);
+  assert.ok(await page.locator('.offline-banner').isVisible(), 'the offline banner is shown');
+  await tab(page, '客服').click();
+  await page.locator('#faq-search').fill('年报');
+  await page.waitForFunction(() => document.querySelectorAll('.hits > li').length > 0, null, { timeout: 30000 });
+  await shot(page, '09-offline-search');
+  await tab(page, '设置').click();
+  await page.waitForSelector('#offline-state');
+  assert.match(await page.locator('#storage-kind').textContent(), /OPFS/);
+  await shot(page, '10-offline-settings');
+  await ctx.close();
+});
+
+test('without OPFS the data lives in IndexedDB, the settings say so, and it survives a reload', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await open(page, '&storage=indexeddb&demo');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.storage), 'indexeddb');
+  await tab(page, '档案').click();
+  const chosen = await choose(page, -1);
+  await page.waitForTimeout(300); // the IndexedDB mirror commits in the background
+  await page.goto(url('&storage=indexeddb'));
+  await ready(page);
+  assert.equal(await page.locator('.company-name').textContent(), chosen);
+  await tab(page, '设置').click();
+  await page.waitForSelector('#storage-kind');
+  assert.equal(await page.locator('#storage-kind').getAttribute('data-storage'), 'indexeddb');
+  assert.match(await page.locator('#storage-kind').textContent(), /IndexedDB/);
+  await shot(page, '11-settings-indexeddb');
+  await ctx.close();
+});
+
+test('settings: traditional Chinese, English, dark mode and large text; desktop layout', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await open(page, '&demo');
+  await tab(page, '设置').click();
+  await page.getByLabel('繁體中文').check();
+  await page.waitForSelector('text=首頁');
+  await page.getByLabel('深色').check();
+  await page.getByLabel(/大字模式/).check();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.ok(await page.evaluate(() => document.documentElement.classList.contains('large')));
+  await shot(page, '12-settings-dark-large-zh-tw');
+  await tab(page, '首頁').click();
+  await page.waitForSelector('.dyn-list');
+  await shot(page, '13-home-dark-large-zh-tw');
+  // Every tap target of the tab bar and the item actions is at least 44 px high.
+  const small = await page.evaluate(() => [...document.querySelectorAll('.tab, .dyn .btn, .quick-link')]
+    .filter((e) => e.getBoundingClientRect().height < 44).length);
+  assert.equal(small, 0, 'tap targets are large enough');
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'preferences survive a reload');
+  await tab(page, '設定').click();
+  await page.getByLabel('English').check();
+  await page.getByLabel('Light').check();
+  await page.getByLabel(/Large text/).uncheck();
+  await tab(page, 'Home').click();
+  await page.waitForSelector('.dyn-list');
+  await shot(page, '14-home-english');
+  await ctx.close();
+
+  const desktop = await context({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const wide = await desktop.newPage();
+  await open(wide, '&demo');
+  await tab(wide, '档案').click();
+  await wide.waitForSelector('#licences');
+  await shot(wide, '15-desktop-dossier');
+  await desktop.close();
+});

@@ -1,0 +1,217 @@
+//! The web app: the size-optimised wasm package, the segmentation dictionary it loads after the first
+//! screen, the Vite build of web/, and a small static server for `cargo xtask demo`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, output, root, run};
+
+/// Where the app's wasm package goes (wasm-bindgen output, then wasm-opt -Oz in place).
+pub fn wasm_pkg() -> PathBuf {
+    root().join("target/wasm-pkg-app")
+}
+
+/// The dictionary file the app fetches after the first screen.
+pub fn dictionary_file() -> PathBuf {
+    root().join("target/web-assets/jieba-dict.txt")
+}
+
+pub fn dist() -> PathBuf {
+    root().join("web/dist")
+}
+
+/// Features every browser the app targets has and rustc's wasm32 target emits; Debian's wasm-opt 108
+/// must be told about them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Builds the core for the browser with the size profile, runs wasm-bindgen and `wasm-opt -Oz`.
+pub fn build_wasm_app() -> Result<(), String> {
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "zhuanshu-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "release-wasm",
+    ]))?;
+    let built = root().join("target/wasm32-unknown-unknown/release-wasm/zhuanshu_wasm.wasm");
+    let pkg = wasm_pkg();
+    // wasm-opt and wasm-bindgen take a minute together; skip them when cargo produced the same module.
+    let stamp = pkg.join(".source");
+    let source = std::fs::metadata(&built).and_then(|m| m.modified()).map(|t| format!("{t:?}")).unwrap_or_default();
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == source) && pkg.join("zhuanshu_wasm_bg.wasm").exists() {
+        return Ok(());
+    }
+    // wasm-opt runs before wasm-bindgen: Debian's binaryen 108 rewrites the export of wasm-bindgen's
+    // externref table to the function table (the page then fails in `Table.set`), and optimising first
+    // is as small.
+    let optimised = root().join("target/wasm32-unknown-unknown/release-wasm/opt/zhuanshu_wasm.wasm");
+    std::fs::create_dir_all(optimised.parent().unwrap_or(&pkg)).map_err(|e| e.to_string())?;
+    run(Command::new("wasm-opt").arg("-Oz").args(WASM_FEATURES).arg(&built).arg("-o").arg(&optimised))?;
+    run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(&pkg).arg(&optimised))?;
+    std::fs::write(&stamp, source).map_err(|e| e.to_string())
+}
+
+/// Writes jieba's dictionary as the app loads it: `word freq` per line (the part-of-speech column is not
+/// used by segmentation, so it is not shipped). The source is the jieba-rs crate the core is built with.
+pub fn dictionary() -> Result<PathBuf, String> {
+    let out = dictionary_file();
+    let metadata =
+        output(cargo().args(["metadata", "--format-version", "1", "--filter-platform", "wasm32-unknown-unknown"]))?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata is not JSON: {e}"))?;
+    let manifest = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "jieba-rs")
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or("jieba-rs is not a dependency of the workspace")?;
+    let source = Path::new(manifest).with_file_name("src/data/dict.txt");
+    let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+    let mut body = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        if let (Some(word), Some(freq)) = (parts.next(), parts.next()) {
+            body.push_str(word);
+            body.push(' ');
+            body.push_str(freq);
+            body.push('\n');
+        }
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    if std::fs::read_to_string(&out).ok().as_deref() != Some(body.as_str()) {
+        std::fs::write(&out, body).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    Ok(out)
+}
+
+/// `vite build` of web/ into web/dist with the app's wasm package and dictionary.
+pub fn build_web() -> Result<(), String> {
+    let dict = dictionary()?;
+    run(Command::new("node")
+        .args(["web/node_modules/vite/bin/vite.js", "build", "--config", "web/vite.config.ts", "--logLevel", "warn"])
+        .env("ZHUANSHU_WASM_PKG", wasm_pkg())
+        .env("ZHUANSHU_DICT", dict))
+}
+
+/// Everything the demo serves: wasm, dictionary, the built app.
+pub fn build_all() -> Result<(), String> {
+    build_wasm_app()?;
+    build_web()
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "sig" | "bin" => "application/octet-stream",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The file under `dir` that a URL path names (`/` is index.html); `None` for anything that would leave
+/// `dir`.
+fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
+    let path = url_path.split(['?', '#']).next().unwrap_or_default();
+    let mut out = dir.to_path_buf();
+    for part in Path::new(path.trim_start_matches('/')).components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    Some(out)
+}
+
+fn respond(mut stream: TcpStream, mounts: &[(String, PathBuf)]) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Headers are read and ignored (no ranges, no conditional requests: the files are small and local).
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or("/"));
+    let file = mounts
+        .iter()
+        .filter(|(prefix, _)| target.starts_with(prefix.as_str()))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .and_then(|(prefix, dir)| resolve(dir, &target[prefix.len() - 1..]));
+    let body = match (method, &file) {
+        ("GET" | "HEAD", Some(f)) => std::fs::File::open(f).and_then(|mut f| {
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).map(|_| b)
+        }),
+        _ => Err(std::io::ErrorKind::NotFound.into()),
+    };
+    match (body, file) {
+        (Ok(body), Some(f)) => {
+            // The page and the service worker must be revalidated so a rebuilt app is picked up.
+            let cache = if f.ends_with("sw.js") || f.ends_with("index.html") { "no-cache" } else { "max-age=0" };
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: {}\r\ncontent-length: {}\r\ncache-control: {cache}\r\nconnection: close\r\n\r\n",
+                content_type(&f),
+                body.len()
+            )?;
+            if method == "GET" {
+                stream.write_all(&body)?;
+            }
+        }
+        _ => write!(stream, "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")?,
+    }
+    stream.flush()
+}
+
+/// Serves `mounts` (URL prefix ending in `/` -> directory) on `addr` until the process is stopped.
+pub fn serve(addr: &str, mounts: Vec<(String, PathBuf)>) -> Result<(), String> {
+    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let mounts = std::sync::Arc::new(mounts);
+    for stream in listener.incoming().flatten() {
+        let mounts = std::sync::Arc::clone(&mounts);
+        std::thread::spawn(move || {
+            let _ = respond(stream, &mounts);
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_paths_stay_inside_the_served_directory() {
+        let dir = std::env::temp_dir();
+        assert_eq!(resolve(&dir, "/a/b.js?x=1"), Some(dir.join("a/b.js")));
+        assert_eq!(resolve(&dir, "/../etc/passwd"), None);
+        assert_eq!(resolve(&dir, "/a/../../x"), None);
+        assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
+    }
+}
