@@ -165,3 +165,16 @@ fn a_broken_catalog_is_refused_with_every_problem_and_its_path() {
     assert_eq!(paths, ["policies[3].eligibility.all[1].op", "policies[5].window.closes", "policies[7].id"]);
     assert!(err.user_message().starts_with("发现3处问题"), "{}", err.user_message());
 }
+
+#[test]
+fn every_faq_link_of_the_catalog_opens_in_the_assistant() {
+    let app = app(None, "2026-11-21");
+    let policies = app.policies().list().unwrap();
+    let linked = policies.iter().filter(|p| !p.faq.is_empty()).count();
+    assert!(linked >= 50, "{linked}");
+    for p in &policies {
+        for id in &p.faq {
+            assert!(app.assistant().entry(id).is_ok(), "{}: {id}", p.id);
+        }
+    }
+}

@@ -582,6 +582,8 @@ fn crash_child() {
     }
     v.set_auto_lock(0).unwrap();
     let mut out = std::io::stdout().lock();
+    // libtest has printed "test crash_child ... " without a line end: start a fresh line.
+    writeln!(out).unwrap();
     let mut next = 0;
     for doc in v.documents().unwrap() {
         let Some(n) = doc.name.strip_prefix("crash-").and_then(|n| n.parse::<usize>().ok()) else { continue };
@@ -592,6 +594,8 @@ fn crash_child() {
             writeln!(out, "REMOVED {n} {}", doc.id).unwrap();
         }
     }
+    writeln!(out, "READY").unwrap();
+    out.flush().unwrap();
     while next < CRASH_WRITES {
         let doc = v.add(&format!("crash-{next}"), "application/octet-stream", &crash_content(next)).unwrap();
         writeln!(out, "ADDED {next} {}", doc.id).unwrap();
@@ -604,6 +608,33 @@ fn crash_child() {
         next += 1;
     }
     writeln!(out, "DONE").unwrap();
+}
+
+enum Line {
+    Ready,
+    Done,
+    Other,
+}
+
+/// Takes note of one line of the child's report.
+fn record(
+    line: &str,
+    added: &mut std::collections::BTreeMap<usize, String>,
+    removed: &mut std::collections::BTreeSet<usize>,
+) -> Line {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    match parts.as_slice() {
+        ["READY"] => return Line::Ready,
+        ["DONE"] => return Line::Done,
+        ["ADDED", n, id] => {
+            added.insert(n.parse().unwrap(), (*id).to_owned());
+        }
+        ["REMOVED", n, _] => {
+            removed.insert(n.parse().unwrap());
+        }
+        _ => {}
+    }
+    Line::Other
 }
 
 #[cfg(unix)]
@@ -629,7 +660,8 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
     let mut removed: BTreeSet<usize> = BTreeSet::new();
     let (mut kills, mut done) = (0, false);
     // What the kills left for the next start to clean up: evidence that they landed mid-write.
-    let (mut temp_left, mut unreported_left) = (0, 0);
+    let mut temp_left = 0;
+    let mut unreported: BTreeSet<String> = BTreeSet::new();
     while !done {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
@@ -647,29 +679,22 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
                 }
             }
         });
-        // Let it run for a random while (its start-up included), then SIGKILL it mid-write.
-        let life = std::time::Duration::from_millis(30 + random(250));
-        let deadline = std::time::Instant::now() + life;
+        // Wait until it is ready to write, let it write for a random while, then SIGKILL it: with a few
+        // milliseconds per write, the kill lands anywhere in a write (sealing, fsync, rename, the row).
+        let mut deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    let parts: Vec<&str> = line.split_whitespace().collect();
-                    match parts.as_slice() {
-                        ["ADDED", n, id] => {
-                            added.insert(n.parse().unwrap(), (*id).to_owned());
-                        }
-                        ["REMOVED", n, _] => {
-                            removed.insert(n.parse().unwrap());
-                        }
-                        ["DONE"] => {
-                            done = true;
-                            break;
-                        }
-                        _ => {}
-                    }
+            if left.is_zero() {
+                break;
+            }
+            let Ok(line) = rx.recv_timeout(left) else { break };
+            match record(&line, &mut added, &mut removed) {
+                Line::Ready => deadline = std::time::Instant::now() + std::time::Duration::from_millis(random(40)),
+                Line::Done => {
+                    done = true;
+                    break;
                 }
-                Err(_) => break,
+                Line::Other => {}
             }
         }
         if !done {
@@ -679,16 +704,8 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
         child.wait().unwrap();
         // Lines the child printed before it died are still facts (it prints only after an action returned).
         for line in rx.try_iter() {
-            let parts: Vec<&str> = line.split_whitespace().collect();
-            match parts.as_slice() {
-                ["ADDED", n, id] => {
-                    added.insert(n.parse().unwrap(), (*id).to_owned());
-                }
-                ["REMOVED", n, _] => {
-                    removed.insert(n.parse().unwrap());
-                }
-                ["DONE"] => done = true,
-                _ => {}
+            if let Line::Done = record(&line, &mut added, &mut removed) {
+                done = true;
             }
         }
         reader.join().unwrap();
@@ -700,7 +717,7 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
                 } else if let Some(id) = name.strip_suffix(".zsv")
                     && !known.contains(&id.to_owned())
                 {
-                    unreported_left += 1;
+                    unreported.insert(id.to_owned());
                 }
             }
         }
@@ -733,9 +750,10 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
     assert_eq!(files.len(), docs.len(), "one file per document, no orphans");
     println!(
         "crash harness: {CRASH_WRITES} writes, {kills} SIGKILLs ({temp_left} left a temporary file, \
-         {unreported_left} a file not yet reported), {} documents verified in {:.1} s",
+         {} a file not yet reported), {} documents verified in {:.1} s",
+        unreported.len(),
         docs.len(),
         started.elapsed().as_secs_f64()
     );
-    assert!(kills >= 10, "only {kills} kills: the harness did not exercise crashes");
+    assert!(kills >= 30, "only {kills} kills: the harness did not exercise crashes");
 }

@@ -293,10 +293,8 @@ fn main() {
     // As-you-type suggestions on the 5,000-entry index: every 1-, 2- and 3-character prefix of the
     // evaluation queries (characters, pinyin and initials alike).
     let index = FaqIndex::build(big.clone()).expect("index");
-    let prefixes: Vec<String> = queries
-        .iter()
-        .flat_map(|q| (1..=3).map(move |n| q.query.chars().take(n).collect::<String>()))
-        .collect();
+    let prefixes: Vec<String> =
+        queries.iter().flat_map(|q| (1..=3).map(move |n| q.query.chars().take(n).collect::<String>())).collect();
     let mut times = Vec::with_capacity(prefixes.len());
     for p in &prefixes {
         let t = Instant::now();

@@ -11,10 +11,10 @@ pub mod content;
 pub mod dossier;
 pub mod dynamics;
 pub mod error;
-pub mod guide;
 pub mod feed;
 #[cfg(feature = "ffi")]
 mod ffi_types;
+pub mod guide;
 pub mod labels;
 pub mod policy;
 pub mod store;

@@ -19,7 +19,7 @@ fn usage() -> ExitCode {
          wasm       build the wasm package into target/wasm-pkg\n\
          web        build the web app into web/dist without serving it\n\
          bindings   generate the Kotlin and Swift bindings into target/bindings\n\
-         bench X    run a benchmark: assistant | dynamics"
+         bench X    run a benchmark: assistant | dynamics | vault | policy | feed"
     );
     ExitCode::from(2)
 }
@@ -73,8 +73,10 @@ pub fn output(cmd: &mut Command) -> Result<String, String> {
 /// Benchmarks live with the code (core/benches); each prints its own table.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
-        Some(name @ ("assistant" | "dynamics")) => run(cargo().args(["bench", "-p", "zhuanshu-core", "--bench", name])),
-        _ => Err("bench what? assistant | dynamics".into()),
+        Some(name @ ("assistant" | "dynamics" | "vault" | "policy" | "feed")) => {
+            run(cargo().args(["bench", "-p", "zhuanshu-core", "--bench", name]))
+        }
+        _ => Err("bench what? assistant | dynamics | vault | policy | feed".into()),
     }
 }
 

@@ -58,16 +58,18 @@ fn rust_tests() -> Result<Counts, String> {
 /// build, no debug info; the tests check behaviour, not size).
 pub fn build_wasm() -> Result<(), String> {
     crate::web::dictionary()?;
-    run(cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "zhuanshu-wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-dev",
-    ]))?;
+    run(cargo()
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "zhuanshu-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-dev",
+        ])
+        .env(crate::web::TZ_FILTER.0, crate::web::TZ_FILTER.1))?;
     run(Command::new("wasm-bindgen").args([
         "--target",
         "web",

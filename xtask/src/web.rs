@@ -22,6 +22,9 @@ pub fn dist() -> PathBuf {
     root().join("web/dist")
 }
 
+/// The only time zone the core uses (chrono-tz's `filter-by-regex`, enabled for wasm in core/Cargo.toml).
+pub const TZ_FILTER: (&str, &str) = ("CHRONO_TZ_TIMEZONE_FILTER", "^Asia/Shanghai$");
+
 /// Features every browser the app targets has and rustc's wasm32 target emits; Debian's wasm-opt 108
 /// must be told about them.
 const WASM_FEATURES: &[&str] = &[
@@ -35,16 +38,18 @@ const WASM_FEATURES: &[&str] = &[
 
 /// Builds the core for the browser with the size profile, runs wasm-bindgen and `wasm-opt -Oz`.
 pub fn build_wasm_app() -> Result<(), String> {
-    run(cargo().args([
-        "build",
-        "--quiet",
-        "-p",
-        "zhuanshu-wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "release-wasm",
-    ]))?;
+    run(cargo()
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "zhuanshu-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "release-wasm",
+        ])
+        .env(TZ_FILTER.0, TZ_FILTER.1))?;
     let built = root().join("target/wasm32-unknown-unknown/release-wasm/zhuanshu_wasm.wasm");
     let pkg = wasm_pkg();
     // wasm-opt and wasm-bindgen take a minute together; skip them when cargo produced the same module.

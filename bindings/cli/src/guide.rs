@@ -154,7 +154,11 @@ pub fn run(app: &Zhuanshu, cmd: GuideCmd) -> Result<Output, Error> {
                 std::io::stderr().flush()?;
                 let mut line = String::new();
                 if input.read_line(&mut line)? == 0 {
-                    return Err(Error::invalid("answers", "输入已结束，问题还没有回答完", "stdin closed before all answers"));
+                    return Err(Error::invalid(
+                        "answers",
+                        "输入已结束，问题还没有回答完",
+                        "stdin closed before all answers",
+                    ));
                 }
                 let line = line.trim();
                 let chosen = line
@@ -170,7 +174,8 @@ pub fn run(app: &Zhuanshu, cmd: GuideCmd) -> Result<Output, Error> {
                 }
             }
             let plan = plan(app, &code, &answers, company)?;
-            let text = format!("{}\n\n（回答：{}）", plan_text(&plan), serde_json::to_string(&answers).unwrap_or_default());
+            let text =
+                format!("{}\n\n（回答：{}）", plan_text(&plan), serde_json::to_string(&answers).unwrap_or_default());
             out(&plan, text)
         }
         GuideCmd::Materials { code, answers, company } => {

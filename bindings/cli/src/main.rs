@@ -2,8 +2,8 @@
 //! core's values for scripts. This file only parses arguments and prints: every rule is in the core.
 
 mod dynamics;
-mod guide;
 mod feed;
+mod guide;
 mod policy;
 mod show;
 mod vault;
@@ -624,7 +624,15 @@ fn run(cli: Cli) -> Result<Output, Error> {
             } else {
                 let query = args.query.ok_or_else(|| missing("QUERY"))?;
                 let hits = a.search(&query, args.limit)?;
-                out(&hits, show::hits(&query, &hits))
+                // Services of the guide answer "how do I do it" questions too.
+                let services = app.guide().search(&query, 3)?;
+                let mut text = show::hits(&query, &hits);
+                if !services.is_empty() {
+                    let lines: Vec<String> =
+                        services.iter().map(|s| format!("  · {}（{}）", s.question, s.id)).collect();
+                    text.push_str(&format!("\n\n相关办事（zhuanshu guide show 编号）：\n{}", lines.join("\n")));
+                }
+                out(&hits, text)
             }
         }
         Command::Kb(cmd) => {
@@ -670,7 +678,8 @@ fn main() -> ExitCode {
             if output.text.is_empty() && output.json.is_null() {
                 // The command wrote its own output (`vault cat`).
             } else {
-                let text = if json { serde_json::to_string_pretty(&output.json).unwrap_or_default() } else { output.text };
+                let text =
+                    if json { serde_json::to_string_pretty(&output.json).unwrap_or_default() } else { output.text };
                 // A closed pipe (`zhuanshu … | head`) is not an error worth a panic.
                 let _ = writeln!(std::io::stdout(), "{text}");
             }

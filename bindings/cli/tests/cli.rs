@@ -280,10 +280,14 @@ fn guide_asks_in_the_terminal_and_lists_materials() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("经营场所属于哪种情况"), "questions go to the terminal");
     let plan = json(&o);
-    let kinds: Vec<&str> = plan["items"][0]["materials"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        plan["items"][0]["materials"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"lease_contract") && kinds.contains(&"power_of_attorney"), "{kinds:?}");
 
-    let by_json = zhuanshu(d, &["--json", "guide", "materials", "SH-SCJG-0002", "--answers", r#"{"q1":"own","q2":"no","q3":"no"}"#]);
+    let by_json = zhuanshu(
+        d,
+        &["--json", "guide", "materials", "SH-SCJG-0002", "--answers", r#"{"q1":"own","q2":"no","q3":"no"}"#],
+    );
     let kinds: Vec<String> = json(&by_json)["items"][0]["materials"]
         .as_array()
         .unwrap()

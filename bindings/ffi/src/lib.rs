@@ -15,7 +15,8 @@ use zhuanshu::dossier::{
     Record, RecordData, RecordStatus, Region, money,
 };
 use zhuanshu::guide::{
-    Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan, ThemeNode,
+    Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan,
+    ThemeNode,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
@@ -367,7 +368,11 @@ impl GuideApi {
         guard(|| self.core.guide().bundle(&code))
     }
 
-    pub fn next_questions(&self, code: String, answers_so_far: HashMap<String, String>) -> Result<Vec<PendingQuestion>> {
+    pub fn next_questions(
+        &self,
+        code: String,
+        answers_so_far: HashMap<String, String>,
+    ) -> Result<Vec<PendingQuestion>> {
         guard(|| self.core.guide().next_questions(&code, &answers(answers_so_far)))
     }
 

@@ -130,7 +130,7 @@ pub fn is_han(c: char) -> bool {
 /// NFKC, traditional -> simplified, lower case. The one normal form of all text in the assistant.
 pub fn fold(text: &str) -> String {
     let nfkc: String = text.nfkc().collect();
-    let simplified = if nfkc.chars().any(is_han) { hanconv::t2s(&nfkc) } else { nfkc };
+    let simplified = if nfkc.chars().any(is_han) { super::t2s::t2s(&nfkc) } else { nfkc };
     simplified.to_lowercase()
 }
 

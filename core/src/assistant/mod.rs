@@ -10,6 +10,7 @@ pub mod index;
 pub mod kb;
 pub mod predicted;
 pub mod synonyms;
+pub mod t2s;
 
 use std::sync::Arc;
 
@@ -144,7 +145,7 @@ impl<'a> Assistant<'a> {
         Ok(kb::stats(&entries, true))
     }
 
-    /// Goes back to the embedded knowledge base.
+    /// Drops the operator's import: back to the feed's knowledge base, or the embedded one.
     pub fn reset(&self) -> Result<KbStats> {
         self.app.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
         *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;

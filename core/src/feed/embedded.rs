@@ -32,6 +32,7 @@ const HOLIDAYS: [(&str, &str); 7] = [
 ];
 
 const POLICIES: &[u8] = include_bytes!("../../content/policies/policies.json");
+const GUIDE: &[u8] = include_bytes!("../../content/guide/guide.json");
 
 /// The embedded content, by feed name. Built (and hashed) on first use.
 pub fn files() -> &'static BTreeMap<String, EmbeddedFile> {
@@ -40,6 +41,7 @@ pub fn files() -> &'static BTreeMap<String, EmbeddedFile> {
         let mut files: Vec<(String, Vec<u8>)> = vec![
             (super::FAQ_FILE.to_owned(), crate::assistant::kb::EMBEDDED.concat().into_bytes()),
             (super::POLICIES_FILE.to_owned(), POLICIES.to_vec()),
+            (super::GUIDE_FILE.to_owned(), GUIDE.to_vec()),
         ];
         files.extend(HOLIDAYS.iter().map(|(name, text)| ((*name).to_owned(), text.as_bytes().to_vec())));
         files

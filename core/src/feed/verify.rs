@@ -375,6 +375,8 @@ pub fn check_content(name: &str, bytes: &[u8]) -> Result<(), Rejection> {
         crate::assistant::kb::parse(text()?).map_err(|e| invalid(e.to_string()))?;
     } else if name == super::POLICIES_FILE {
         crate::policy::parse_catalog(text()?).map_err(|e| invalid(e.to_string()))?;
+    } else if name == super::GUIDE_FILE {
+        crate::guide::GuideContent::parse(text()?).map_err(|e| invalid(e.to_string()))?;
     } else if name.starts_with(super::HOLIDAYS_DIR) && name.ends_with(".json") {
         crate::calendar::Calendar::weekends_only().with_year_json(text()?).map_err(|e| invalid(e.to_string()))?;
     } else if name.ends_with(".json") {

@@ -10,7 +10,9 @@
 pub mod model;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -26,13 +28,32 @@ use crate::error::{Error, Issues, Result};
 /// Answers to scenario questions: question key -> option value.
 pub type Answers = BTreeMap<String, String>;
 
-fn content() -> Result<&'static GuideContent> {
-    static CELL: OnceLock<std::result::Result<GuideContent, String>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        GuideContent::parse(include_str!("../../content/guide/guide.json")).map_err(|e| e.to_string())
-    })
-    .as_ref()
-    .map_err(|e| Error::Internal(format!("embedded guide: {e}")))
+/// Parsed guide content and its search index, for one version of the content's bytes.
+struct Loaded {
+    fingerprint: u64,
+    content: Arc<GuideContent>,
+    index: OnceLock<std::result::Result<Arc<FaqIndex>, String>>,
+}
+
+/// The guide in force: the feed's `guide.json` when one has been synced, else the embedded one. Parsed
+/// once per version (the fingerprint of the bytes says when the feed brought a new one).
+fn loaded(app: &Zhuanshu) -> Result<Arc<Loaded>> {
+    static CACHE: Mutex<Option<Arc<Loaded>>> = Mutex::new(None);
+    let bytes = app.feed().file(crate::feed::GUIDE_FILE)?;
+    let bytes: &[u8] = bytes.as_deref().unwrap_or(include_bytes!("../../content/guide/guide.json"));
+    let fingerprint = {
+        let mut h = DefaultHasher::new();
+        bytes.hash(&mut h);
+        h.finish()
+    };
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(l) = cache.as_ref().filter(|l| l.fingerprint == fingerprint) {
+        return Ok(Arc::clone(l));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Internal(format!("guide content: {e}")))?;
+    let l = Arc::new(Loaded { fingerprint, content: Arc::new(GuideContent::parse(text)?), index: OnceLock::new() });
+    *cache = Some(Arc::clone(&l));
+    Ok(l)
 }
 
 /// One service in the tree.
@@ -160,9 +181,7 @@ pub struct Form {
 }
 
 fn holds(when: &Option<Vec<Condition>>, answers: &Answers, prefix: &str) -> bool {
-    when.iter()
-        .flatten()
-        .all(|c| answers.get(&format!("{prefix}{}", c.question)).is_some_and(|a| c.values.contains(a)))
+    when.iter().flatten().all(|c| answers.get(&format!("{prefix}{}", c.question)).is_some_and(|a| c.values.contains(a)))
 }
 
 fn not_found(code: &str) -> Error {
@@ -174,29 +193,32 @@ enum Target<'c> {
     Bundle(&'c Bundle),
 }
 
-fn target(code: &str) -> Result<Target<'static>> {
-    let c = content()?;
+fn target<'c>(c: &'c GuideContent, code: &str) -> Result<Target<'c>> {
     if let Some(i) = c.items.iter().find(|i| i.code == code) {
         return Ok(Target::Item(i));
     }
     c.bundles.iter().find(|b| b.code == code).map(Target::Bundle).ok_or_else(|| not_found(code))
 }
 
-fn item(code: &str) -> Result<&'static Item> {
-    content()?.items.iter().find(|i| i.code == code).ok_or_else(|| not_found(code))
+fn item<'c>(c: &'c GuideContent, code: &str) -> Result<&'c Item> {
+    c.items.iter().find(|i| i.code == code).ok_or_else(|| not_found(code))
 }
 
 /// Every question that applies, in order, each with its key: for a bundle, its own questions, then the
 /// questions of the items its answers select (those appear only once the bundle's are answered).
-fn applicable_questions(target: &Target<'static>, answers: &Answers) -> Result<Vec<(String, &'static Question, Option<String>)>> {
+fn applicable_questions<'c>(
+    c: &'c GuideContent,
+    target: &Target<'c>,
+    answers: &Answers,
+) -> Result<Vec<(String, &'c Question, Option<String>)>> {
     Ok(match target {
         Target::Item(i) => i.questions.iter().map(|q| (q.id.clone(), q, None)).collect(),
         Target::Bundle(b) => {
-            let mut out: Vec<(String, &'static Question, Option<String>)> =
+            let mut out: Vec<(String, &'c Question, Option<String>)> =
                 b.questions.iter().map(|q| (q.id.clone(), q, None)).collect();
             if b.questions.iter().all(|q| answers.contains_key(&q.id)) {
                 for bi in b.items.iter().filter(|bi| holds(&bi.when, answers, "")) {
-                    let it = item(&bi.code)?;
+                    let it = item(c, &bi.code)?;
                     for q in &it.questions {
                         out.push((format!("{}.{}", it.code, q.id), q, Some(it.name.clone())));
                     }
@@ -236,7 +258,11 @@ fn material_kind_name(kind: &str) -> String {
 }
 
 /// Compares one required material with the dossier on `on` (the application day).
-fn check_material(rule: &model::MaterialRule, company: Option<(&[Material], &[Licence])>, on: NaiveDate) -> RequiredMaterial {
+fn check_material(
+    rule: &model::MaterialRule,
+    company: Option<(&[Material], &[Licence])>,
+    on: NaiveDate,
+) -> RequiredMaterial {
     let mut m = RequiredMaterial {
         kind: rule.kind.clone(),
         name: rule.name.clone(),
@@ -291,7 +317,13 @@ fn check_material(rule: &model::MaterialRule, company: Option<(&[Material], &[Li
     m
 }
 
-fn item_plan(it: &Item, answers: &Answers, prefix: &str, company: Option<(&[Material], &[Licence])>, on: NaiveDate) -> ItemPlan {
+fn item_plan(
+    it: &Item,
+    answers: &Answers,
+    prefix: &str,
+    company: Option<(&[Material], &[Licence])>,
+    on: NaiveDate,
+) -> ItemPlan {
     ItemPlan {
         code: it.code.clone(),
         name: it.name.clone(),
@@ -308,7 +340,12 @@ fn item_plan(it: &Item, answers: &Answers, prefix: &str, company: Option<(&[Mate
 }
 
 /// The value of a form source for a company, or why there is none.
-fn source_value(source: &str, c: &CompanyOverview, licences: &[Licence], today: NaiveDate) -> (Option<String>, Option<String>) {
+fn source_value(
+    source: &str,
+    c: &CompanyOverview,
+    licences: &[Licence],
+    today: NaiveDate,
+) -> (Option<String>, Option<String>) {
     let p = &c.company;
     let value = match source {
         "company.uscc" => return (Some(p.uscc.clone()), uscc::normalize(&p.uscc).err().map(|e| e.user_message())),
@@ -371,7 +408,8 @@ impl<'a> Guide<'a> {
 
     /// The life tree: every theme with its services.
     pub fn tree(&self) -> Result<Vec<ThemeNode>> {
-        let c = content()?;
+        let l = loaded(self.app)?;
+        let c = &l.content;
         Ok(c.themes
             .iter()
             .map(|t| ThemeNode {
@@ -393,7 +431,8 @@ impl<'a> Guide<'a> {
 
     /// The "一件事" bundles.
     pub fn bundles(&self) -> Result<Vec<BundleSummary>> {
-        Ok(content()?
+        Ok(loaded(self.app)?
+            .content
             .bundles
             .iter()
             .map(|b| BundleSummary {
@@ -406,35 +445,53 @@ impl<'a> Guide<'a> {
     }
 
     pub fn item(&self, code: &str) -> Result<Item> {
-        item(code).cloned()
+        item(&loaded(self.app)?.content, code).cloned()
     }
 
     pub fn bundle(&self, code: &str) -> Result<Bundle> {
-        content()?.bundles.iter().find(|b| b.code == code).cloned().ok_or_else(|| not_found(code))
+        loaded(self.app)?.content.bundles.iter().find(|b| b.code == code).cloned().ok_or_else(|| not_found(code))
     }
 
     /// The questions still to answer for item or bundle `code`, given the answers so far.
     pub fn next_questions(&self, code: &str, answers: &Answers) -> Result<Vec<PendingQuestion>> {
-        let t = target(code)?;
-        let questions = applicable_questions(&t, answers)?;
+        let l = loaded(self.app)?;
+        let t = target(&l.content, code)?;
+        let questions = applicable_questions(&l.content, &t, answers)?;
         check_answers(&questions, answers)?;
         Ok(questions
             .into_iter()
             .filter(|(key, _, _)| !answers.contains_key(key))
-            .map(|(key, q, item_name)| PendingQuestion { key, text: q.text.clone(), options: q.options.clone(), item_name })
+            .map(|(key, q, item_name)| PendingQuestion {
+                key,
+                text: q.text.clone(),
+                options: q.options.clone(),
+                item_name,
+            })
             .collect())
     }
 
-    fn plan_for(&self, code: &str, answers: &Answers, company: Option<(&[Material], &[Licence])>, on: NaiveDate) -> Result<Plan> {
+    fn plan_for(
+        &self,
+        code: &str,
+        answers: &Answers,
+        company: Option<(&[Material], &[Licence])>,
+        on: NaiveDate,
+    ) -> Result<Plan> {
         let pending = self.next_questions(code, answers)?;
         if !pending.is_empty() {
             let mut issues = Issues::default();
             for p in &pending {
-                issues.push(format!("answers.{}", p.key), format!("请先回答：{}", p.text), format!("{} is unanswered", p.key));
+                issues.push(
+                    format!("answers.{}", p.key),
+                    format!("请先回答：{}", p.text),
+                    format!("{} is unanswered", p.key),
+                );
             }
             issues.into_result()?;
         }
-        Ok(match target(code)? {
+        let l = loaded(self.app)?;
+        let c = &l.content;
+        Ok(match target(c, code)? {
             Target::Item(it) => Plan {
                 code: it.code.clone(),
                 name: it.name.clone(),
@@ -447,7 +504,7 @@ impl<'a> Guide<'a> {
                     .items
                     .iter()
                     .filter(|bi| holds(&bi.when, answers, ""))
-                    .map(|bi| item(&bi.code).map(|it| item_plan(it, answers, &format!("{}.", it.code), company, on)))
+                    .map(|bi| item(c, &bi.code).map(|it| item_plan(it, answers, &format!("{}.", it.code), company, on)))
                     .collect::<Result<_>>()?,
             },
         })
@@ -468,7 +525,8 @@ impl<'a> Guide<'a> {
 
     /// Item `code`'s form filled from company `uscc`'s dossier, with the fields still to enter.
     pub fn prefill(&self, uscc: &str, code: &str) -> Result<Form> {
-        let it = item(code)?;
+        let l = loaded(self.app)?;
+        let it = item(&l.content, code)?;
         let company = self.app.dossier().company(uscc)?;
         let licences = self.app.dossier().licences(uscc)?;
         let today = self.app.clock().today();
@@ -489,7 +547,14 @@ impl<'a> Guide<'a> {
                     }
                     (None, _) => (FieldStatus::Empty, None),
                 };
-                FormField { field: rule.field.clone(), source: rule.source.clone(), value, required: rule.required, status, message }
+                FormField {
+                    field: rule.field.clone(),
+                    source: rule.source.clone(),
+                    value,
+                    required: rule.required,
+                    status,
+                    message,
+                }
             })
             .collect();
         let missing = fields
@@ -503,15 +568,17 @@ impl<'a> Guide<'a> {
     /// Services matching `query`, searched with the assistant's analyzer (characters, traditional
     /// characters, pinyin, synonyms).
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Hit>> {
-        static INDEX: OnceLock<std::result::Result<Arc<FaqIndex>, String>> = OnceLock::new();
-        let index = INDEX
+        let l = loaded(self.app)?;
+        let index = l
+            .index
             .get_or_init(|| {
-                let c = content().map_err(|e| e.to_string())?;
+                let c = &l.content;
                 let entries = c
                     .items
                     .iter()
                     .map(|i| {
-                        let theme = c.themes.iter().find(|t| t.code == i.theme).map(|t| t.name.clone()).unwrap_or_default();
+                        let theme =
+                            c.themes.iter().find(|t| t.code == i.theme).map(|t| t.name.clone()).unwrap_or_default();
                         FaqEntry {
                             id: i.code.clone(),
                             question: i.name.clone(),
@@ -548,19 +615,19 @@ impl<'a> Guide<'a> {
                 let t = d.id.split(':').nth(1).unwrap_or_default();
                 format!("tax:{t}")
             }
-            DynamicKind::AnnualReport => {
-                match self.app.dossier().company(uscc)?.company.company_type {
-                    crate::dossier::CompanyType::IndividualBusiness => "annual-report:individual".to_owned(),
-                    _ => "annual-report".to_owned(),
-                }
-            }
+            DynamicKind::AnnualReport => match self.app.dossier().company(uscc)?.company.company_type {
+                crate::dossier::CompanyType::IndividualBusiness => "annual-report:individual".to_owned(),
+                _ => "annual-report".to_owned(),
+            },
             _ => return Ok(None),
         };
-        Ok(content()?.items.iter().find(|i| i.topic.as_deref() == Some(topic.as_str())).map(|i| ItemSummary {
-            code: i.code.clone(),
-            name: i.name.clone(),
-            department: i.department.clone(),
-            time_limit: i.time_limit.clone(),
+        Ok(loaded(self.app)?.content.items.iter().find(|i| i.topic.as_deref() == Some(topic.as_str())).map(|i| {
+            ItemSummary {
+                code: i.code.clone(),
+                name: i.name.clone(),
+                department: i.department.clone(),
+                time_limit: i.time_limit.clone(),
+            }
         }))
     }
 }
@@ -670,7 +737,9 @@ mod tests {
         assert!(first.iter().all(|q| !q.key.contains('.')));
         let bundle_answers = answers(&[("q1", "llc"), ("q2", "no"), ("q3", "yes"), ("q4", "yes")]);
         let next = g.next_questions("bundle-small-restaurant", &bundle_answers).unwrap();
-        assert!(next.iter().any(|q| q.key == "SH-SCJG-0002.q1" && q.item_name.as_deref() == Some("有限责任公司设立登记")));
+        assert!(
+            next.iter().any(|q| q.key == "SH-SCJG-0002.q1" && q.item_name.as_deref() == Some("有限责任公司设立登记"))
+        );
     }
 
     #[test]
@@ -723,8 +792,11 @@ mod tests {
         bare.company.uscc = uscc::complete("91310104MA1FL8XK2").unwrap();
         app.dossier().import(&bare).unwrap();
         let form = g.prefill(&bare.company.uscc, &item.code).unwrap();
-        let licence_fields: Vec<&FormField> =
-            form.fields.iter().filter(|f| f.source.as_deref().is_some_and(|s| s.starts_with("licence.food_business"))).collect();
+        let licence_fields: Vec<&FormField> = form
+            .fields
+            .iter()
+            .filter(|f| f.source.as_deref().is_some_and(|s| s.starts_with("licence.food_business")))
+            .collect();
         assert!(!licence_fields.is_empty(), "the renewal form asks for the licence");
         for f in licence_fields {
             assert_ne!(f.status, FieldStatus::Filled);
@@ -743,7 +815,8 @@ mod tests {
         let restaurant = demo_companies(today()).unwrap().into_iter().find(|d| d.company.industry == "H62").unwrap();
         app.dossier().import(&restaurant).unwrap();
         let items = app.dynamics().list(&restaurant.company.uscc, today()).unwrap();
-        let renewal = items.iter().find(|d| d.kind == DynamicKind::LicenceRenewal && d.title.contains("食品经营")).unwrap();
+        let renewal =
+            items.iter().find(|d| d.kind == DynamicKind::LicenceRenewal && d.title.contains("食品经营")).unwrap();
         let target = g.for_dynamic(&restaurant.company.uscc, renewal).unwrap().expect("a guide item");
         assert_eq!(target.code, "SH-SCJG-0102");
         let report = items.iter().find(|d| d.kind == DynamicKind::AnnualReport).unwrap();

@@ -177,7 +177,11 @@ fn valid_source(source: &str) -> bool {
 fn check_conditions(issues: &mut Issues, path: &str, when: &Option<Vec<Condition>>, questions: &[Question]) {
     for (i, c) in when.iter().flatten().enumerate() {
         match questions.iter().find(|q| q.id == c.question) {
-            None => issues.push(format!("{path}.when[{i}]"), "条件引用了不存在的问题", format!("unknown question {}", c.question)),
+            None => issues.push(
+                format!("{path}.when[{i}]"),
+                "条件引用了不存在的问题",
+                format!("unknown question {}", c.question),
+            ),
             Some(q) => {
                 for v in &c.values {
                     if !q.options.iter().any(|o| &o.value == v) {

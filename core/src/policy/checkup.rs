@@ -349,4 +349,65 @@ mod tests {
         assert_eq!(next_day.len(), 3, "published on its day");
         assert_eq!(counts(&next_day), (3, 0, 0));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the profile, the embedded catalog's checkup is consistent: eligible means every line
+        /// is met; a near miss lists one `missing` per unmet line, each within reach; a policy with an
+        /// unmet line out of reach is not eligible.
+        #[test]
+        fn verdicts_agree_with_their_lines(
+            employees in 0u32..2000,
+            revenue_wan in 0i64..100_000,
+            assets_wan in proptest::option::of(0i64..100_000),
+            grade in proptest::option::of(0usize..5),
+            tag_bits in 0u32..(1 << 14),
+            age_days in 0i64..8000,
+            district in proptest::sample::select(vec!["310115", "310104", "310112", "310106", "440305"]),
+            industry in proptest::sample::select(vec!["I65", "H62", "C33", "F52", "E47", "M73", "K702"]),
+            small_scale: bool,
+        ) {
+            let today = day("2026-11-21");
+            let grades = [CreditGrade::A, CreditGrade::B, CreditGrade::M, CreditGrade::C, CreditGrade::D];
+            let tags = crate::dossier::KNOWN_TAGS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| tag_bits & (1 << i) != 0)
+                .map(|(_, t)| t.to_string())
+                .collect();
+            let c = Company {
+                employees,
+                revenue_fen: revenue_wan * 1_000_000,
+                total_assets_fen: assets_wan.map(|a| a * 1_000_000),
+                credit_grade: grade.map(|g| grades[g]),
+                tags,
+                established_on: today - chrono::Duration::days(age_days),
+                district: district.to_owned(),
+                industry: industry.to_owned(),
+                taxpayer_kind: if small_scale {
+                    crate::dossier::TaxpayerKind::SmallScale
+                } else {
+                    crate::dossier::TaxpayerKind::General
+                },
+                ..software()
+            };
+            let catalog = Catalog::embedded().unwrap();
+            let profile = profile_of(c, "2026-11-21");
+            for check in checkup(&catalog, &profile, today, &Interest::default()) {
+                let unmet: Vec<&ConditionResult> = check.unmet().collect();
+                match check.verdict {
+                    Verdict::Eligible => proptest::prop_assert!(unmet.is_empty(), "{}", check.policy.id),
+                    Verdict::NearMiss => {
+                        proptest::prop_assert!(!unmet.is_empty());
+                        proptest::prop_assert!(unmet.iter().all(|r| r.reachable), "{}", check.policy.id);
+                        proptest::prop_assert_eq!(check.missing.len(), unmet.len());
+                        let changes = unmet.iter().filter(|r| r.truth == Truth::Unmet).count();
+                        proptest::prop_assert!(changes <= NEAR_MISS_MAX as usize);
+                    }
+                    Verdict::NotEligible => proptest::prop_assert!(!unmet.is_empty()),
+                }
+                proptest::prop_assert!(check.conditions.iter().all(|r| r.met == (r.truth == Truth::Met)));
+            }
+        }
+    }
 }

@@ -676,7 +676,7 @@ impl Check {
                 let line = concat(&[label, "：", &self.requirement, "，当前为", text, UNMET]);
                 if cmp.is_lower_bound() {
                     let gap = cmp.least(*bound).saturating_sub(value);
-                    let reach = (bound.saturating_mul(NUMBER_REACH_PERCENT) + 99) / 100;
+                    let reach = bound.saturating_mul(NUMBER_REACH_PERCENT).saturating_add(99) / 100;
                     let reachable = field == Field::RegisteredCapitalFen || gap <= reach.max(1);
                     let missing = match (reachable, field) {
                         (false, _) => None,
@@ -908,6 +908,11 @@ pub(crate) mod tests {
         assert_eq!((general.reachable, general.missing.as_deref()), (true, Some("登记为一般纳税人")));
         let region = &eval(leaf("district", "prefix_in", json!(["44"])), with(8), "2026-11-21").results[0];
         assert!(!region.reachable);
+        // Absurd thresholds neither overflow nor panic.
+        let huge = &eval(leaf("revenue_fen", "gte", json!(i64::MAX)), with(8), "2026-11-21").results[0];
+        assert!(!huge.met && !huge.reachable);
+        let ancient = &eval(leaf("age_years", "gte", json!(i64::MAX)), with(8), "2026-11-21").results[0];
+        assert!(!ancient.met && !ancient.reachable);
     }
 
     #[test]

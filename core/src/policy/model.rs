@@ -485,8 +485,8 @@ impl Condition {
         };
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
         match keys.as_slice() {
-            ["all"] | ["any"] => {
-                let key = keys[0];
+            [key @ ("all" | "any")] => {
+                let key = *key;
                 let Some(Value::Array(items)) = map.get(key) else {
                     issues.push(join(path, key), format!("“{key}”应为条件列表"), format!("{key} must be an array"));
                     return None;
@@ -510,7 +510,7 @@ impl Condition {
                 ok.then_some(node)
             }
             ["not"] => {
-                let inner = Condition::from_json(&map["not"], &join(path, "not"), depth + 1, issues)?;
+                let inner = Condition::from_json(map.get("not")?, &join(path, "not"), depth + 1, issues)?;
                 Some(Condition::Not(Box::new(inner)))
             }
             _ if map.contains_key("field") || map.contains_key("op") || map.contains_key("value") => {
@@ -814,7 +814,7 @@ impl Catalog {
     }
 
     pub fn get(&self, id: &str) -> Option<&Arc<Policy>> {
-        self.by_id.get(id.trim()).map(|&i| &self.entries[i].policy)
+        self.entry(id).map(|e| &e.policy)
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {
@@ -822,7 +822,7 @@ impl Catalog {
     }
 
     pub(crate) fn entry(&self, id: &str) -> Option<&Entry> {
-        self.by_id.get(id.trim()).map(|&i| &self.entries[i])
+        self.by_id.get(id.trim()).and_then(|&i| self.entries.get(i))
     }
 }
 

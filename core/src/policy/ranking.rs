@@ -61,13 +61,28 @@ pub fn compare(a: &PolicyCheck, b: &PolicyCheck) -> Ordering {
 }
 
 /// Sorts checks given in catalog order into ranking order. The keys are computed once and sorted with
-/// the checks' positions (a stable sort, so ties keep catalog order); each check then moves once — a
-/// check is large, and sorting ten thousand of them in place would mostly move memory.
-pub fn rank(checks: &mut Vec<PolicyCheck>) {
+/// the checks' positions (a stable sort, so ties keep catalog order); the checks are then put in place
+/// by following the permutation's cycles — a check is large, and a merge sort of ten thousand of them
+/// would mostly move memory.
+pub fn rank(checks: &mut [PolicyCheck]) {
     let mut order: Vec<(Key, usize)> = checks.iter().map(Key::of).zip(0..).collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut slots: Vec<Option<PolicyCheck>> = std::mem::take(checks).into_iter().map(Some).collect();
-    checks.extend(order.into_iter().filter_map(|(_, i)| slots.get_mut(i).and_then(Option::take)));
+    // from[k]: the position whose check belongs at k; usize::MAX once k holds its check.
+    let mut from: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    for start in 0..from.len() {
+        let mut at = start;
+        while let Some(&next) = from.get(at) {
+            if next == usize::MAX {
+                break;
+            }
+            from[at] = usize::MAX;
+            if next == start {
+                break;
+            }
+            checks.swap(at, next);
+            at = next;
+        }
+    }
 }
 
 #[cfg(test)]

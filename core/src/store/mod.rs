@@ -22,8 +22,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/001_dossier.sql")),
         M::up(include_str!("migrations/002_dynamics.sql")),
         M::up(include_str!("migrations/003_assistant.sql")),
-        M::up(include_str!("migrations/005_policy.sql")),
         M::up(include_str!("migrations/004_vault.sql")),
+        M::up(include_str!("migrations/005_policy.sql")),
         M::up(include_str!("migrations/006_feed.sql")),
     ])
 }
