@@ -274,7 +274,7 @@ fn the_key_provider_unlocks_and_a_foreign_one_does_not() {
 fn a_locked_or_idle_vault_shows_nothing() {
     let app = open(None);
     assert_eq!(app.vault().documents().unwrap_err().code(), "vault_not_set_up");
-    assert_eq!(app.vault().status().unwrap().set_up, false);
+    assert!(!app.vault().status().unwrap().set_up);
     assert_eq!(app.vault().init(None, None).unwrap_err().code(), "invalid_input");
     app.vault().init(None, Some(&provider())).unwrap();
     assert_eq!(app.vault().init(None, Some(&provider())).unwrap_err().code(), "invalid_input");

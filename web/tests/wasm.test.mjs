@@ -154,3 +154,18 @@ test('the guide asks, plans and prefills in the browser', async () => {
   assert.equal(out.error.code, 'invalid_input');
   assert.equal(out.hit, 'SH-SCJG-0102');
 });
+
+test('the policy checkup runs in the browser, with reasons per condition', async () => {
+  const out = await page.evaluate(() => {
+    const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
+    const software = app.dossier().loadDemo().find((c) => c.company.industry === 'I65');
+    const c = app.policies().checkup(software.company.uscc);
+    const first = c.policies[0];
+    return { counts: [c.eligible, c.near_miss, c.not_eligible], total: c.policies.length, verdict: first.verdict,
+      lines: first.conditions.map((x) => x.line) };
+  });
+  assert.ok(out.counts[0] > 0, `some policies fit the demo software company: ${out.counts}`);
+  assert.equal(out.counts.reduce((a, b) => a + b, 0), out.total);
+  assert.equal(out.verdict, 'eligible', 'eligible policies rank first');
+  assert.ok(out.lines.length > 0 && out.lines.every((l) => typeof l === 'string' && l.length > 0));
+});

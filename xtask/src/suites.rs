@@ -112,7 +112,7 @@ pub fn build_bindings() -> Result<(), String> {
     for language in ["kotlin", "swift"] {
         run(cargo()
             .args(["run", "--quiet", "-p", "uniffi-bindgen", "--", "generate", "--no-format", "--library"])
-            .arg("target/debug/libzhuanshu_ffi.so")
+            .arg(format!("target/debug/{}zhuanshu_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX))
             .args(["--language", language, "--out-dir"])
             .arg(bindings_dir().join(language)))?;
     }
@@ -133,6 +133,7 @@ fn kotlin_tests() -> Result<Counts, String> {
         jar(&java, "opentest4j.jar"),
         jar(&lib, "kotlin-test.jar"),
         jar(&lib, "kotlin-test-junit5.jar"),
+        jar(&lib, "kotlinx-coroutines-core-jvm.jar"), // StateFlow in the view models
     ]
     .join(":");
     let classes = root().join("target/kotlin/classes");
@@ -149,6 +150,7 @@ fn kotlin_tests() -> Result<Counts, String> {
         jar(&lib, "kotlin-stdlib.jar"),
         jar(&lib, "kotlin-test.jar"),
         jar(&lib, "kotlin-test-junit5.jar"),
+        jar(&lib, "kotlinx-coroutines-core-jvm.jar"),
     ]
     .join(":");
     let (ok, out) = run_echo(

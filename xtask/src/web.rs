@@ -68,8 +68,9 @@ pub fn build_wasm_app() -> Result<(), String> {
     std::fs::write(&stamp, source).map_err(|e| e.to_string())
 }
 
-/// Writes jieba's dictionary as the app loads it: `word freq` per line (the part-of-speech column is not
-/// used by segmentation, so it is not shipped). The source is the jieba-rs crate the core is built with.
+/// Writes jieba's dictionary in the compact form the app loads (`zhuanshu::assistant::analyzer::
+/// expand_dictionary` reads it back): the words sorted and front-coded, then their frequencies; the
+/// part-of-speech column is left out. The source is the jieba-rs crate the core is built with.
 pub fn dictionary() -> Result<PathBuf, String> {
     let out = dictionary_file();
     let metadata =
@@ -85,16 +86,7 @@ pub fn dictionary() -> Result<PathBuf, String> {
         .ok_or("jieba-rs is not a dependency of the workspace")?;
     let source = Path::new(manifest).with_file_name("src/data/dict.txt");
     let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
-    let mut body = String::with_capacity(text.len());
-    for line in text.lines() {
-        let mut parts = line.split_whitespace();
-        if let (Some(word), Some(freq)) = (parts.next(), parts.next()) {
-            body.push_str(word);
-            body.push(' ');
-            body.push_str(freq);
-            body.push('\n');
-        }
-    }
+    let body = compact_dictionary(&text)?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -102,6 +94,35 @@ pub fn dictionary() -> Result<PathBuf, String> {
         std::fs::write(&out, body).map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(out)
+}
+
+/// The compact form of a `word freq [tag]` dictionary (the header must match the core's).
+fn compact_dictionary(text: &str) -> Result<String, String> {
+    let mut entries: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            Some((parts.next()?, parts.next()?))
+        })
+        .collect();
+    entries.sort_unstable();
+    if entries.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err("the dictionary lists a word twice; the compact form would pick one".into());
+    }
+    let mut words = String::from("zhuanshu-jieba-dict 1\n");
+    let mut freqs = String::new();
+    let mut previous: Vec<char> = Vec::new();
+    for (word, freq) in entries {
+        let chars: Vec<char> = word.chars().collect();
+        let shared = chars.iter().zip(&previous).take_while(|(a, b)| a == b).count();
+        words.push(char::from_u32('0' as u32 + shared as u32).ok_or("word too long")?);
+        words.extend(&chars[shared..]);
+        words.push('\n');
+        freqs.push_str(freq);
+        freqs.push('\n');
+        previous = chars;
+    }
+    Ok(format!("{words}\n{freqs}"))
 }
 
 /// `vite build` of web/ into web/dist with the app's wasm package and dictionary.
@@ -218,5 +239,12 @@ mod tests {
         assert_eq!(resolve(&dir, "/../etc/passwd"), None);
         assert_eq!(resolve(&dir, "/a/../../x"), None);
         assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
+    }
+
+    #[test]
+    fn the_dictionary_is_sorted_and_front_coded() {
+        let compact = compact_dictionary("一丁 7 n\n一 3 m\n二十4S店 1 n\n二十 12 m\n").unwrap();
+        assert_eq!(compact, "zhuanshu-jieba-dict 1\n0一\n1丁\n0二十\n24S店\n\n3\n7\n12\n1\n");
+        assert!(compact_dictionary("一 3\n一 4\n").is_err());
     }
 }

@@ -18,13 +18,17 @@ use zhuanshu::guide::{
     Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan,
     ThemeNode,
 };
+use zhuanshu::vault::{
+    DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus, backup::BackupSummary,
+};
+use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 uniffi::setup_scaffolding!("zhuanshu_ffi");
 
 use zhuanshu::calendar::{DayInfo, TaxDeadline};
 use zhuanshu::chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use zhuanshu::dynamics::{Dynamic, DynamicState, Notification, Reminder, ReminderData};
+use zhuanshu::dynamics::{Dynamic, DynamicState, Notification, Reminder, ReminderData, SnoozeChoice};
 
 uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
 uniffi::use_remote_type!(zhuanshu::NaiveDate);
@@ -132,6 +136,14 @@ impl ZhuanshuApp {
 
     pub fn dossier(&self) -> Arc<DossierApi> {
         Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn vault(&self) -> Arc<VaultApi> {
+        Arc::new(VaultApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn policies(&self) -> Arc<PolicyApi> {
+        Arc::new(PolicyApi { core: Arc::clone(&self.core) })
     }
 
     pub fn guide(&self) -> Arc<GuideApi> {
@@ -299,6 +311,11 @@ impl DynamicsApi {
         guard(|| self.core.dynamics().snooze(&uscc, &id, until))
     }
 
+    /// The snooze dates to offer today ("明天", "下个工作日（星期一）", …), earliest first.
+    pub fn snooze_choices(&self) -> Vec<SnoozeChoice> {
+        self.core.dynamics().snooze_choices()
+    }
+
     /// Undoes done / dismiss / snooze.
     pub fn restore(&self, uscc: String, id: String) -> Result<bool> {
         guard(|| self.core.dynamics().restore(&uscc, &id))
@@ -337,6 +354,196 @@ impl DynamicsApi {
 
     pub fn workday(&self, date: NaiveDate) -> DayInfo {
         self.core.dynamics().workday(date)
+    }
+}
+
+/// The vault (证照夹) and the enterprise seal; see `zhuanshu::vault::Vault`. The platform's key store
+/// plugs in as a `KeyProvider` implemented in Kotlin (Android Keystore) or Swift (iOS Keychain).
+#[derive(uniffi::Object)]
+pub struct VaultApi {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl VaultApi {
+    pub fn status(&self) -> Result<VaultStatus> {
+        guard(|| self.core.vault().status())
+    }
+
+    /// Sets the vault up with a PIN and/or the platform key; returns the recovery key, to show once.
+    pub fn init(&self, pin: Option<String>, provider: Option<Arc<dyn KeyProvider>>) -> Result<String> {
+        guard(|| self.core.vault().init(pin.as_deref(), provider.as_deref()))
+    }
+
+    pub fn unlock_with_pin(&self, pin: String) -> Result<()> {
+        guard(|| self.core.vault().unlock_with_pin(&pin))
+    }
+
+    pub fn unlock_with_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<()> {
+        guard(|| self.core.vault().unlock_with_provider(provider.as_ref()))
+    }
+
+    pub fn recover(&self, recovery_key: String, new_pin: String) -> Result<()> {
+        guard(|| self.core.vault().recover(&recovery_key, &new_pin))
+    }
+
+    pub fn lock(&self) {
+        self.core.vault().lock()
+    }
+
+    pub fn set_auto_lock(&self, seconds: u32) -> Result<()> {
+        guard(|| self.core.vault().set_auto_lock(seconds))
+    }
+
+    pub fn change_pin(&self, old_pin: String, new_pin: String) -> Result<()> {
+        guard(|| self.core.vault().change_pin(&old_pin, &new_pin))
+    }
+
+    pub fn set_key_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<()> {
+        guard(|| self.core.vault().set_key_provider(provider.as_ref()))
+    }
+
+    pub fn add(&self, name: String, media_type: String, bytes: Vec<u8>) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().add(&name, &media_type, &bytes))
+    }
+
+    /// Streams a file into the vault (large scans stay in bounded memory).
+    pub fn add_file(&self, path: String, name: Option<String>, media_type: Option<String>) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().add_file(std::path::Path::new(&path), name.as_deref(), media_type.as_deref()))
+    }
+
+    pub fn documents(&self) -> Result<Vec<DocumentInfo>> {
+        guard(|| self.core.vault().documents())
+    }
+
+    pub fn read(&self, id: String) -> Result<Vec<u8>> {
+        guard(|| self.core.vault().read(&id))
+    }
+
+    /// Decrypts a document to a file (for sharing or viewing).
+    pub fn export(&self, id: String, path: String) -> Result<u64> {
+        guard(|| self.core.vault().export(&id, std::path::Path::new(&path)))
+    }
+
+    pub fn remove(&self, id: String) -> Result<()> {
+        guard(|| self.core.vault().remove(&id))
+    }
+
+    pub fn link_licence(&self, id: String, licence_id: i64) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().link_licence(&id, licence_id))
+    }
+
+    pub fn link_material(&self, id: String, material_id: i64) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().link_material(&id, material_id))
+    }
+
+    pub fn backup(&self, path: String) -> Result<BackupSummary> {
+        guard(|| self.core.vault().backup(std::path::Path::new(&path)))
+    }
+
+    pub fn restore(&self, path: String, recovery_key: String, new_pin: String) -> Result<BackupSummary> {
+        guard(|| self.core.vault().restore(std::path::Path::new(&path), &recovery_key, &new_pin))
+    }
+
+    pub fn create_seal(&self, uscc: String) -> Result<SealInfo> {
+        guard(|| self.core.vault().create_seal(&uscc))
+    }
+
+    /// Exports the chosen documents as a package signed with the company's seal, into directory `out`.
+    pub fn sign_package(&self, uscc: String, document_ids: Vec<String>, out: String) -> Result<PackageSummary> {
+        guard(|| self.core.vault().sign_package(&uscc, &document_ids, std::path::Path::new(&out)))
+    }
+
+    pub fn verify_package(&self, dir: String, trusted_fingerprints: Vec<String>) -> Result<PackageReport> {
+        guard(|| self.core.vault().verify_package(std::path::Path::new(&dir), &trusted_fingerprints))
+    }
+}
+
+/// One policy checked against a company: the verdict, the application window and one line per condition.
+#[derive(uniffi::Record)]
+pub struct PolicyCheckView {
+    pub policy: Policy,
+    pub verdict: Verdict,
+    pub window: WindowStatus,
+    /// 免申即享 and eligible: nothing to apply for.
+    pub no_application_needed: bool,
+    pub status_label: String,
+    pub conditions: Vec<ConditionResult>,
+}
+
+#[derive(uniffi::Record)]
+pub struct CheckupView {
+    pub uscc: String,
+    pub today: NaiveDate,
+    pub eligible: u32,
+    pub near_miss: u32,
+    pub not_eligible: u32,
+    /// Ranked: eligible first, then deadline, benefit and the owner's interests.
+    pub policies: Vec<PolicyCheckView>,
+}
+
+fn check_view(c: PolicyCheck) -> PolicyCheckView {
+    PolicyCheckView {
+        policy: (*c.policy).clone(),
+        verdict: c.verdict,
+        window: c.window,
+        no_application_needed: c.no_application_needed,
+        status_label: c.status_label.into_owned(),
+        conditions: c.conditions,
+    }
+}
+
+/// Policies (专属政策) matched on the device; see `zhuanshu::policy::Policies`.
+#[derive(uniffi::Object)]
+pub struct PolicyApi {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl PolicyApi {
+    pub fn list(&self) -> Result<Vec<Policy>> {
+        guard(|| Ok(self.core.policies().list()?.iter().map(|p| (**p).clone()).collect()))
+    }
+
+    pub fn policy(&self, id: String) -> Result<Policy> {
+        guard(|| Ok((*self.core.policies().policy(&id)?).clone()))
+    }
+
+    /// The checkup (政策体检) of `uscc` on the app's today.
+    pub fn checkup(&self, uscc: String) -> Result<CheckupView> {
+        guard(|| {
+            let c = self.core.policies().checkup(&uscc, self.core.clock().today())?;
+            Ok(CheckupView {
+                uscc: c.uscc,
+                today: c.today,
+                eligible: c.eligible,
+                near_miss: c.near_miss,
+                not_eligible: c.not_eligible,
+                policies: c.policies.into_iter().map(check_view).collect(),
+            })
+        })
+    }
+
+    /// Opens a policy (this counts as interest for the ranking).
+    pub fn open(&self, uscc: String, id: String) -> Result<PolicyCheckView> {
+        guard(|| self.core.policies().open(&uscc, &id).map(check_view))
+    }
+
+    pub fn save(&self, uscc: String, id: String) -> Result<()> {
+        guard(|| self.core.policies().save(&uscc, &id))
+    }
+
+    pub fn unsave(&self, uscc: String, id: String) -> Result<bool> {
+        guard(|| self.core.policies().unsave(&uscc, &id))
+    }
+
+    pub fn saved(&self, uscc: String) -> Result<Vec<String>> {
+        guard(|| self.core.policies().saved(&uscc))
+    }
+
+    /// The home list including policy items (newly eligible, deadlines approaching).
+    pub fn list_dynamics(&self, uscc: String) -> Result<Vec<Dynamic>> {
+        guard(|| self.core.policies().list_dynamics(&uscc, self.core.clock().today()))
     }
 }
 

@@ -110,6 +110,10 @@ impl ZhuanshuApp {
         DossierApi { core: Rc::clone(&self.core) }
     }
 
+    pub fn policies(&self) -> PolicyApi {
+        PolicyApi { core: Rc::clone(&self.core) }
+    }
+
     pub fn guide(&self) -> GuideApi {
         GuideApi { core: Rc::clone(&self.core) }
     }
@@ -345,6 +349,48 @@ impl DynamicsApi {
     pub fn workday(&self, date: &str) -> Result<JsValue, JsValue> {
         let date = parse_date(date, "date")?;
         to_js(&self.core.dynamics().workday(date))
+    }
+}
+
+/// Policies (专属政策), matched in the browser; each method is the core method of the same name.
+#[wasm_bindgen]
+pub struct PolicyApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl PolicyApi {
+    pub fn list(&self) -> Result<JsValue, JsValue> {
+        run(self.core.policies().list().map(|l| l.iter().map(|p| (**p).clone()).collect::<Vec<_>>()))
+    }
+
+    pub fn policy(&self, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().policy(id).map(|p| (*p).clone()))
+    }
+
+    pub fn checkup(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().checkup(uscc, self.core.clock().today()))
+    }
+
+    pub fn open(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().open(uscc, id))
+    }
+
+    pub fn save(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().save(uscc, id))
+    }
+
+    pub fn unsave(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().unsave(uscc, id))
+    }
+
+    pub fn saved(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().saved(uscc))
+    }
+
+    #[wasm_bindgen(js_name = listDynamics)]
+    pub fn list_dynamics(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().list_dynamics(uscc, self.core.clock().today()))
     }
 }
 

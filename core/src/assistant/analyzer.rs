@@ -87,7 +87,11 @@ fn stopwords() -> &'static HashSet<&'static str> {
 
 static JIEBA: OnceLock<Jieba> = OnceLock::new();
 
-/// Loads jieba's segmentation dictionary (its `dict.txt` format: `word freq [tag]` per line).
+/// First line of the compact dictionary format (see [`expand_dictionary`]).
+pub const COMPACT_DICTIONARY_HEADER: &str = "zhuanshu-jieba-dict 1";
+
+/// Loads jieba's segmentation dictionary: its `dict.txt` format (`word freq [tag]` per line) or the
+/// compact format of [`expand_dictionary`].
 ///
 /// Native builds embed the dictionary and never need this. The wasm build does not: the dictionary is
 /// most of the module's size, so the web app fetches it after the first screen and hands it over here
@@ -96,10 +100,50 @@ pub fn load_dictionary(bytes: &[u8]) -> Result<()> {
     if JIEBA.get().is_some() {
         return Ok(());
     }
-    let jieba = Jieba::with_dict(&mut std::io::BufReader::new(bytes))
-        .map_err(|e| Error::invalid("dictionary", "分词词典格式不正确", format!("segmentation dictionary: {e}")))?;
+    let bad = |e: String| Error::invalid("dictionary", "分词词典格式不正确", format!("segmentation dictionary: {e}"));
+    let expanded;
+    let text = if bytes.starts_with(COMPACT_DICTIONARY_HEADER.as_bytes()) {
+        let compact = std::str::from_utf8(bytes).map_err(|e| bad(e.to_string()))?;
+        expanded = expand_dictionary(compact).ok_or_else(|| bad("compact format".into()))?;
+        expanded.as_bytes()
+    } else {
+        bytes
+    };
+    let jieba = Jieba::with_dict(&mut std::io::BufReader::new(text)).map_err(|e| bad(e.to_string()))?;
     let _ = JIEBA.set(jieba);
     Ok(())
+}
+
+/// Turns the compact dictionary into `word freq` lines. The compact form is what the web app downloads
+/// (a quarter smaller gzipped than `dict.txt`): the header line, then every word in sorted order as one
+/// line of a character encoding how many leading characters it shares with the previous word (`'0'` +
+/// count) followed by the rest of the word, then an empty line, then the words' frequencies, one per line
+/// in the same order. Segmentation does not depend on the order of the words, nor on the part-of-speech
+/// column, which is left out.
+pub fn expand_dictionary(compact: &str) -> Option<String> {
+    let body = compact.strip_prefix(COMPACT_DICTIONARY_HEADER)?.strip_prefix('\n')?;
+    let (words, freqs) = body.split_once("\n\n")?;
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut word: Vec<char> = Vec::new();
+    let mut freqs = freqs.lines();
+    for line in words.lines() {
+        let mut chars = line.chars();
+        let shared = (chars.next()? as usize).checked_sub('0' as usize)?;
+        if shared > word.len() {
+            return None;
+        }
+        word.truncate(shared);
+        word.extend(chars);
+        let freq = freqs.next()?;
+        if word.is_empty() || freq.parse::<u64>().is_err() {
+            return None;
+        }
+        out.extend(word.iter());
+        out.push(' ');
+        out.push_str(freq);
+        out.push('\n');
+    }
+    freqs.next().is_none().then_some(out)
 }
 
 /// Whether segmentation can run: always natively, on wasm once [`load_dictionary`] was called.
@@ -323,6 +367,15 @@ mod tests {
             assert!(t.iter().any(|x| x == expected), "{expected} in {t:?}");
         }
         assert!(!t.iter().any(|x| x == "怎么办"), "stop words are dropped");
+    }
+
+    #[test]
+    fn the_compact_dictionary_expands_to_word_freq_lines() {
+        let compact = format!("{COMPACT_DICTIONARY_HEADER}\n0一\n1丁\n0二十\n24S店\n\n3\n7\n12\n1\n");
+        assert_eq!(expand_dictionary(&compact).unwrap(), "一 3\n一丁 7\n二十 12\n二十4S店 1\n");
+        assert_eq!(expand_dictionary(&format!("{COMPACT_DICTIONARY_HEADER}\n0一\n\n3\n4\n")), None, "counts differ");
+        assert_eq!(expand_dictionary(&format!("{COMPACT_DICTIONARY_HEADER}\n5一\n\n3\n")), None, "shares too much");
+        assert!(load_dictionary(b"zhuanshu-jieba-dict 1\nbroken").is_err() || JIEBA.get().is_some());
     }
 
     #[test]

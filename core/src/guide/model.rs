@@ -38,7 +38,8 @@ pub struct Question {
 
 /// "Applies when every one of these answers is among the values": `{question, in: [values]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+// Foreign name `GuideCondition`: the policy engine's `Condition` (an enum) is exported too.
+#[cfg_attr(feature = "ffi", derive(uniffi::Record), uniffi(name = "GuideCondition"))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub question: String,

@@ -143,6 +143,23 @@ pub struct Checkup {
     pub policies: Vec<PolicyCheck>,
 }
 
+/// [`WindowStatus::label`] from the entry's pre-rendered dates (formatting two dates for each of ten
+/// thousand policies is a measurable part of a checkup).
+fn window_label(entry: &Entry, window: &WindowStatus) -> String {
+    use condition::concat;
+    match window {
+        WindowStatus::Always => ALWAYS.to_owned(),
+        WindowStatus::Upcoming { days_until, .. } => {
+            concat(&[&entry.opens, "开始申报（", &days_until.to_string(), "天后）"])
+        }
+        WindowStatus::Open { days_left: 0, .. } => concat(&["申报中，今天（", &entry.closes, "）截止"]),
+        WindowStatus::Open { days_left, .. } => {
+            concat(&["申报中，", &entry.closes, "截止（还剩", &days_left.to_string(), "天）"])
+        }
+        WindowStatus::Closed { .. } => concat(&["本期已于", &entry.closes, "截止"]),
+    }
+}
+
 /// Whether the policy applies where the company is registered (prefix match; no regions = nationwide).
 pub fn in_region(policy: &Policy, district: &str) -> bool {
     policy.regions.is_empty() || policy.regions.iter().any(|r| district.starts_with(r.as_str()))
@@ -150,28 +167,28 @@ pub fn in_region(policy: &Policy, district: &str) -> bool {
 
 /// Judges one catalog entry.
 pub(crate) fn check(entry: &Entry, profile: &Profile, today: NaiveDate, interest: &Interest) -> PolicyCheck {
+    judge(entry, profile, today, interest.score(&entry.policy))
+}
+
+fn judge(entry: &Entry, profile: &Profile, today: NaiveDate, interest: f64) -> PolicyCheck {
     let policy = &entry.policy;
     let mut results = Vec::with_capacity(4);
-    let mut region_ok = true;
-    if !policy.regions.is_empty() {
-        // Not a condition of the tree, but the first thing an owner asks about a local policy.
-        region_ok = in_region(policy, &profile.district);
-        let (truth, line) = if region_ok {
-            (Truth::Met, condition::concat(&["适用地区：", &entry.regions, condition::MET]))
-        } else {
-            let line = condition::concat(&[
-                "适用地区：需为",
-                &entry.regions,
-                "，当前为",
-                &profile.district_name,
-                condition::UNMET,
-            ]);
-            (Truth::Unmet, line)
-        };
+    // A policy of another region (only `Policies::check` judges those) says so first. Inside the
+    // region there is no line for it: the checkup lists only the company's regions, and the policy's
+    // regions are part of what every front end shows of it.
+    let region_ok = in_region(policy, &profile.district);
+    if !region_ok {
+        let line = condition::concat(&[
+            "适用地区：需为",
+            &entry.regions,
+            "，当前为",
+            &profile.district_name,
+            condition::UNMET,
+        ]);
         results.push(ConditionResult {
             field: Field::District,
-            truth,
-            met: region_ok,
+            truth: Truth::Unmet,
+            met: false,
             reachable: false,
             line,
             missing: None,
@@ -195,7 +212,7 @@ pub(crate) fn check(entry: &Entry, profile: &Profile, today: NaiveDate, interest
         (true, _, _) => Cow::Borrowed("无需申请"),
         (false, true, _) => Cow::Borrowed("免申即享"),
         (false, false, WindowStatus::Always) => Cow::Borrowed(ALWAYS),
-        (false, false, w) => Cow::Owned(w.label()),
+        (false, false, w) => Cow::Owned(window_label(entry, &w)),
     };
     let missing = if verdict == Verdict::NearMiss {
         results.iter().filter_map(|r| r.missing.clone()).collect()
@@ -210,19 +227,21 @@ pub(crate) fn check(entry: &Entry, profile: &Profile, today: NaiveDate, interest
         status_label,
         conditions: results,
         missing,
-        interest: interest.score(policy),
+        interest,
     }
 }
 
 /// Every published policy of the company's regions, judged and ranked.
 pub fn checkup(catalog: &Catalog, profile: &Profile, today: NaiveDate, interest: &Interest) -> Vec<PolicyCheck> {
+    let scores = interest.per_entry(catalog);
     let mut checks: Vec<PolicyCheck> = Vec::with_capacity(catalog.len());
     checks.extend(
         catalog
             .entries()
             .iter()
-            .filter(|e| e.policy.published_on <= today && in_region(&e.policy, &profile.district))
-            .map(|e| check(e, profile, today, interest)),
+            .enumerate()
+            .filter(|(_, e)| e.policy.published_on <= today && in_region(&e.policy, &profile.district))
+            .map(|(i, e)| judge(e, profile, today, scores.get(i).copied().unwrap_or(0.0))),
     );
     ranking::rank(&mut checks);
     checks
@@ -320,6 +339,14 @@ mod tests {
             WindowStatus::Closed { closed_on: day("2026-12-31") }
         );
         assert_eq!(WindowStatus::of(None, day("2027-01-01")).label(), "常年受理");
+        // The checkup's fast label is the same text.
+        let mut p = crate::policy::Catalog::embedded().unwrap().policies().next().unwrap().as_ref().clone();
+        p.window = Some(w);
+        let catalog = Catalog::new(1, vec![p]).unwrap();
+        for d in ["2026-11-30", "2026-12-01", "2026-12-15", "2026-12-31", "2027-01-01"] {
+            let status = WindowStatus::of(Some(&w), day(d));
+            assert_eq!(window_label(&catalog.entries()[0], &status), status.label(), "{d}");
+        }
         let one_day = Window { opens: day("2026-12-01"), closes: day("2026-12-01") };
         assert!(matches!(WindowStatus::of(Some(&one_day), day("2026-12-01")), WindowStatus::Open { days_left: 0, .. }));
     }

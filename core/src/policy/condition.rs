@@ -475,10 +475,10 @@ fn requirement(field: Field, test: &Test) -> String {
         }
         Test::Number { cmp, bound } => format!("需{}{}", cmp.zh(), amount(field, *bound)),
         Test::Age { cmp, years, .. } => match cmp {
-            Cmp::Gte => format!("需成立满{years}年"),
-            Cmp::Gt => format!("需成立超过{years}年"),
-            Cmp::Lte => format!("需成立不超过{years}年"),
-            Cmp::Lt => format!("需成立未满{years}年"),
+            Cmp::Gte => format!("需满{years}年"),
+            Cmp::Gt => format!("需超过{years}年"),
+            Cmp::Lte => format!("需不超过{years}年"),
+            Cmp::Lt => format!("需未满{years}年"),
         },
         Test::Tags { tags, mode: TagMode::Any } => format!("需具有{}", quoted(tags)),
         Test::Tags { tags, mode: TagMode::None } => format!("不能已有{}", quoted(tags)),
@@ -995,6 +995,12 @@ pub(crate) mod tests {
             ["行业需为制造业且纳税信用等级需为A级或B级", "纳税人类型需为小规模纳税人"]
         );
         assert!(o.results[0].alternatives.is_empty());
+        let young = eval(
+            json!({"any": [leaf("tags", "has", json!("专精特新")), leaf("age_years", "lt", json!(3))]}),
+            software(),
+            "2026-11-21",
+        );
+        assert_eq!(young.results[0].alternatives, ["成立年限需未满3年"]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::model::{Policy, PolicyKind};
+use super::model::{Catalog, Policy, PolicyKind};
 
 pub const HALF_LIFE_DAYS: f64 = 30.0;
 pub const OPEN_WEIGHT: f64 = 1.0;
@@ -104,6 +104,30 @@ impl Interest {
         self.policy.is_empty()
     }
 
+    /// [`Interest::score`] of every catalog entry, resolved once per issuer and per signalled policy
+    /// (a checkup scores ten thousand policies). Empty when there is no interest.
+    pub(crate) fn per_entry(&self, catalog: &Catalog) -> Vec<f64> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let by_issuer: Vec<f64> =
+            catalog.issuers().iter().map(|name| self.issuer.get(name).copied().unwrap_or(0.0)).collect();
+        let mut scores: Vec<f64> = catalog
+            .entries()
+            .iter()
+            .map(|e| {
+                ISSUER_SHARE * by_issuer.get(e.issuer).copied().unwrap_or(0.0)
+                    + KIND_SHARE * self.kind.get(e.policy.kind as usize).copied().unwrap_or(0.0)
+            })
+            .collect();
+        for (id, w) in &self.policy {
+            if let Some(score) = catalog.index_of(id).and_then(|i| scores.get_mut(i)) {
+                *score += w;
+            }
+        }
+        scores
+    }
+
     /// The policy's own interest plus its shares of its issuer's and its kind's.
     pub fn score(&self, policy: &Policy) -> f64 {
         if self.is_empty() {
@@ -150,5 +174,16 @@ mod tests {
         assert_eq!(interest.score(&unrelated), 0.0);
         let saved = Interest::learn(&[signal(&opened, SignalKind::Save, "2026-10-22")], today);
         assert!((saved.score(&same_kind) - SAVE_WEIGHT * 0.5 * KIND_SHARE).abs() < 1e-12);
+        // The per-catalog scores are the same numbers.
+        let both = Interest::learn(
+            &[signal(&opened, SignalKind::Open, "2026-11-01"), signal(&unrelated, SignalKind::Save, "2026-09-01")],
+            today,
+        );
+        let per_entry = both.per_entry(&catalog);
+        assert_eq!(per_entry.len(), catalog.len());
+        for (p, score) in catalog.policies().zip(&per_entry) {
+            assert!((both.score(p) - score).abs() < 1e-12, "{}", p.id);
+        }
+        assert!(Interest::default().per_entry(&catalog).is_empty());
     }
 }

@@ -152,6 +152,8 @@ pub enum Op {
 pub enum LeafValue {
     Number(i64),
     Text(String),
+    // Foreign name `TextList`: a variant named `List` shadows Kotlin's `List` in the generated sealed class.
+    #[cfg_attr(feature = "ffi", uniffi(name = "TextList"))]
     List(Vec<String>),
 }
 
@@ -671,6 +673,11 @@ pub(crate) struct Entry {
     pub rule: Node,
     /// The policy's regions by name (`上海市`), for the region line; empty when nationwide.
     pub regions: String,
+    /// The index of the policy's issuer in [`Catalog::issuers`].
+    pub issuer: usize,
+    /// The window's days as text (`2026-12-05`), for the status label; empty without a window.
+    pub opens: String,
+    pub closes: String,
 }
 
 /// A checked catalog, ready to match. Build it with [`parse_catalog`] or [`Catalog::new`].
@@ -679,6 +686,8 @@ pub struct Catalog {
     version: u32,
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
+    /// Every issuer once, so interest by issuer is looked up once per issuer, not once per policy.
+    issuers: Vec<String>,
 }
 
 impl Policy {
@@ -769,19 +778,28 @@ impl Catalog {
 
     fn build(version: u32, policies: Vec<Policy>) -> Catalog {
         let mut by_id = HashMap::with_capacity(policies.len());
+        let mut issuers: Vec<String> = Vec::new();
+        let mut issuer_index: HashMap<String, usize> = HashMap::new();
         let entries: Vec<Entry> = policies
             .into_iter()
             .enumerate()
             .map(|(i, p)| {
                 by_id.insert(p.id.clone(), i);
+                let issuer = *issuer_index.entry(p.issuer.clone()).or_insert_with(|| {
+                    issuers.push(p.issuer.clone());
+                    issuers.len() - 1
+                });
                 Entry {
+                    issuer,
                     rule: condition::compile(&p.eligibility),
                     regions: condition::region_names(&p.regions),
+                    opens: p.window.map(|w| w.opens.to_string()).unwrap_or_default(),
+                    closes: p.window.map(|w| w.closes.to_string()).unwrap_or_default(),
                     policy: Arc::new(p),
                 }
             })
             .collect();
-        Catalog { version, entries, by_id }
+        Catalog { version, entries, by_id, issuers }
     }
 
     /// The catalog embedded in this build, parsed once per process.
@@ -815,6 +833,14 @@ impl Catalog {
 
     pub fn get(&self, id: &str) -> Option<&Arc<Policy>> {
         self.entry(id).map(|e| &e.policy)
+    }
+
+    pub(crate) fn issuers(&self) -> &[String] {
+        &self.issuers
+    }
+
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {

@@ -183,4 +183,24 @@ mod tests {
         rank(&mut plain);
         assert_eq!(ids(&plain), ["b", "a"]);
     }
+
+    proptest::proptest! {
+        /// Ranking by permutation cycles gives exactly a stable sort by [`compare`].
+        #[test]
+        fn rank_is_a_stable_sort(spec in proptest::collection::vec((0usize..3, 0usize..4, 0i64..3), 0..40)) {
+            let t = "2026-11-21";
+            let verdicts = [Verdict::Eligible, Verdict::NearMiss, Verdict::NotEligible];
+            let windows = [None, Some(("2026-11-01", "2026-11-30")), Some(("2026-12-01", "2026-12-31")), Some(("2026-01-01", "2026-02-01"))];
+            let checks: Vec<PolicyCheck> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, (v, w, b))| check(&format!("p{i}"), verdicts[*v], windows[*w], *b, t))
+                .collect();
+            let mut expected = checks.clone();
+            expected.sort_by(compare);
+            let mut ranked = checks;
+            rank(&mut ranked);
+            proptest::prop_assert_eq!(ids(&ranked), ids(&expected));
+        }
+    }
 }

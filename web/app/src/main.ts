@@ -5,9 +5,9 @@ import './style.css';
 import { clear, h } from './dom';
 import { setLang, getLang, t, type Key } from './i18n';
 import * as prefs from './prefs';
-import { call, open, warm } from './rpc';
+import { open, warm } from './rpc';
 import { route, setRenderer, type Route } from './router';
-import { refreshCompanies, setIndexReady, state } from './state';
+import { setIndexReady, state } from './state';
 import { renderAssistant } from './screens/assistant';
 import { renderDossier } from './screens/dossier';
 import { renderHome } from './screens/home';
@@ -80,8 +80,13 @@ async function start() {
   const storage = params.get('storage');
   state.ready = await open(params.get('now'), storage === 'indexeddb' || storage === 'memory' ? storage : 'auto', params.has('demo'));
   document.documentElement.dataset.storage = state.ready.storage;
-  state.labels = await call('fn.labels');
-  await refreshCompanies();
+  for (const [name, at] of Object.entries(state.ready.timings)) {
+    performance.mark(`zs-worker-${name}`, { startTime: Math.max(0, at - performance.timeOrigin) });
+  }
+  state.labels = state.ready.first.labels;
+  state.companies = state.ready.first.companies;
+  state.current = state.companies.find((c) => c.current) ?? null;
+  if (state.current) state.prefetched = { uscc: state.current.company.uscc, items: state.ready.first.dynamics };
   setRenderer(render);
   await render();
   performance.mark('zs-first-screen');

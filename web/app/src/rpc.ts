@@ -5,7 +5,9 @@ import type { CoreError, Ready } from './types';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'zhuanshu-core' });
+// The page's query (`?now=…&storage=…&demo`) goes along as the worker's name: the worker opens the
+// database as soon as it starts instead of waiting for the page's first message.
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: location.search });
 const pending = new Map<number, Pending>();
 let next = 1;
 
@@ -22,6 +24,10 @@ worker.onerror = (event) => {
   for (const p of pending.values()) p.reject(error);
   pending.clear();
 };
+
+// Ending the worker with the page releases its OPFS access handles at once, so the next page (a reload)
+// can open the database without waiting for the old worker to be collected.
+addEventListener('pagehide', () => worker.terminate());
 
 type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 

@@ -1,6 +1,6 @@
 // What the screens share: the worker's answer to `open`, the core's closed lists, and the current company.
 import { call } from './rpc';
-import type { Choice, CompanyOverview, Labels, Ready } from './types';
+import type { Choice, CompanyOverview, Dynamic, Labels, Ready } from './types';
 
 export const state = {
   ready: null as Ready | null,
@@ -10,6 +10,8 @@ export const state = {
   /** The search index is built (after the first screen). */
   indexReady: false,
   indexWaiters: [] as (() => void)[],
+  /** The current company's dynamics as `open` computed them, used once by the first screen. */
+  prefetched: null as { uscc: string; items: Dynamic[] } | null,
 };
 
 export async function refreshCompanies() {

@@ -210,4 +210,8 @@ export interface Ready {
   storage: StorageKind;
   /** Why a persistent store could not be used, when storage is `memory`. */
   storageNote: string | null;
+  /** When the worker started and finished each step (ms since the epoch), for the timing marks. */
+  timings: Record<string, number>;
+  /** The first screen's data: the closed lists, the companies, the current company's dynamics. */
+  first: { labels: Labels; companies: CompanyOverview[]; dynamics: Dynamic[] };
 }

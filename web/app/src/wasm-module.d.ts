@@ -12,6 +12,7 @@ declare module 'zhuanshu-wasm' {
     free(): void;
   }
   export function loadDictionary(bytes: Uint8Array): void;
+  export function labels(): unknown;
 }
 declare module 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url' {
   const url: string;

@@ -5,7 +5,7 @@ import init, * as core from 'zhuanshu-wasm';
 import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
 import dictUrl from 'zhuanshu-dict?url';
 import { needsIndex, type Request, type Response } from './api';
-import type { Ready, StorageKind } from './types';
+import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind } from './types';
 
 type Service = Record<string, (...args: unknown[]) => unknown>;
 
@@ -29,8 +29,18 @@ function hasOpfs(): boolean {
   return typeof navigator.storage?.getDirectory === 'function' && 'FileSystemSyncAccessHandle' in self;
 }
 
+/** Wall-clock time (ms since the epoch), comparable with the page's. */
+const clock = () => performance.timeOrigin + performance.now();
+
+// The module is fetched and compiled as soon as the worker starts, while the page is still drawing.
+const timings: Record<string, number> = { workerStart: performance.timeOrigin };
+const wasmReady = init({ module_or_path: wasmUrl }).then(() => {
+  timings.wasmReady = clock();
+});
+
 async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'memory', demo: boolean): Promise<Ready> {
-  await init({ module_or_path: wasmUrl });
+  timings.openStart = clock();
+  await wasmReady;
   const Z = core.ZhuanshuApp;
   let storageNote: string | null = null;
   const attempts: Exclude<StorageKind, 'memory'>[] =
@@ -38,7 +48,7 @@ async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'mem
   for (const backend of attempts) {
     // A reload starts this worker while the previous page's worker may still hold the OPFS access
     // handles for a moment: retry before giving up.
-    const tries = backend === 'opfs' ? 15 : 1;
+    const tries = backend === 'opfs' ? 20 : 1;
     let locked = false;
     for (let i = 0; i < tries && !app; i++) {
       try {
@@ -49,17 +59,31 @@ async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'mem
         locked = /access handle/i.test(message);
         console.warn(`zhuanshu: ${backend} storage unavailable (try ${i + 1})`, e);
         if (!locked) break;
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, 20 * (i + 1)));
       }
     }
     // OPFS held by another tab: a second, empty database in IndexedDB would only confuse.
     if (app || locked) break;
   }
   app ??= Z.open(fixedNow);
+  timings.storageReady = clock();
   const storage = app.storage() as StorageKind;
   if (storage !== 'memory') storageNote = null;
-  if (demo && (service('dossier').companies() as unknown[]).length === 0) service('dossier').loadDemo();
-  return { storage, storageNote };
+  const dossier = service('dossier');
+  if (demo && (dossier.companies() as unknown[]).length === 0) dossier.loadDemo();
+  // What the first screen shows, computed here in one go instead of three round trips.
+  const companies = dossier.companies() as CompanyOverview[];
+  timings.companies = clock();
+  const current = companies.find((c) => c.current);
+  const labels = core.labels() as Labels;
+  timings.labels = clock();
+  const first = {
+    labels,
+    companies,
+    dynamics: current ? (service('dynamics').list(current.company.uscc) as Dynamic[]) : [],
+  };
+  timings.firstScreenData = clock();
+  return { storage, storageNote, timings, first };
 }
 
 function service(name: string): Service {
@@ -99,6 +123,15 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
   if (typeof s[name] !== 'function') throw internal(`no method ${method}`);
   return s[name](...args);
 }
+
+/** The page passes its query (`?now=…&storage=…&demo`) as the worker's name, so opening starts at once. */
+function openFromName() {
+  const params = new URLSearchParams(self.name);
+  const storage = params.get('storage');
+  opened = open(params.get('now'), storage === 'indexeddb' || storage === 'memory' ? storage : 'auto', params.has('demo'));
+  opened.catch(() => {}); // reported to the page by its `open` request
+}
+openFromName();
 
 async function handle(req: Request): Promise<unknown> {
   switch (req.kind) {

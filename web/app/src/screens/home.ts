@@ -130,7 +130,9 @@ export async function renderHome(root: HTMLElement) {
     return;
   }
   const uscc = current.company.uscc;
-  const items = await call('dynamics.list', uscc);
+  const prefetched = state.prefetched?.uscc === uscc ? state.prefetched.items : null;
+  state.prefetched = null;
+  const items = prefetched ?? (await call('dynamics.list', uscc));
   clear(root,
     h('a', { class: 'company-bar', href: '#/dossier', 'aria-label': `${t('switchCompany')}：${current.company.name}` },
       h('span', { class: 'company-name' }, current.company.name),

@@ -1,0 +1,125 @@
+package cn.zhuanshu.app
+
+import android.Manifest
+import android.content.Intent
+import android.os.Build
+import android.os.Bundle
+import androidx.activity.ComponentActivity
+import androidx.activity.compose.setContent
+import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.AccountBox
+import androidx.compose.material.icons.filled.Build
+import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.Search
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.vector.ImageVector
+import cn.zhuanshu.app.notify.Notifications
+import cn.zhuanshu.app.ui.AssistantScreen
+import cn.zhuanshu.app.ui.DossierScreen
+import cn.zhuanshu.app.ui.GuideScreen
+import cn.zhuanshu.app.ui.HomeScreen
+import uniffi.zhuanshu.Action
+
+/**
+ * The tabs, as in the web app. More (政策, 保险箱) are added here when the policy and vault exports land:
+ * one entry and one screen each.
+ */
+enum class Tab(val label: String, val icon: ImageVector) {
+    HOME("首页", Icons.Filled.Home),
+    DOSSIER("档案", Icons.Filled.AccountBox),
+    ASSISTANT("客服", Icons.Filled.Search),
+    GUIDE("办事", Icons.Filled.Build),
+}
+
+class MainActivity : ComponentActivity() {
+    private val askNotifications = registerForActivityResult(ActivityResultContracts.RequestPermission()) {
+        Notifications.refreshNow(this)
+    }
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        val app = application as ZhuanshuApplication
+        openFromNotification(intent)
+        if (Build.VERSION.SDK_INT >= 33) askNotifications.launch(Manifest.permission.POST_NOTIFICATIONS)
+        setContent {
+            MaterialTheme { Shell(app) }
+        }
+    }
+
+    override fun onNewIntent(intent: Intent) {
+        super.onNewIntent(intent)
+        openFromNotification(intent)
+    }
+
+    /** A tapped notification names its company: switch to it so 首页 shows that company's item. */
+    private fun openFromNotification(intent: Intent?) {
+        val uscc = intent?.getStringExtra(Notifications.EXTRA_USCC) ?: return
+        (application as ZhuanshuApplication).dossier.switchTo(uscc)
+    }
+}
+
+@Composable
+private fun Shell(app: ZhuanshuApplication) {
+    var tab by rememberSaveable { mutableStateOf(Tab.HOME) }
+    // Each tab reloads when shown: another tab may have switched the company or changed its data.
+    LaunchedEffect(tab) {
+        when (tab) {
+            Tab.HOME -> app.home.refresh()
+            Tab.DOSSIER -> app.dossier.refresh()
+            Tab.ASSISTANT -> app.assistant.start()
+            Tab.GUIDE -> app.guide.refresh()
+        }
+    }
+    Scaffold(
+        bottomBar = {
+            NavigationBar {
+                Tab.entries.forEach { t ->
+                    NavigationBarItem(
+                        selected = t == tab,
+                        onClick = { tab = t },
+                        icon = { Icon(t.icon, contentDescription = null) },
+                        label = { Text(t.label) },
+                    )
+                }
+            }
+        },
+    ) { padding ->
+        val modifier = Modifier.padding(padding)
+        when (tab) {
+            Tab.HOME -> HomeScreen(app.home, modifier, onChanged = { Notifications.refreshNow(app) }, onAction = { action ->
+                when (action) {
+                    is Action.Faq -> {
+                        app.assistant.open(action.id)
+                        tab = Tab.ASSISTANT
+                    }
+                    is Action.Guide -> {
+                        app.guide.start(action.item)
+                        tab = Tab.GUIDE
+                    }
+                    is Action.Licence, is Action.Material, is Action.Record -> tab = Tab.DOSSIER
+                    else -> Unit
+                }
+            }, onAddCompany = {
+                app.dossier.startAdd()
+                tab = Tab.DOSSIER
+            })
+            Tab.DOSSIER -> DossierScreen(app.dossier, modifier)
+            Tab.ASSISTANT -> AssistantScreen(app.assistant, modifier)
+            Tab.GUIDE -> GuideScreen(app.guide, modifier)
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package cn.zhuanshu.model
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import uniffi.zhuanshu.CompanyType
+import uniffi.zhuanshu.TaxpayerKind
+import uniffi.zhuanshu_ffi.ZhuanshuApp
+
+class DossierViewModelTest {
+    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+    private val scheduler = ManualScheduler()
+    private val dossier = DossierViewModel(app, scheduler)
+
+    private fun validForm() = CompanyForm(
+        uscc = "",
+        name = "上海𠈌测试科技有限公司",
+        companyType = CompanyType.LIMITED_LIABILITY,
+        legalRepresentative = "王𠈌",
+        registeredCapitalYuan = "1,000,000",
+        establishedOn = "2019-05-20",
+        address = "上海市浦东新区张江路1号",
+        district = "310115",
+        industry = "I65",
+        employees = "40",
+        revenueYuan = "30000000.5",
+        taxpayerKind = TaxpayerKind.GENERAL,
+        tags = "高新技术企业，专精特新",
+    )
+
+    /** A valid USCC: the demo company's, which the empty dossier of this test does not hold. */
+    private fun demoUscc(): String {
+        val other = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        return other.dossier().loadDemo().first().company.uscc
+    }
+
+    @Test
+    fun `companies load and switching makes another company current`() {
+        dossier.loadDemo()
+        var s = dossier.state.value
+        assertFalse(s.loading)
+        assertTrue(s.companies.size >= 3)
+        val current = s.current!!
+        assertTrue(current.current)
+        assertEquals(app.dossier().licences(current.company.uscc), s.licences)
+        val other = s.companies.first { !it.current }
+        dossier.switchTo(other.company.uscc)
+        s = dossier.state.value
+        assertEquals(other.company.uscc, s.current!!.company.uscc)
+        assertEquals(other.company.uscc, app.dossier().current().company.uscc)
+        assertEquals(app.dossier().records(other.company.uscc), s.records)
+        val calls = scheduler.backgroundCalls
+        dossier.switchTo(other.company.uscc) // already current: nothing to do
+        assertEquals(calls, scheduler.backgroundCalls)
+    }
+
+    @Test
+    fun `adding a company makes it current and closes the form`() {
+        dossier.refresh()
+        assertNull(dossier.state.value.current)
+        dossier.startAdd()
+        val uscc = demoUscc()
+        dossier.edit(CompanyField.USCC) { validForm().copy(uscc = uscc.lowercase()) }
+        dossier.submit()
+        val s = dossier.state.value
+        assertNull(s.editor, s.editor.toString())
+        assertEquals(uscc, s.current!!.company.uscc)
+        assertEquals("上海𠈌测试科技有限公司", s.current!!.company.name)
+        assertEquals(100_000_000L, s.current!!.company.registeredCapitalFen)
+        assertEquals(3_000_000_050L, s.current!!.company.revenueFen)
+        assertEquals(listOf("高新技术企业", "专精特新"), s.current!!.company.tags)
+    }
+
+    @Test
+    fun `the core's issues land on the fields they name`() {
+        dossier.refresh()
+        dossier.startAdd()
+        dossier.edit(CompanyField.NAME) {
+            validForm().copy(uscc = "91310104MA1FL8XK2Y", name = "", district = "990000", establishedOn = "2030-01-01")
+        }
+        dossier.submit()
+        val editor = dossier.state.value.editor!!
+        assertFalse(editor.saving)
+        assertEquals(setOf("uscc", "name", "district", "established_on"), editor.fieldErrors.keys)
+        assertTrue(editor.fieldErrors.getValue("uscc").contains("第18位"), editor.fieldErrors.toString())
+        assertTrue(editor.fieldErrors.getValue("established_on").contains("晚于今天"))
+        assertNotNull(editor.message)
+        // Fixing a field clears its message only.
+        dossier.edit(CompanyField.NAME) { it.copy(name = "上海测试有限公司") }
+        assertEquals(setOf("uscc", "district", "established_on"), dossier.state.value.editor!!.fieldErrors.keys)
+        assertTrue(app.dossier().companies().isEmpty())
+    }
+
+    @Test
+    fun `amounts and headcount that cannot be read are reported before the core is asked`() {
+        dossier.refresh()
+        dossier.startAdd()
+        dossier.edit(CompanyField.REGISTERED_CAPITAL) {
+            validForm().copy(registeredCapitalYuan = "一百万", employees = "四十", revenueYuan = "")
+        }
+        val calls = scheduler.backgroundCalls
+        dossier.submit()
+        assertEquals(calls, scheduler.backgroundCalls)
+        val errors = dossier.state.value.editor!!.fieldErrors
+        assertEquals(setOf("registered_capital_fen", "employees", "revenue_fen"), errors.keys)
+        assertTrue(errors.values.all { it.isNotBlank() })
+    }
+
+    @Test
+    fun `a duplicate company is refused with the core's message`() {
+        dossier.loadDemo()
+        val existing = dossier.state.value.current!!.company
+        dossier.startAdd()
+        dossier.edit(CompanyField.USCC) { CompanyForm.from(existing) }
+        dossier.submit()
+        val editor = dossier.state.value.editor!!
+        assertTrue(editor.message!!.isNotBlank())
+        assertTrue(editor.fieldErrors.isEmpty())
+    }
+
+    @Test
+    fun `editing round-trips the form and saves through the core`() {
+        dossier.loadDemo()
+        val before = dossier.state.value.current!!.company
+        dossier.startEdit()
+        val form = dossier.state.value.editor!!.form
+        assertEquals(before, form.toCompany().first)
+        dossier.edit(CompanyField.EMPLOYEES) { it.copy(employees = "12") }
+        dossier.submit()
+        assertNull(dossier.state.value.editor)
+        assertEquals(12u, dossier.state.value.current!!.company.employees)
+        assertEquals(before.uscc, dossier.state.value.current!!.company.uscc)
+        dossier.cancelEdit()
+        assertTrue(dossier.regions.any { it.code == "310115" })
+        assertTrue(dossier.industries.isNotEmpty())
+    }
+
+    @Test
+    fun `removing the current company moves on`() {
+        dossier.loadDemo()
+        val count = dossier.state.value.companies.size
+        val current = dossier.state.value.current!!.company.uscc
+        dossier.removeCompany(current)
+        assertEquals(count - 1, dossier.state.value.companies.size)
+        assertTrue(dossier.state.value.companies.none { it.company.uscc == current })
+    }
+}

@@ -1,0 +1,118 @@
+import SwiftUI
+import ZhuanshuKit
+
+/// The tabs, as in the web app and on Android. More (政策, 保险箱) are added here when the policy and
+/// vault exports land: one case and one view each.
+enum Tab: Hashable {
+    case home, dossier, assistant, guide
+}
+
+struct ContentView: View {
+    @ObservedObject var home: HomeViewModel
+    @ObservedObject var dossier: DossierViewModel
+    @ObservedObject var assistant: AssistantViewModel
+    @ObservedObject var guide: GuideViewModel
+    @State private var tab: Tab = .home
+
+    var body: some View {
+        TabView(selection: $tab) {
+            HomeView(vm: home, onAction: follow, onAddCompany: {
+                dossier.startAdd()
+                tab = .dossier
+            })
+            .tabItem { Label("首页", systemImage: "house") }
+            .tag(Tab.home)
+            DossierView(vm: dossier)
+                .tabItem { Label("档案", systemImage: "building.2") }
+                .tag(Tab.dossier)
+            AssistantView(vm: assistant)
+                .tabItem { Label("客服", systemImage: "magnifyingglass") }
+                .tag(Tab.assistant)
+            GuideView(vm: guide)
+                .tabItem { Label("办事", systemImage: "list.bullet.clipboard") }
+                .tag(Tab.guide)
+        }
+        // Each tab reloads when shown: another tab may have switched the company or changed its data.
+        .onChange(of: tab) { shown in reload(shown) }
+        .onAppear { reload(tab) }
+    }
+
+    private func reload(_ shown: Tab) {
+        switch shown {
+        case .home: home.refresh()
+        case .dossier: dossier.refresh()
+        case .assistant: assistant.start()
+        case .guide: guide.refresh()
+        }
+    }
+
+    /// Where a home item's action leads.
+    private func follow(_ action: Action) {
+        switch action {
+        case let .faq(id):
+            assistant.open(id)
+            tab = .assistant
+        case let .guide(item):
+            guide.start(item)
+            tab = .guide
+        case .licence, .material, .record:
+            tab = .dossier
+        case let .website(url):
+            if let link = URL(string: url) {
+                UIApplication.shared.open(link)
+            }
+        default:
+            break
+        }
+    }
+}
+
+/// The core's Chinese message, dismissible.
+struct ErrorBanner: View {
+    let error: UiError?
+    let dismiss: () -> Void
+
+    var body: some View {
+        if let error = error {
+            HStack {
+                Text(error.message).foregroundColor(.red)
+                Spacer()
+                Button("知道了", action: dismiss)
+            }
+            .padding(8)
+        }
+    }
+}
+
+/// Highlighted runs from the view model as one Text.
+func highlighted(_ runs: [TextRun]) -> Text {
+    runs.reduce(Text("")) { text, run in
+        text + (run.highlighted ? Text(run.text).bold().foregroundColor(.orange) : Text(run.text))
+    }
+}
+
+/// The core's labels (`Severity::label`).
+func severityLabel(_ s: Severity) -> String {
+    switch s {
+    case .overdue: return "已逾期"
+    case .urgent: return "紧急"
+    case .soon: return "临近"
+    case .info: return "提示"
+    }
+}
+
+func severityColor(_ s: Severity) -> Color {
+    switch s {
+    case .overdue: return .red
+    case .urgent: return .orange
+    case .soon: return .blue
+    case .info: return .gray
+    }
+}
+
+func daysText(_ days: Int64) -> String {
+    if days > 0 {
+        return "还剩\(days)天"
+    }
+    return days == 0 ? "今天到期" : "已逾期\(-days)天"
+}

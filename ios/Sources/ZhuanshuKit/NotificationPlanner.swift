@@ -1,0 +1,48 @@
+import Foundation
+
+/// One local notification, with everything UNUserNotificationCenter needs.
+public struct PlannedNotification: Equatable {
+    /// The core's stable id (`{dynamic id}#{milestone}@{uscc}`): re-planning replaces, never duplicates.
+    public var id: String
+    public var fireDate: Date
+    public var title: String
+    public var body: String
+    /// Overdue and urgent items are time-sensitive.
+    public var important: Bool
+    public var uscc: String
+}
+
+/// What to hand to the OS: requests to (re)add and identifiers scheduled before that are gone.
+public struct NotificationPlan: Equatable {
+    public var schedule: [PlannedNotification]
+    public var cancel: Set<String>
+}
+
+/// The core's notification schedule as OS requests, as `NotificationPlanner` on Android.
+public enum NotificationPlanner {
+    /// iOS keeps at most 64 pending local notifications per app.
+    public static let defaultCount: UInt32 = 30
+    public static let defaultTime = "09:00"
+
+    public static func plan(_ notifications: [Notification], scheduledBefore: Set<String>, now: Date) -> NotificationPlan {
+        var seen = Set<String>()
+        var upcoming: [PlannedNotification] = []
+        for n in notifications where Double(n.timestamp) > now.timeIntervalSince1970 && !seen.contains(n.id) {
+            seen.insert(n.id)
+            upcoming.append(PlannedNotification(
+                id: n.id,
+                fireDate: Date(timeIntervalSince1970: TimeInterval(n.timestamp)),
+                title: n.title,
+                body: n.body,
+                important: n.severity == .overdue || n.severity == .urgent,
+                uscc: n.uscc
+            ))
+        }
+        upcoming.sort { $0.fireDate < $1.fireDate }
+        return NotificationPlan(schedule: upcoming, cancel: scheduledBefore.subtracting(seen))
+    }
+
+    public static func plan(app: ZhuanshuAppProtocol, scheduledBefore: Set<String>, now: Date = Date(), count: UInt32 = defaultCount, at: String = defaultTime) throws -> NotificationPlan {
+        plan(try app.dynamics().notifications(count: count, at: at), scheduledBefore: scheduledBefore, now: now)
+    }
+}
