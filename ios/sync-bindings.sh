@@ -12,5 +12,5 @@ mkdir -p "$here/Sources/ZhuanshuKit/Generated" "$here/build/include"
 rm -f "$here/Sources/ZhuanshuKit/Generated/"*.swift "$here/build/include/"*
 cp "$gen"/*.swift "$here/Sources/ZhuanshuKit/Generated/"
 cp "$gen"/*.h "$here/build/include/"
-cat "$gen"/*.modulemap > "$here/build/include/module.modulemap"
+for map in "$gen"/*.modulemap; do cat "$map"; echo; done > "$here/build/include/module.modulemap"
 echo "bindings copied: $(ls "$here/Sources/ZhuanshuKit/Generated" | tr '\n' ' ')"

@@ -18,7 +18,8 @@ dependencies {
     compileOnly("net.java.dev.jna:jna:5.15.0")
     testImplementation("net.java.dev.jna:jna:5.15.0")
     testImplementation(kotlin("test-junit5"))
-    testImplementation("org.junit.jupiter:junit-jupiter:5.11.3")
+    testImplementation(platform("org.junit:junit-bom:5.11.3"))
+    testImplementation("org.junit.jupiter:junit-jupiter")
     testRuntimeOnly("org.junit.platform:junit-platform-launcher")
     testImplementation("com.google.code.gson:gson:2.11.0")
 }

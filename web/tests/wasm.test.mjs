@@ -169,3 +169,23 @@ test('the policy checkup runs in the browser, with reasons per condition', async
   assert.equal(out.verdict, 'eligible', 'eligible policies rank first');
   assert.ok(out.lines.length > 0 && out.lines.every((l) => typeof l === 'string' && l.length > 0));
 });
+
+test('the vault keeps documents behind a PIN in the browser', async () => {
+  const out = await page.evaluate(() => {
+    const v = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').vault();
+    const caught = (f) => { try { f(); return null; } catch (e) { return e; } };
+    const recovery = v.init('135790');
+    const doc = v.add('营业执照.jpg', 'image/jpeg', new TextEncoder().encode('扫描件𠈌'));
+    v.lock();
+    const locked = caught(() => v.read(doc.id));
+    const wrong = caught(() => v.unlockWithPin('000000'));
+    v.unlockWithPin('135790');
+    return { recovery: recovery.length, locked: locked?.code, wrong: wrong?.code,
+      text: new TextDecoder().decode(v.read(doc.id)), count: v.documents().length };
+  });
+  assert.ok(out.recovery > 20);
+  assert.equal(out.locked, 'vault_locked');
+  assert.equal(out.wrong, 'wrong_pin');
+  assert.equal(out.text, '扫描件𠈌');
+  assert.equal(out.count, 1);
+});

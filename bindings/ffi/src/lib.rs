@@ -18,10 +18,10 @@ use zhuanshu::guide::{
     Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan,
     ThemeNode,
 };
+use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::vault::{
     DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus, backup::BackupSummary,
 };
-use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
 uniffi::setup_scaffolding!("zhuanshu_ffi");

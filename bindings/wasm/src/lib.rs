@@ -110,6 +110,10 @@ impl ZhuanshuApp {
         DossierApi { core: Rc::clone(&self.core) }
     }
 
+    pub fn vault(&self) -> VaultApi {
+        VaultApi { core: Rc::clone(&self.core) }
+    }
+
     pub fn policies(&self) -> PolicyApi {
         PolicyApi { core: Rc::clone(&self.core) }
     }
@@ -349,6 +353,59 @@ impl DynamicsApi {
     pub fn workday(&self, date: &str) -> Result<JsValue, JsValue> {
         let date = parse_date(date, "date")?;
         to_js(&self.core.dynamics().workday(date))
+    }
+}
+
+/// The vault (证照夹) in the browser: PIN-protected, documents added and read as bytes.
+#[wasm_bindgen]
+pub struct VaultApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl VaultApi {
+    pub fn status(&self) -> Result<JsValue, JsValue> {
+        run(self.core.vault().status())
+    }
+
+    /// Sets the vault up with a PIN; returns the recovery key, to show once.
+    pub fn init(&self, pin: &str) -> Result<String, JsValue> {
+        self.core.vault().init(Some(pin), None).map_err(error)
+    }
+
+    #[wasm_bindgen(js_name = unlockWithPin)]
+    pub fn unlock_with_pin(&self, pin: &str) -> Result<(), JsValue> {
+        self.core.vault().unlock_with_pin(pin).map_err(error)
+    }
+
+    pub fn lock(&self) {
+        self.core.vault().lock()
+    }
+
+    #[wasm_bindgen(js_name = setAutoLock)]
+    pub fn set_auto_lock(&self, seconds: u32) -> Result<(), JsValue> {
+        self.core.vault().set_auto_lock(seconds).map_err(error)
+    }
+
+    pub fn add(&self, name: &str, media_type: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        run(self.core.vault().add(name, media_type, bytes))
+    }
+
+    pub fn documents(&self) -> Result<JsValue, JsValue> {
+        run(self.core.vault().documents())
+    }
+
+    pub fn read(&self, id: &str) -> Result<Vec<u8>, JsValue> {
+        self.core.vault().read(id).map_err(error)
+    }
+
+    pub fn remove(&self, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.vault().remove(id))
+    }
+
+    #[wasm_bindgen(js_name = linkLicence)]
+    pub fn link_licence(&self, id: &str, licence_id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.vault().link_licence(id, licence_id as i64))
     }
 }
 

@@ -12,6 +12,9 @@ struct ContentView: View {
     @ObservedObject var dossier: DossierViewModel
     @ObservedObject var assistant: AssistantViewModel
     @ObservedObject var guide: GuideViewModel
+    /// Re-plans the local notifications; called once the core has recorded a done / snooze / dismiss /
+    /// undo (the view model then posts its notice).
+    let onChanged: () -> Void
     @State private var tab: Tab = .home
 
     var body: some View {
@@ -35,6 +38,11 @@ struct ContentView: View {
         // Each tab reloads when shown: another tab may have switched the company or changed its data.
         .onChange(of: tab) { shown in reload(shown) }
         .onAppear { reload(tab) }
+        .onChange(of: home.state.notice) { notice in
+            if notice != nil {
+                onChanged()
+            }
+        }
     }
 
     private func reload(_ shown: Tab) {

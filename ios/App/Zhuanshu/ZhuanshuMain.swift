@@ -3,11 +3,9 @@ import ZhuanshuKit
 
 /// Opens the core once (data in Application Support, excluded from backups) and holds the view models.
 ///
-/// TODO(vault): the Keychain `KeyProvider` belongs here once bindings/ffi exports the vault and its
-/// `KeyProvider` foreign trait (not yet: target/bindings/swift has no `KeyProvider` protocol). It will keep
-/// the key that wraps the vault's data key in the Keychain (`kSecAttrAccessibleWhenUnlockedThisDeviceOnly`,
-/// optionally behind Face ID with `SecAccessControl`) and pass the implementation to the core. Until then
-/// there is no vault screen and nothing is wrapped; no placeholder pretends otherwise.
+/// The vault's platform key is `keyProvider` (Keychain, ZhuanshuKit's `KeychainKeyProvider`). The vault
+/// screen (a later tab) sets the vault up with `core.vault().init(pin:provider:)` and opens it with
+/// `unlockWithProvider(provider:)`, falling back to the PIN when the key is unavailable or lost.
 final class AppModel: ObservableObject {
     let core: ZhuanshuApp?
     let openError: String?
@@ -15,6 +13,7 @@ final class AppModel: ObservableObject {
     let dossier: DossierViewModel?
     let assistant: AssistantViewModel?
     let guide: GuideViewModel?
+    let keyProvider = KeychainKeyProvider(requireUserPresence: true)
 
     init() {
         var core: ZhuanshuApp?
@@ -56,7 +55,9 @@ struct ZhuanshuMain: App {
         WindowGroup {
             if let core = model.core, let home = model.home, let dossier = model.dossier,
                let assistant = model.assistant, let guide = model.guide {
-                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide)
+                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, onChanged: {
+                    LocalNotifications.shared.refresh(core: core)
+                })
                     .onAppear { LocalNotifications.shared.requestAuthorization(core: core) }
                     .onChange(of: scenePhase) { phase in
                         if phase == .active {

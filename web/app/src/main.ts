@@ -63,6 +63,13 @@ async function render() {
   if (changedTab) window.scrollTo(0, 0);
 }
 
+/** The worker's wall-clock times as performance marks of this page (`zs-worker-…`). */
+function marks(times: Record<string, number>) {
+  for (const [name, at] of Object.entries(times)) {
+    performance.mark(`zs-worker-${name}`, { startTime: Math.max(0, at - performance.timeOrigin) });
+  }
+}
+
 function onlineState() {
   banner.hidden = navigator.onLine;
 }
@@ -80,9 +87,7 @@ async function start() {
   const storage = params.get('storage');
   state.ready = await open(params.get('now'), storage === 'indexeddb' || storage === 'memory' ? storage : 'auto', params.has('demo'));
   document.documentElement.dataset.storage = state.ready.storage;
-  for (const [name, at] of Object.entries(state.ready.timings)) {
-    performance.mark(`zs-worker-${name}`, { startTime: Math.max(0, at - performance.timeOrigin) });
-  }
+  marks(state.ready.timings);
   state.labels = state.ready.first.labels;
   state.companies = state.ready.first.companies;
   state.current = state.companies.find((c) => c.current) ?? null;
@@ -94,7 +99,8 @@ async function start() {
 
   // After the first screen: the dictionary and the index, then offline support.
   setTimeout(() => {
-    warm().then(() => {
+    warm().then((times) => {
+      marks(times);
       setIndexReady();
       document.documentElement.dataset.index = 'ready';
       performance.mark('zs-index-ready');

@@ -44,8 +44,8 @@ export function open(fixedNow: string | null, storage: 'auto' | 'indexeddb' | 'm
 }
 
 /** Loads the dictionary and builds the search index (call after the first screen). */
-export function warm(): Promise<void> {
-  return send({ kind: 'warm' }) as Promise<void>;
+export function warm(): Promise<Record<string, number>> {
+  return send({ kind: 'warm' }) as Promise<Record<string, number>>;
 }
 
 export function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<ReturnType<Api[M]>> {

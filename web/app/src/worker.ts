@@ -12,7 +12,7 @@ type Service = Record<string, (...args: unknown[]) => unknown>;
 let app: core.ZhuanshuApp | null = null;
 const services = new Map<string, Service>();
 let opened: Promise<Ready> | null = null;
-let indexReady: Promise<void> | null = null;
+let indexReady: Promise<Record<string, number>> | null = null;
 
 /** A JS exception (not the core's error object) as the same shape, so the page handles one kind. */
 function internal(e: unknown) {
@@ -99,12 +99,15 @@ function service(name: string): Service {
 }
 
 /** Loads the segmentation dictionary and builds the search index, once, after the first screen. */
-function warm(): Promise<void> {
+function warm(): Promise<Record<string, number>> {
   indexReady ??= (async () => {
+    const times: Record<string, number> = { dictionaryRequested: clock() };
     const response = await fetch(dictUrl);
     if (!response.ok) throw internal(`dictionary: HTTP ${response.status}`);
     core.loadDictionary(new Uint8Array(await response.arrayBuffer()));
+    times.dictionaryLoaded = clock();
     (service('assistant') as unknown as { warmUp(): void }).warmUp();
+    return times;
   })();
   return indexReady;
 }

@@ -2,7 +2,7 @@
 // materials, application records with their status history; add and edit forms that show the core's
 // validation messages next to the fields its issue paths name.
 import { clear, h, type Child } from '../dom';
-import { t } from '../i18n';
+import { t, type Key } from '../i18n';
 import { call, isCoreError } from '../rpc';
 import { go, rerender, type Route } from '../router';
 import { label, refreshCompanies, state } from '../state';
@@ -50,6 +50,11 @@ function row(term: string, value: Child): Child[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
+/** A form label without its parenthesised unit or hint, for showing a stored value. */
+function bare(key: Key): string {
+  return t(key).replace(/（.*?）|\s*\(.*?\)/g, '');
+}
+
 async function profile(o: CompanyOverview): Promise<HTMLElement> {
   const c = o.company;
   const [capital, revenue, assets] = await Promise.all([
@@ -71,18 +76,18 @@ async function profile(o: CompanyOverview): Promise<HTMLElement> {
       h('dl', { class: 'facts' },
         row(t('uscc'), h('span', { class: 'mono' }, c.uscc)),
         row(t('companyType'), o.company_type_label),
-        row(t('legalRep'), c.legal_representative),
-        row(t('capital'), capital),
+        row(bare('legalRep'), c.legal_representative),
+        row(bare('capital'), capital),
         row(t('established'), c.established_on),
         row(t('district'), o.district_name),
-        row(t('address'), c.address),
+        row(bare('address'), c.address),
         row(t('industry'), o.industry_name),
-        row(t('employees'), String(c.employees)),
-        row(t('revenue'), revenue),
-        assets !== null && row(t('assets'), assets),
+        row(bare('employees'), String(c.employees)),
+        row(bare('revenue'), revenue),
+        assets !== null && row(bare('assets'), assets),
         row(t('taxpayer'), o.taxpayer_kind_label),
         row(t('credit'), c.credit_grade ? label('credit_grades', c.credit_grade) : t('none')),
-        c.tags.length > 0 && row(t('tags').replace(/（.*）|\(.*\)/, ''), h('span', { class: 'tags' }, c.tags.map((x) => h('span', { class: 'chip' }, x)))))));
+        c.tags.length > 0 && row(bare('tags'), h('span', { class: 'tags' }, c.tags.map((x) => h('span', { class: 'chip' }, x)))))));
 }
 
 function licenceList(licences: Licence[]): HTMLElement {

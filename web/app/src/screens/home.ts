@@ -53,6 +53,12 @@ async function undo(uscc: string, id: string) {
   }
 }
 
+/** Long explanations show three lines until tapped. */
+function toggleDetail(el: HTMLElement) {
+  const open = el.classList.toggle('clamped') === false;
+  el.setAttribute('aria-expanded', String(open));
+}
+
 function dynamicCard(uscc: string, item: Dynamic): HTMLElement {
   const severity = label('severities', item.severity);
   return h('li', { class: `card dyn sev-${item.severity}`, 'data-id': item.id },
@@ -61,7 +67,11 @@ function dynamicCard(uscc: string, item: Dynamic): HTMLElement {
       h('span', { class: 'kind' }, label('dynamic_kinds', item.kind)),
       h('span', { class: 'days', 'aria-label': `${t('due', { date: item.due })}，${daysText(item.days_left)}` }, daysText(item.days_left))),
     h('h3', {}, item.title),
-    item.detail && h('p', { class: 'detail' }, item.detail),
+    item.detail && h('p', {
+      class: 'detail clamped', tabindex: '0', role: 'button', 'aria-expanded': 'false',
+      onclick: (e: Event) => toggleDetail(e.currentTarget as HTMLElement),
+      onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter' || (e as KeyboardEvent).key === ' ') { e.preventDefault(); toggleDetail(e.currentTarget as HTMLElement); } },
+    }, item.detail),
     h('p', { class: 'meta' }, t('due', { date: item.due }), item.days_left > 0 && ` · ${t('workdaysLeft', { n: item.workdays_left })}`, item.estimated && t('estimated')),
     h('div', { class: 'actions' },
       actionLink(item),

@@ -27,6 +27,7 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import cn.zhuanshu.app.notify.Notifications
 import cn.zhuanshu.app.ui.AssistantScreen
 import cn.zhuanshu.app.ui.DossierScreen
@@ -84,6 +85,12 @@ private fun Shell(app: ZhuanshuApplication) {
             Tab.GUIDE -> app.guide.refresh()
         }
     }
+    // Once the core has recorded a done / snooze / dismiss / undo (the view model then posts its notice),
+    // the notification schedule is planned again.
+    val homeState by app.home.state.collectAsStateWithLifecycle()
+    LaunchedEffect(homeState.notice) {
+        if (homeState.notice != null) Notifications.refreshNow(app)
+    }
     Scaffold(
         bottomBar = {
             NavigationBar {
@@ -100,7 +107,7 @@ private fun Shell(app: ZhuanshuApplication) {
     ) { padding ->
         val modifier = Modifier.padding(padding)
         when (tab) {
-            Tab.HOME -> HomeScreen(app.home, modifier, onChanged = { Notifications.refreshNow(app) }, onAction = { action ->
+            Tab.HOME -> HomeScreen(app.home, modifier, onAction = { action ->
                 when (action) {
                     is Action.Faq -> {
                         app.assistant.open(action.id)

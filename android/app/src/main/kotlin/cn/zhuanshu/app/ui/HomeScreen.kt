@@ -36,7 +36,6 @@ import uniffi.zhuanshu.Dynamic
 fun HomeScreen(
     vm: HomeViewModel,
     modifier: Modifier = Modifier,
-    onChanged: () -> Unit,
     onAction: (Action) -> Unit,
     onAddCompany: () -> Unit,
 ) {
@@ -67,9 +66,9 @@ fun HomeScreen(
             items(s.items, key = { it.id }) { item ->
                 DynamicCard(
                     item,
-                    onDone = { vm.markDone(item); onChanged() },
+                    onDone = { vm.markDone(item) },
                     onSnooze = { snoozing = item },
-                    onDismiss = { vm.dismiss(item); onChanged() },
+                    onDismiss = { vm.dismiss(item) },
                     onOpen = item.action?.let { a ->
                         {
                             if (a is Action.Website) uri.openUri(a.url) else onAction(a)
@@ -93,7 +92,7 @@ fun HomeScreen(
             Snackbar(
                 modifier = Modifier.padding(8.dp),
                 action = if (notice.kind != Notice.Kind.RESTORED) {
-                    { TextButton(onClick = { vm.undo(); onChanged() }) { Text("撤销") } }
+                    { TextButton(onClick = vm::undo) { Text("撤销") } }
                 } else {
                     null
                 },
@@ -119,7 +118,6 @@ fun HomeScreen(
                     s.snoozeChoices.forEach { c ->
                         TextButton(onClick = {
                             vm.snooze(item, c.until)
-                            onChanged()
                             snoozing = null
                         }) { Text("${c.label}  ${c.until}") }
                     }
