@@ -1,10 +1,10 @@
 import SwiftUI
 import ZhuanshuKit
 
-/// The tabs, as in the web app and on Android. More (政策, 保险箱) are added here when the policy and
-/// vault exports land: one case and one view each.
+/// The tabs, as on Android: the web app's four, and 证照夹 (the vault, which needs the platform key). More
+/// (政策) are added here: one case and one view each.
 enum Tab: Hashable {
-    case home, dossier, assistant, guide
+    case home, dossier, assistant, guide, vault
 }
 
 struct ContentView: View {
@@ -12,6 +12,7 @@ struct ContentView: View {
     @ObservedObject var dossier: DossierViewModel
     @ObservedObject var assistant: AssistantViewModel
     @ObservedObject var guide: GuideViewModel
+    @ObservedObject var vault: VaultViewModel
     /// Re-plans the local notifications; called once the core has recorded a done / snooze / dismiss /
     /// undo (the view model then posts its notice).
     let onChanged: () -> Void
@@ -34,6 +35,9 @@ struct ContentView: View {
             GuideView(vm: guide)
                 .tabItem { Label("办事", systemImage: "list.bullet.clipboard") }
                 .tag(Tab.guide)
+            VaultView(vm: vault, currentUscc: home.state.company?.company.uscc)
+                .tabItem { Label("证照夹", systemImage: "lock.doc") }
+                .tag(Tab.vault)
         }
         // Each tab reloads when shown: another tab may have switched the company or changed its data.
         .onChange(of: tab) { shown in reload(shown) }
@@ -51,6 +55,7 @@ struct ContentView: View {
         case .dossier: dossier.refresh()
         case .assistant: assistant.start()
         case .guide: guide.refresh()
+        case .vault: vault.refresh()
         }
     }
 

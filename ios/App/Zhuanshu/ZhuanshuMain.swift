@@ -3,9 +3,9 @@ import ZhuanshuKit
 
 /// Opens the core once (data in Application Support, excluded from backups) and holds the view models.
 ///
-/// The vault's platform key is `keyProvider` (Keychain, ZhuanshuKit's `KeychainKeyProvider`). The vault
-/// screen (a later tab) sets the vault up with `core.vault().init(pin:provider:)` and opens it with
-/// `unlockWithProvider(provider:)`, falling back to the PIN when the key is unavailable or lost.
+/// The vault's platform key is `keyProvider` (Keychain, ZhuanshuKit's `KeychainKeyProvider`); `vault` sets
+/// the vault up with it and the PIN, and opens it with it, falling back to the PIN when the key is
+/// unavailable or lost.
 final class AppModel: ObservableObject {
     let core: ZhuanshuApp?
     let openError: String?
@@ -13,7 +13,8 @@ final class AppModel: ObservableObject {
     let dossier: DossierViewModel?
     let assistant: AssistantViewModel?
     let guide: GuideViewModel?
-    let keyProvider = KeychainKeyProvider(requireUserPresence: true)
+    let vault: VaultViewModel?
+    let keyProvider: KeychainKeyProvider
 
     init() {
         var core: ZhuanshuApp?
@@ -31,6 +32,9 @@ final class AppModel: ObservableObject {
         dossier = core.map { DossierViewModel(app: $0) }
         assistant = core.map { AssistantViewModel(app: $0) }
         guide = core.map { GuideViewModel(app: $0) }
+        let provider = KeychainKeyProvider(requireUserPresence: true)
+        keyProvider = provider
+        vault = core.map { VaultViewModel(app: $0, provider: provider) }
     }
 
     private static func dataDirectory() -> String {
@@ -54,8 +58,8 @@ struct ZhuanshuMain: App {
     var body: some Scene {
         WindowGroup {
             if let core = model.core, let home = model.home, let dossier = model.dossier,
-               let assistant = model.assistant, let guide = model.guide {
-                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, onChanged: {
+               let assistant = model.assistant, let guide = model.guide, let vault = model.vault {
+                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, vault: vault, onChanged: {
                     LocalNotifications.shared.refresh(core: core)
                 })
                     .onAppear { LocalNotifications.shared.requestAuthorization(core: core) }

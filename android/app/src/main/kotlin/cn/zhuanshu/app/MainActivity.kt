@@ -12,6 +12,7 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.AccountBox
 import androidx.compose.material.icons.filled.Build
 import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
@@ -33,17 +34,19 @@ import cn.zhuanshu.app.ui.AssistantScreen
 import cn.zhuanshu.app.ui.DossierScreen
 import cn.zhuanshu.app.ui.GuideScreen
 import cn.zhuanshu.app.ui.HomeScreen
+import cn.zhuanshu.app.ui.VaultScreen
 import uniffi.zhuanshu.Action
 
 /**
- * The tabs, as in the web app. More (政策, 保险箱) are added here when the policy and vault exports land:
- * one entry and one screen each.
+ * The tabs: the web app's four, and 证照夹 (the vault, which needs the platform key). More (政策) are
+ * added here: one entry and one screen each.
  */
 enum class Tab(val label: String, val icon: ImageVector) {
     HOME("首页", Icons.Filled.Home),
     DOSSIER("档案", Icons.Filled.AccountBox),
     ASSISTANT("客服", Icons.Filled.Search),
     GUIDE("办事", Icons.Filled.Build),
+    VAULT("证照夹", Icons.Filled.Lock),
 }
 
 class MainActivity : ComponentActivity() {
@@ -83,6 +86,7 @@ private fun Shell(app: ZhuanshuApplication) {
             Tab.DOSSIER -> app.dossier.refresh()
             Tab.ASSISTANT -> app.assistant.start()
             Tab.GUIDE -> app.guide.refresh()
+            Tab.VAULT -> app.vault.refresh()
         }
     }
     // Once the core has recorded a done / snooze / dismiss / undo (the view model then posts its notice),
@@ -127,6 +131,7 @@ private fun Shell(app: ZhuanshuApplication) {
             Tab.DOSSIER -> DossierScreen(app.dossier, modifier)
             Tab.ASSISTANT -> AssistantScreen(app.assistant, modifier)
             Tab.GUIDE -> GuideScreen(app.guide, modifier)
+            Tab.VAULT -> VaultScreen(app.vault, homeState.company?.company?.uscc, modifier)
         }
     }
 }

@@ -7,6 +7,7 @@ import cn.zhuanshu.model.AssistantViewModel
 import cn.zhuanshu.model.DossierViewModel
 import cn.zhuanshu.model.GuideViewModel
 import cn.zhuanshu.model.HomeViewModel
+import cn.zhuanshu.model.VaultViewModel
 import java.io.File
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
@@ -14,9 +15,8 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
  * Opens the core once per process (data in the app's private files, never backed up) and holds the view
  * models, which outlive configuration changes this way without Android's ViewModel classes.
  *
- * The vault's platform key is [keyProvider] (Android Keystore). The vault screen (a later tab) sets the
- * vault up with `core.vault().init(pin, keyProvider)` and opens it with `unlockWithProvider(keyProvider)`,
- * falling back to the PIN when the provider reports the key unavailable or lost.
+ * The vault's platform key is [keyProvider] (Android Keystore); [vault] sets the vault up with it and the
+ * PIN, and opens it with it, falling back to the PIN when the key is unavailable or lost.
  */
 class ZhuanshuApplication : Application() {
     val core: ZhuanshuApp by lazy {
@@ -29,6 +29,7 @@ class ZhuanshuApplication : Application() {
     val dossier by lazy { DossierViewModel(core, scheduler) }
     val assistant by lazy { AssistantViewModel(core, scheduler) }
     val guide by lazy { GuideViewModel(core, scheduler) }
+    val vault by lazy { VaultViewModel(core, scheduler, keyProvider) }
 
     override fun onCreate() {
         super.onCreate()

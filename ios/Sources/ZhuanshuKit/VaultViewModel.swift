@@ -1,0 +1,147 @@
+import Combine
+import Foundation
+
+public struct VaultState {
+    public var loading = true
+    public var status: VaultStatus?
+    /// The documents, while the vault is unlocked.
+    public var documents: [DocumentInfo] = []
+    /// Shown once, right after setup: the owner writes it down.
+    public var recoveryKey: String?
+    /// The platform key could not open the vault (not authenticated, key lost): ask for the PIN.
+    public var needsPin = false
+    /// The last signed package, for the share sheet.
+    public var shared: PackageSummary?
+    public var error: UiError?
+
+    public init() {}
+}
+
+/// 证照夹, as `VaultViewModel` on Android: setup with a PIN and the platform key (Keychain), unlock with
+/// the platform key falling back to the PIN, documents, and packages signed with the company's seal.
+public final class VaultViewModel: ObservableObject {
+    @Published public private(set) var state = VaultState()
+
+    private let app: ZhuanshuAppProtocol
+    private let scheduler: Scheduler
+    private let provider: KeyProvider?
+
+    public init(app: ZhuanshuAppProtocol, scheduler: Scheduler = DispatchScheduler(), provider: KeyProvider?) {
+        self.app = app
+        self.scheduler = scheduler
+        self.provider = provider
+    }
+
+    private struct Loaded {
+        var status: VaultStatus
+        var documents: [DocumentInfo]
+    }
+
+    private static func load(_ app: ZhuanshuAppProtocol) throws -> Loaded {
+        let vault = app.vault()
+        let status = try vault.status()
+        return Loaded(status: status, documents: status.unlocked ? try vault.documents() : [])
+    }
+
+    private func run<T>(_ work: @escaping (ZhuanshuAppProtocol) throws -> T, after: @escaping (inout VaultState, T) -> Void = { _, _ in }) {
+        let app = self.app
+        scheduler.background({ () throws -> (T, Loaded) in
+            let value = try work(app)
+            return (value, try Self.load(app))
+        }) { [weak self] result in
+            guard let self = self else { return }
+            self.state.loading = false
+            switch result {
+            case let .success((value, loaded)):
+                self.state.status = loaded.status
+                self.state.documents = loaded.documents
+                self.state.error = nil
+                after(&self.state, value)
+            case let .failure(error):
+                self.state.error = uiError(error)
+                self.scheduler.background({ try Self.load(app) }) { [weak self] again in
+                    if case let .success(loaded) = again {
+                        self?.state.status = loaded.status
+                        self?.state.documents = loaded.documents
+                    }
+                }
+            }
+        }
+    }
+
+    public func refresh() {
+        run { _ in }
+    }
+
+    /// Sets the vault up with `pin` and the platform key; the recovery key is shown once.
+    public func setUp(pin: String) {
+        let provider = self.provider
+        run({ app in try app.vault().`init`(pin: pin, provider: provider) }) { state, recovery in
+            state.recoveryKey = recovery
+            state.needsPin = false
+        }
+    }
+
+    public func recoveryKeyNoted() { state.recoveryKey = nil }
+
+    /// Opens with the platform key when there is one; otherwise, or when it fails, asks for the PIN.
+    public func unlock() {
+        guard let provider = provider, state.status?.hasKeyProvider == true else {
+            state.needsPin = true
+            return
+        }
+        let app = self.app
+        scheduler.background({ () throws -> Loaded in
+            try app.vault().unlockWithProvider(provider: provider)
+            return try Self.load(app)
+        }) { [weak self] result in
+            switch result {
+            case let .success(loaded):
+                self?.state.status = loaded.status
+                self?.state.documents = loaded.documents
+                self?.state.needsPin = false
+                self?.state.error = nil
+            case let .failure(error):
+                // The key is unavailable or lost: the PIN still opens the vault.
+                self?.state.needsPin = true
+                self?.state.error = uiError(error)
+            }
+        }
+    }
+
+    public func unlock(pin: String) {
+        run({ app in try app.vault().unlockWithPin(pin: pin) }) { state, _ in state.needsPin = false }
+    }
+
+    public func lock() {
+        run { app in app.vault().lock() }
+    }
+
+    public func add(name: String, mediaType: String, bytes: Data) {
+        run { app in _ = try app.vault().add(name: name, mediaType: mediaType, bytes: bytes) }
+    }
+
+    public func remove(_ id: String) {
+        run { app in try app.vault().remove(id: id) }
+    }
+
+    /// Signs `documentIds` with the seal of `uscc` into `outDir` (a new directory), for the share sheet;
+    /// the seal is created on first use.
+    public func signPackage(uscc: String, documentIds: [String], outDir: String) {
+        run({ app -> PackageSummary in
+            let vault = app.vault()
+            do {
+                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outDir)
+            } catch ZhuanshuError.NotFound {
+                _ = try vault.createSeal(uscc: uscc)
+                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outDir)
+            }
+        }) { state, summary in
+            state.shared = summary
+        }
+    }
+
+    public func sharedDone() { state.shared = nil }
+
+    public func clearError() { state.error = nil }
+}
