@@ -50,16 +50,24 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Commands run in the workspace root unless they were given a directory of their own (npm in web/).
+fn in_root(cmd: &mut Command) {
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+}
+
 /// Runs a command in the workspace root, failing with its name if it cannot start or exits non-zero.
 pub fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.current_dir(root()).status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    in_root(cmd);
+    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed with {status}")) }
 }
 
 /// Runs a command and returns its stdout (stderr passes through).
 pub fn output(cmd: &mut Command) -> Result<String, String> {
+    in_root(cmd);
     let out = cmd
-        .current_dir(root())
         .stderr(std::process::Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
