@@ -67,10 +67,7 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
 /// Runs a command and returns its stdout (stderr passes through).
 pub fn output(cmd: &mut Command) -> Result<String, String> {
     in_root(cmd);
-    let out = cmd
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let out = cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {

@@ -14,6 +14,7 @@ use zhuanshu::dossier::{
     Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
     Record, RecordData, RecordStatus, Region, money,
 };
+use zhuanshu::feed::{FeedStatus, SyncReport};
 use zhuanshu::guide::{
     Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan,
     ThemeNode,
@@ -136,6 +137,17 @@ impl ZhuanshuApp {
 
     pub fn dossier(&self) -> Arc<DossierApi> {
         Arc::new(DossierApi { core: Arc::clone(&self.core) })
+    }
+
+    /// Syncs the signed content feed at `url` (blocking; call it off the main thread). On any failure the
+    /// previous content stays in force and the error says why (`ZhuanshuError.Sync`).
+    pub fn sync(&self, url: String) -> Result<SyncReport> {
+        guard(|| self.core.feed().sync_blocking(&url))
+    }
+
+    /// Which content version is in force, where it came from, and when it was last checked.
+    pub fn feed_status(&self) -> Result<FeedStatus> {
+        guard(|| self.core.feed().status())
     }
 
     pub fn vault(&self) -> Arc<VaultApi> {
@@ -598,6 +610,11 @@ impl GuideApi {
 
     pub fn search(&self, query: String, limit: u32) -> Result<Vec<Hit>> {
         guard(|| self.core.guide().search(&query, limit))
+    }
+
+    /// The services that carry out policy `policy_id`.
+    pub fn for_policy(&self, policy_id: String) -> Result<Vec<ItemSummary>> {
+        guard(|| self.core.guide().for_policy(&*self.core.policies().policy(&policy_id)?))
     }
 
     /// The service a home-list item leads to, if any.

@@ -496,6 +496,12 @@ impl GuideApi {
         run(self.core.guide().prefill(uscc, code))
     }
 
+    /// The services that carry out policy `policyId`.
+    #[wasm_bindgen(js_name = forPolicy)]
+    pub fn for_policy(&self, policy_id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().policy(policy_id).and_then(|p| self.core.guide().for_policy(&*p)))
+    }
+
     pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
         run(self.core.guide().search(query, limit))
     }

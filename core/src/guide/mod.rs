@@ -602,6 +602,29 @@ impl<'a> Guide<'a> {
         index.search(query, limit as usize)
     }
 
+    /// The services that carry out a policy: the ones its authors linked, else the best guide match for
+    /// its title (so a policy of the catalog or the feed always leads somewhere to act).
+    pub fn for_policy(&self, policy: &crate::policy::Policy) -> Result<Vec<ItemSummary>> {
+        let l = loaded(self.app)?;
+        let summary = |i: &Item| ItemSummary {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            department: i.department.clone(),
+            time_limit: i.time_limit.clone(),
+        };
+        let linked: Vec<ItemSummary> = policy
+            .guide
+            .iter()
+            .filter_map(|code| l.content.items.iter().find(|i| &i.code == code))
+            .map(summary)
+            .collect();
+        if !linked.is_empty() {
+            return Ok(linked);
+        }
+        let hits = self.search(&policy.title, 1)?;
+        Ok(hits.iter().filter_map(|h| l.content.items.iter().find(|i| i.code == h.id)).map(summary).collect())
+    }
+
     /// The service an item of the home list leads to: the renewal of that licence, the filing, the
     /// annual report.
     pub fn for_dynamic(&self, uscc: &str, d: &Dynamic) -> Result<Option<ItemSummary>> {
@@ -804,6 +827,18 @@ mod tests {
                 assert!(form.missing.contains(&f.field));
             }
         }
+    }
+
+    #[test]
+    fn every_policy_leads_to_a_service() {
+        let app = app();
+        let g = app.guide();
+        let policies = app.policies().list().unwrap();
+        for p in policies.iter() {
+            assert!(!g.for_policy(p).unwrap().is_empty(), "{}", p.title);
+        }
+        let hitech = policies.iter().find(|p| p.title.contains("高新技术企业认定")).expect("a 高企 policy");
+        assert!(g.for_policy(hitech).unwrap()[0].name.contains("高新技术企业"), "{:?}", g.for_policy(hitech));
     }
 
     #[test]
