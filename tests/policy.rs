@@ -145,6 +145,11 @@ fn the_home_list_carries_policy_deadlines_and_newly_eligible_policies() {
     let news = list.iter().find(|d| d.id == "ext:policy:pol-small-profit-cit:new").unwrap();
     assert_eq!(news.title, "新符合政策：小型微利企业所得税优惠");
     assert_eq!(news.severity, Severity::Info);
+    // Policy items can be dismissed like any other, and stay hidden.
+    app.dynamics().dismiss(restaurant, &news.id).unwrap();
+    let after = app.policies().list_dynamics(restaurant, day("2026-11-22")).unwrap();
+    assert!(after.iter().all(|d| d.id != news.id), "dismissed policy items are hidden");
+    assert!(app.dynamics().dismiss(restaurant, "ext:").is_err());
 }
 
 #[test]

@@ -500,9 +500,16 @@ impl<'a> Dynamics<'a> {
     }
 
     fn set(&self, uscc: &str, id: &str, state: StateKind, until: Option<NaiveDate>) -> Result<DynamicState> {
-        let (key, draft) = self.find(uscc, id)?;
-        let state =
-            DynamicState { dynamic_id: draft.id, subject: draft.subject, state, until, at: self.app.clock().now() };
+        let id = id.trim();
+        // Items other modules supply (`ext:` — new policies, policy deadlines) are not rules of this module:
+        // they cannot be looked up here, and each is its own subject (see `external`).
+        let (key, dynamic_id, subject) = if id.starts_with("ext:") && id.len() > 4 {
+            (self.app.dossier().company(uscc)?.company.uscc, id.to_owned(), id.to_owned())
+        } else {
+            let (key, draft) = self.find(uscc, id)?;
+            (key, draft.id, draft.subject)
+        };
+        let state = DynamicState { dynamic_id, subject, state, until, at: self.app.clock().now() };
         self.app.store()?.write(|tx| db::set_state(tx, &key, &state))?;
         Ok(state)
     }

@@ -87,6 +87,10 @@ async function start() {
   const storage = params.get('storage');
   state.ready = await open(params.get('now'), storage === 'indexeddb' || storage === 'memory' ? storage : 'auto', params.has('demo'));
   document.documentElement.dataset.storage = state.ready.storage;
+  if (state.ready.storage === 'memory') {
+    // Nothing typed now survives a reload: say so on every screen (the settings say why).
+    main.before(h('div', { class: 'offline-banner', role: 'alert' }, t('storageMemory')));
+  }
   marks(state.ready.timings);
   state.labels = state.ready.first.labels;
   state.companies = state.ready.first.companies;
