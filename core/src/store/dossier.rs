@@ -77,35 +77,34 @@ const COMPANY_COLUMNS: &str = "uscc, name, company_type, legal_representative, r
     established_on, address, district, industry, employees, revenue_fen, total_assets_fen, taxpayer_kind,
     credit_grade, tags";
 
+/// A company row. The outer result is SQLite's; the inner one is ours, for stored text that no longer
+/// reads as a value of an enum (which would mean a bug or a tampered database).
 fn company_from(row: &Row<'_>) -> rusqlite::Result<Result<Company>> {
     let company_type: String = row.get(2)?;
     let taxpayer: String = row.get(12)?;
     let grade: Option<String> = row.get(13)?;
     let tags: String = row.get(14)?;
-    let partial = Company {
-        uscc: row.get(0)?,
-        name: row.get(1)?,
-        company_type: crate::dossier::CompanyType::LimitedLiability,
-        legal_representative: row.get(3)?,
-        registered_capital_fen: row.get(4)?,
-        established_on: row.get(5)?,
-        address: row.get(6)?,
-        district: row.get(7)?,
-        industry: row.get(8)?,
-        employees: row.get(9)?,
-        revenue_fen: row.get(10)?,
-        total_assets_fen: row.get(11)?,
-        taxpayer_kind: crate::dossier::TaxpayerKind::General,
-        credit_grade: None,
-        tags: Vec::new(),
-    };
+    let (uscc, name, legal_representative, registered_capital_fen, established_on, address) =
+        (row.get(0)?, row.get(1)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+    let (district, industry, employees, revenue_fen, total_assets_fen) =
+        (row.get(7)?, row.get(8)?, row.get(9)?, row.get(10)?, row.get(11)?);
     Ok((|| {
         Ok(Company {
+            uscc,
+            name,
             company_type: enum_from(&company_type)?,
+            legal_representative,
+            registered_capital_fen,
+            established_on,
+            address,
+            district,
+            industry,
+            employees,
+            revenue_fen,
+            total_assets_fen,
             taxpayer_kind: enum_from(&taxpayer)?,
             credit_grade: grade.as_deref().map(enum_from).transpose()?,
             tags: serde_json::from_str(&tags).map_err(|e| Error::Internal(e.to_string()))?,
-            ..partial
         })
     })())
 }
@@ -160,16 +159,38 @@ fn licence_from(row: &Row<'_>) -> rusqlite::Result<(i64, String, LicenceData)> {
 
 const LICENCE_COLUMNS: &str = "id, uscc, kind, number, issuer, issued_on, valid_until, scope";
 
+/// One row of `table` by id.
+fn select_by_id<T>(
+    conn: &Connection,
+    table: &str,
+    columns: &str,
+    id: i64,
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    let sql = format!("SELECT {columns} FROM {table} WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], map).optional()?)
+}
+
+/// Every row of `table` of one company, oldest first.
+fn select_by_company<T>(
+    conn: &Connection,
+    table: &str,
+    columns: &str,
+    uscc: &str,
+    map: fn(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let sql = format!("SELECT {columns} FROM {table} WHERE uscc = ?1 ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([uscc], map)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn get_licence(conn: &Connection, id: i64) -> Result<Option<(i64, String, LicenceData)>> {
-    let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], licence_from).optional()?)
+    select_by_id(conn, "licences", LICENCE_COLUMNS, id, licence_from)
 }
 
 pub fn list_licences(conn: &Connection, uscc: &str) -> Result<Vec<(i64, String, LicenceData)>> {
-    let sql = format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE uscc = ?1 ORDER BY id");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([uscc], licence_from)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    select_by_company(conn, "licences", LICENCE_COLUMNS, uscc, licence_from)
 }
 
 pub fn insert_material(conn: &Connection, uscc: &str, m: &MaterialData) -> Result<i64> {
@@ -202,15 +223,11 @@ fn material_from(row: &Row<'_>) -> rusqlite::Result<(i64, String, MaterialData)>
 const MATERIAL_COLUMNS: &str = "id, uscc, kind, title, valid_until, vault_document";
 
 pub fn get_material(conn: &Connection, id: i64) -> Result<Option<(i64, String, MaterialData)>> {
-    let sql = format!("SELECT {MATERIAL_COLUMNS} FROM materials WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], material_from).optional()?)
+    select_by_id(conn, "materials", MATERIAL_COLUMNS, id, material_from)
 }
 
 pub fn list_materials(conn: &Connection, uscc: &str) -> Result<Vec<(i64, String, MaterialData)>> {
-    let sql = format!("SELECT {MATERIAL_COLUMNS} FROM materials WHERE uscc = ?1 ORDER BY id");
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([uscc], material_from)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    select_by_company(conn, "materials", MATERIAL_COLUMNS, uscc, material_from)
 }
 
 pub fn insert_record(conn: &Connection, uscc: &str, r: &RecordData) -> Result<i64> {
