@@ -158,7 +158,7 @@ impl Profile {
         }
     }
 
-    /// The index of the profile's value among the field's enum names (see `class_names`).
+    /// The index of the profile's value among the field's enum names (see `model::enum_names`).
     fn class(&self, field: Field) -> Option<usize> {
         match field {
             Field::SizeClass => self.size.map(|s| s as usize),
@@ -233,7 +233,7 @@ enum Test {
         prefixes: Vec<String>,
         negate: bool,
     },
-    /// A bit set over the field's enum (`class_names`).
+    /// A bit set over the field's enum (`model::enum_names`).
     Class {
         allowed: u32,
         negate: bool,
@@ -270,24 +270,6 @@ pub(crate) enum Node {
     All(Vec<Node>),
     Any { branches: Vec<Node>, describe: Vec<String> },
     Check(Check),
-}
-
-fn class_names(field: Field) -> &'static [&'static str] {
-    match field {
-        Field::SizeClass => &["micro", "small", "medium", "large"],
-        Field::CreditGrade => &["A", "B", "M", "C", "D"],
-        Field::CompanyType => &[
-            "limited_liability",
-            "joint_stock",
-            "individual_business",
-            "sole_proprietorship",
-            "partnership",
-            "branch",
-            "farmer_cooperative",
-        ],
-        Field::TaxpayerKind => &["general", "small_scale"],
-        _ => &[],
-    }
 }
 
 /// The Chinese label of enum value `index` of `field`.
@@ -453,7 +435,7 @@ fn compile_leaf(leaf: &Leaf, negated: bool) -> Check {
 }
 
 fn class_bits(field: Field, names: &[String]) -> u32 {
-    let all = class_names(field);
+    let all = super::model::enum_names(field);
     names.iter().filter_map(|n| all.iter().position(|a| a == n)).fold(0, |bits, i| bits | (1 << i))
 }
 
@@ -467,7 +449,7 @@ fn requirement(field: Field, test: &Test) -> String {
             format!("{}{}", if *negate { "不能为" } else { "需为" }, either(&names))
         }
         Test::Class { allowed, negate } => {
-            let names: Vec<String> = (0..class_names(field).len())
+            let names: Vec<String> = (0..super::model::enum_names(field).len())
                 .filter(|i| allowed & (1 << i) != 0)
                 .map(|i| class_label(field, i).to_owned())
                 .collect();

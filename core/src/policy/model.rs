@@ -304,7 +304,7 @@ fn join(path: &str, key: &str) -> String {
 }
 
 /// The names an enum field accepts, in the catalog's spelling.
-fn enum_names(field: Field) -> &'static [&'static str] {
+pub(crate) fn enum_names(field: Field) -> &'static [&'static str] {
     match field {
         Field::SizeClass => &["micro", "small", "medium", "large"],
         Field::CreditGrade => &["A", "B", "M", "C", "D"],
