@@ -56,6 +56,11 @@ test('tax deadlines and the calendar in the browser', async () => {
       day: d.workday('2026-10-01'),
       bad: caught(() => d.taxDeadline(2025, 13)),
       badDate: caught(() => d.workday('tomorrow')),
+      notes: (() => {
+        const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
+        app.dossier().loadDemo();
+        return app.dynamics().notifications(3, '08:30');
+      })(),
     };
   });
   assert.equal(out.oct2025, '2025-10-27');
@@ -64,6 +69,8 @@ test('tax deadlines and the calendar in the browser', async () => {
   assert.equal(out.day.holiday, '国庆节');
   assert.equal(out.bad.code, 'invalid_input');
   assert.equal(out.badDate.code, 'invalid_input');
+  assert.equal(out.notes.length, 3);
+  assert.ok(out.notes.every((n) => n.at.endsWith('08:30:00')), JSON.stringify(out.notes));
 });
 
 test('errors are thrown as typed objects with Chinese messages', async () => {

@@ -341,6 +341,22 @@ impl DynamicsApi {
         run(self.core.dynamics().reminders(uscc))
     }
 
+    /// The next `count` notifications of every company; `at` is `HH:MM` (Asia/Shanghai), default 09:00.
+    pub fn notifications(&self, count: u32, at: Option<String>) -> Result<JsValue, JsValue> {
+        let at = at
+            .map(|t| {
+                zhuanshu::chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
+                    error(Error::invalid(
+                        "at",
+                        format!("提醒时间应为 HH:MM：{t}"),
+                        format!("at: not a time of day: {t}"),
+                    ))
+                })
+            })
+            .transpose()?;
+        run(self.core.dynamics().notifications(self.core.clock().now(), count, at))
+    }
+
     pub fn ics(&self, uscc: &str) -> Result<String, JsValue> {
         self.core.dynamics().ics(uscc).map_err(error)
     }
