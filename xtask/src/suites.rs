@@ -58,25 +58,8 @@ fn rust_tests() -> Result<Counts, String> {
 /// build, no debug info; the tests check behaviour, not size).
 pub fn build_wasm() -> Result<(), String> {
     crate::web::dictionary()?;
-    run(cargo()
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "zhuanshu-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-dev",
-        ])
-        .env(crate::web::TZ_FILTER.0, crate::web::TZ_FILTER.1))?;
-    run(Command::new("wasm-bindgen").args([
-        "--target",
-        "web",
-        "--out-dir",
-        "target/wasm-pkg",
-        "target/wasm32-unknown-unknown/wasm-dev/zhuanshu_wasm.wasm",
-    ]))
+    let built = crate::web::cargo_build_wasm("wasm-dev")?;
+    run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir", "target/wasm-pkg"]).arg(built))
 }
 
 fn wasm_tests() -> Result<Counts, String> {

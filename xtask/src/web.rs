@@ -37,20 +37,16 @@ const WASM_FEATURES: &[&str] = &[
 ];
 
 /// Builds the core for the browser with the size profile, runs wasm-bindgen and `wasm-opt -Oz`.
-pub fn build_wasm_app() -> Result<(), String> {
+/// Builds the wasm binding with cargo `profile` and returns the module's path.
+pub fn cargo_build_wasm(profile: &str) -> Result<std::path::PathBuf, String> {
     run(cargo()
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "zhuanshu-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "release-wasm",
-        ])
+        .args(["build", "--quiet", "-p", "zhuanshu-wasm", "--target", "wasm32-unknown-unknown", "--profile", profile])
         .env(TZ_FILTER.0, TZ_FILTER.1))?;
-    let built = root().join("target/wasm32-unknown-unknown/release-wasm/zhuanshu_wasm.wasm");
+    Ok(root().join(format!("target/wasm32-unknown-unknown/{profile}/zhuanshu_wasm.wasm")))
+}
+
+pub fn build_wasm_app() -> Result<(), String> {
+    let built = cargo_build_wasm("release-wasm")?;
     let pkg = wasm_pkg();
     // wasm-opt and wasm-bindgen take a minute together; skip them when cargo produced the same module.
     let stamp = pkg.join(".source");

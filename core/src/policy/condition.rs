@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::model::{Condition, Field, Leaf, LeafValue, Op};
-use crate::dossier::{CompanyOverview, CompanyType, CreditGrade, SizeClass, TaxpayerKind, industry, region};
+use crate::dossier::{Choice, CompanyOverview, CompanyType, CreditGrade, SizeClass, TaxpayerKind, industry, region};
 
 /// An unmet "at least N years old" is within reach if the anniversary is at most this many days away.
 pub const AGE_REACH_DAYS: i64 = 365;
@@ -275,22 +275,11 @@ pub(crate) enum Node {
 /// The Chinese label of enum value `index` of `field`.
 fn class_label(field: Field, index: usize) -> &'static str {
     const SIZES: [SizeClass; 4] = [SizeClass::Micro, SizeClass::Small, SizeClass::Medium, SizeClass::Large];
-    const GRADES: [CreditGrade; 5] = [CreditGrade::A, CreditGrade::B, CreditGrade::M, CreditGrade::C, CreditGrade::D];
-    const TYPES: [CompanyType; 7] = [
-        CompanyType::LimitedLiability,
-        CompanyType::JointStock,
-        CompanyType::IndividualBusiness,
-        CompanyType::SoleProprietorship,
-        CompanyType::Partnership,
-        CompanyType::Branch,
-        CompanyType::FarmerCooperative,
-    ];
-    const KINDS: [TaxpayerKind; 2] = [TaxpayerKind::General, TaxpayerKind::SmallScale];
     match field {
         Field::SizeClass => SIZES.get(index).map(|s| s.label()),
-        Field::CreditGrade => GRADES.get(index).map(|g| g.label()),
-        Field::CompanyType => TYPES.get(index).map(|t| t.label()),
-        Field::TaxpayerKind => KINDS.get(index).map(|k| k.label()),
+        Field::CreditGrade => <CreditGrade as Choice>::ALL.get(index).map(|g| g.label()),
+        Field::CompanyType => <CompanyType as Choice>::ALL.get(index).map(|t| t.label()),
+        Field::TaxpayerKind => <TaxpayerKind as Choice>::ALL.get(index).map(|k| k.label()),
         _ => None,
     }
     .unwrap_or("未知")
