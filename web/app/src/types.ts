@@ -215,3 +215,247 @@ export interface Ready {
   /** The first screen's data: the closed lists, the companies, the current company's dynamics. */
   first: { labels: Labels; companies: CompanyOverview[]; dynamics: Dynamic[] };
 }
+
+// ---- 政策, 证照夹, 办事 ----
+
+/** policy::Policy (the catalog entry; `eligibility` is the condition tree, shown only through the check). */
+export interface Policy {
+  id: string;
+  title: string;
+  issuer: string;
+  regions: string[];
+  published_on: string;
+  window: { opens: string; closes: string } | null;
+  benefit: { min_fen: number; max_fen: number; description: string };
+  kind: string;
+  auto_granted: boolean;
+  eligibility: unknown;
+  materials: string[];
+  faq: string[];
+  guide: string[];
+  source: string;
+  summary: string;
+}
+
+/** policy::ConditionResult: one line per condition, already worded (with ✓ / ✗ / ？) by the core. */
+export interface ConditionResult {
+  field: string;
+  truth: 'met' | 'unmet' | 'unknown';
+  met: boolean;
+  reachable: boolean;
+  line: string;
+  missing: string | null;
+  alternatives?: string[];
+}
+
+/** policy::WindowStatus */
+export type WindowStatus =
+  | { status: 'always' }
+  | { status: 'upcoming'; opens: string; days_until: number }
+  | { status: 'open'; closes: string; days_left: number }
+  | { status: 'closed'; closed_on: string };
+
+/** policy::PolicyCheck */
+export interface PolicyCheck {
+  policy: Policy;
+  verdict: 'eligible' | 'near_miss' | 'not_eligible';
+  window: WindowStatus;
+  no_application_needed: boolean;
+  /** `无需申请`, `申报中，2026-12-05截止（还剩14天）`, `常年受理` … */
+  status_label: string;
+  conditions: ConditionResult[];
+  /** For a near miss: exactly what to change. */
+  missing: string[];
+  interest: number;
+}
+
+/** policy::Checkup */
+export interface Checkup {
+  uscc: string;
+  today: string;
+  eligible: number;
+  near_miss: number;
+  not_eligible: number;
+  policies: PolicyCheck[];
+}
+
+/** dossier::MaterialKind */
+export interface MaterialKind {
+  code: string;
+  name: string;
+  validity: string;
+  validity_days: number | null;
+}
+
+/** vault::VaultStatus */
+export interface VaultStatus {
+  set_up: boolean;
+  unlocked: boolean;
+  has_pin: boolean;
+  has_key_provider: boolean;
+  has_recovery_key: boolean;
+  /** 0: auto-lock is off. */
+  auto_lock_seconds: number;
+  failed_attempts: number;
+  retry_after: string | null;
+  documents: number;
+}
+
+/** vault::DocumentInfo */
+export interface DocumentInfo {
+  id: string;
+  name: string;
+  media_type: string;
+  size: number;
+  created_at: string;
+  licence_ids: number[];
+  material_ids: number[];
+}
+
+/** guide::ItemSummary */
+export interface GuideItemSummary {
+  code: string;
+  name: string;
+  department: string;
+  time_limit: string;
+}
+
+/** guide::ThemeNode */
+export interface ThemeNode {
+  theme: { code: string; name: string; description: string };
+  items: GuideItemSummary[];
+}
+
+/** guide::BundleSummary */
+export interface BundleSummary {
+  code: string;
+  name: string;
+  description: string;
+  items: number;
+}
+
+export interface GuideChoice {
+  value: string;
+  label: string;
+}
+
+/** guide::Question */
+export interface GuideQuestion {
+  id: string;
+  text: string;
+  options: GuideChoice[];
+}
+
+/** guide::Item (the fields the screen reads). */
+export interface GuideItem {
+  code: string;
+  name: string;
+  theme: string;
+  department: string;
+  conditions: string;
+  time_limit: string;
+  fee: string;
+  channels: string[];
+  basis: string[];
+  questions: GuideQuestion[];
+  faq: string[];
+}
+
+/** guide::Bundle (the fields the screen reads). */
+export interface GuideBundle {
+  code: string;
+  name: string;
+  description: string;
+  questions: GuideQuestion[];
+}
+
+/** guide::PendingQuestion */
+export interface PendingQuestion {
+  key: string;
+  text: string;
+  options: GuideChoice[];
+  item_name: string | null;
+}
+
+/** guide::RequiredMaterial */
+export interface RequiredMaterial {
+  kind: string;
+  name: string;
+  required: boolean;
+  note: string | null;
+  status: 'prepare' | 'reuse' | 'renew' | 'missing';
+  detail: string;
+  material_id: number | null;
+  vault_document: string | null;
+}
+
+/** guide::ItemPlan */
+export interface ItemPlan {
+  code: string;
+  name: string;
+  department: string;
+  time_limit: string;
+  materials: RequiredMaterial[];
+  steps: string[];
+}
+
+/** guide::Plan */
+export interface GuidePlan {
+  code: string;
+  name: string;
+  items: ItemPlan[];
+}
+
+/** guide::FormField */
+export interface FormField {
+  field: string;
+  source: string | null;
+  value: string | null;
+  required: boolean;
+  status: 'filled' | 'missing' | 'empty' | 'invalid';
+  message: string | null;
+}
+
+/** guide::Form */
+export interface GuideForm {
+  item_code: string;
+  item_name: string;
+  fields: FormField[];
+  missing: string[];
+}
+
+/** Answers to scenario questions: question key -> option value. */
+export type Answers = Record<string, string>;
+
+// The worker calls any `service.method` of the binding by name; these join the typed surface of api.ts
+// (the binding's JS names, see target/wasm-pkg-app/zhuanshu_wasm.d.ts).
+declare module './api' {
+  interface Api {
+    'dossier.materialKinds': () => MaterialKind[];
+    'policies.checkup': (uscc: string) => Checkup;
+    'policies.policy': (id: string) => Policy;
+    'policies.open': (uscc: string, id: string) => PolicyCheck;
+    'policies.save': (uscc: string, id: string) => null;
+    'policies.unsave': (uscc: string, id: string) => boolean;
+    'policies.saved': (uscc: string) => string[];
+    'vault.status': () => VaultStatus;
+    'vault.init': (pin: string) => string;
+    'vault.unlockWithPin': (pin: string) => null;
+    'vault.lock': () => null;
+    'vault.setAutoLock': (seconds: number) => null;
+    'vault.add': (name: string, mediaType: string, bytes: Uint8Array) => DocumentInfo;
+    'vault.documents': () => DocumentInfo[];
+    'vault.read': (id: string) => Uint8Array;
+    'vault.remove': (id: string) => null;
+    'vault.linkLicence': (id: string, licenceId: number) => DocumentInfo;
+    'guide.tree': () => ThemeNode[];
+    'guide.bundles': () => BundleSummary[];
+    'guide.item': (code: string) => GuideItem;
+    'guide.bundle': (code: string) => GuideBundle;
+    'guide.nextQuestions': (code: string, answers: Answers) => PendingQuestion[];
+    'guide.plan': (code: string, answers: Answers) => GuidePlan;
+    'guide.checkMaterials': (uscc: string, code: string, answers: Answers) => GuidePlan;
+    'guide.prefill': (uscc: string, code: string) => GuideForm;
+    'guide.forPolicy': (policyId: string) => GuideItemSummary[];
+  }
+}

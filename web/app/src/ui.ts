@@ -12,6 +12,11 @@ const ICONS: Record<string, string> = {
   licence: 'M3 6h18v12H3zM7 10h6M7 14h4M16 10h2',
   chevron: 'M9 5l7 7-7 7',
   plus: 'M12 5v14M5 12h14',
+  policy: 'M12 3a6 6 0 1 0 0 12 6 6 0 0 0 0-12zM8.6 13.8 7 21l5-3 5 3-1.6-7.2M12 6.5v5M9.5 9h5',
+  vault: 'M5 10h14v11H5zM8 10V7a4 4 0 0 1 8 0v3M12 14v3',
+  guide: 'M9 3h6v3H9zM7 4.5H5V21h14V4.5h-2M8.5 12l2 2 4-4M8.5 17h7',
+  star: 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z',
+  camera: 'M4 8h3l2-3h6l2 3h3v11H4zM12 10.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
 };
 
 export function icon(name: string): SVGSVGElement {
