@@ -10,8 +10,11 @@ import { route, setRenderer, type Route } from './router';
 import { setIndexReady, state } from './state';
 import { renderAssistant } from './screens/assistant';
 import { renderDossier } from './screens/dossier';
+import { renderGuide } from './screens/guide';
 import { renderHome } from './screens/home';
+import { renderPolicies } from './screens/policies';
 import { renderSettings } from './screens/settings';
+import { renderVault } from './screens/vault';
 import { errorText, icon } from './ui';
 
 interface Tab {
@@ -21,10 +24,13 @@ interface Tab {
   render: (root: HTMLElement, r: Route) => Promise<void>;
 }
 
-// One line per tab. 政策, 证照夹 and 办事 join here when their core APIs are exported.
+// One line per tab.
 const TABS: Tab[] = [
   { id: 'home', label: 'tabHome', icon: 'home', render: renderHome },
+  { id: 'policies', label: 'tabPolicies', icon: 'policy', render: renderPolicies },
+  { id: 'guide', label: 'tabGuide', icon: 'guide', render: renderGuide },
   { id: 'dossier', label: 'tabDossier', icon: 'dossier', render: renderDossier },
+  { id: 'vault', label: 'tabVault', icon: 'vault', render: renderVault },
   { id: 'assistant', label: 'tabAssistant', icon: 'assistant', render: renderAssistant },
   { id: 'settings', label: 'tabSettings', icon: 'settings', render: renderSettings },
 ];

@@ -15,6 +15,8 @@ function actionLink(item: Dynamic): HTMLElement | null {
     a.type === 'licence' ? `#/dossier/licence/${a.id}`
     : a.type === 'faq' ? `#/assistant/faq/${encodeURIComponent(a.id)}`
     : a.type === 'record' || a.type === 'material' ? '#/dossier'
+    : a.type === 'policy' ? `#/policies/policy/${encodeURIComponent(a.id)}`
+    : a.type === 'guide' ? `#/guide/item/${encodeURIComponent(a.item)}`
     : a.type === 'website' ? a.url
     : null;
   if (!href) return null;
