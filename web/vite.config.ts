@@ -1,4 +1,5 @@
-// Builds the H5 app (web/app) into web/dist. The wasm package and the jieba dictionary come from the
+// Builds the H5 app (web/app) into web/dist. The wasm packages (app and search engine, both in one
+// wasm-bindgen output directory) and the jieba dictionary come from the
 // Rust build (`cargo xtask demo` / `cargo xtask test` set the paths); after the bundle is written, the
 // service worker is generated with the list of files to precache.
 import { defineConfig, type Plugin } from 'vite';
@@ -50,6 +51,8 @@ export default defineConfig({
     alias: [
       { find: /^zhuanshu-wasm$/, replacement: join(pkg, 'zhuanshu_wasm.js') },
       { find: /^zhuanshu-wasm\/(.*)$/, replacement: join(pkg, '$1') },
+      { find: /^zhuanshu-search-wasm$/, replacement: join(pkg, 'zhuanshu_search_wasm.js') },
+      { find: /^zhuanshu-search-wasm\/(.*)$/, replacement: join(pkg, '$1') },
       { find: /^zhuanshu-dict(\?.*)?$/, replacement: `${dict}$1` },
     ],
   },

@@ -49,6 +49,7 @@ pub struct Config {
 pub struct Zhuanshu {
     store: Mutex<store::Store>,
     /// The FAQ index, built on first use and dropped when the knowledge base changes.
+    #[cfg(feature = "search")]
     faq_index: Mutex<Option<Arc<assistant::FaqIndex>>>,
     /// The working-day calendar: the embedded years plus the feed's, built on first use and dropped when
     /// the feed delivers a new version.
@@ -78,12 +79,21 @@ impl Zhuanshu {
         let vault = vault::State::open(files_dir, &mut store)?;
         Ok(Zhuanshu {
             store: Mutex::new(store),
+            #[cfg(feature = "search")]
             faq_index: Mutex::new(None),
             calendar: Mutex::new(None),
             policy_catalog: Mutex::new(None),
             clock: config.clock,
             vault,
         })
+    }
+
+    /// Drops the FAQ index after the knowledge base changed; the next search rebuilds it.
+    pub(crate) fn forget_faq_index(&self) {
+        #[cfg(feature = "search")]
+        {
+            *self.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
     }
 
     pub fn clock(&self) -> &Clock {

@@ -60,8 +60,9 @@ export function replay(core, scenario) {
   return { stepErrors, current: dossier.current().company.uscc, companies, exports, dynamics };
 }
 
-export function replayAssistant(core, scenario) {
-  const assistant = core.ZhuanshuApp.open(scenario.now).assistant();
+/** The searches of the golden scenario, indexed by the search module from the app module's entries. */
+export function replayAssistant(core, search, scenario) {
+  const assistant = search.SearchIndex.build(core.ZhuanshuApp.open(scenario.now).assistant().entries());
   const searches = scenario.searches.map((query) => {
     const hits = assistant.search(query, scenario.limit);
     return { query, ids: hits.map((h) => h.id), question_highlights: hits.length ? hits[0].question_highlights : null };

@@ -129,7 +129,7 @@ test('a bad knowledge base import names its lines and changes nothing', async ()
     try { a.importKb('{"id":"x"}\nnot json'); } catch (e) { error = e; }
     const good = '{"id":"k1","question":"测试问题","alternatives":["别的问法"],"answer":"答案","theme":"开办","updated":"2026-11-01"}';
     const imported = a.importKb(good);
-    const hits = a.search('测试问题', 3);
+    const hits = window.search.SearchIndex.build(a.entries()).search('测试问题', 3);
     return { before: before.entries, error, imported, hits: hits.map((h) => h.id) };
   });
   assert.ok(out.before >= 300);
@@ -138,6 +138,23 @@ test('a bad knowledge base import names its lines and changes nothing', async ()
   assert.equal(out.imported.entries, 1);
   assert.equal(out.imported.imported, true);
   assert.deepEqual(out.hits, ['k1']);
+});
+
+test('predicted questions: the topics of the app module, answered by the search module', async () => {
+  const out = await page.evaluate(() => {
+    const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
+    const restaurant = app.dossier().loadDemo().find((c) => c.company.industry.startsWith('H62'));
+    const topics = app.assistant().topics(restaurant.company.uscc);
+    const index = window.search.SearchIndex.build(app.assistant().entries());
+    let error = null;
+    try { index.predicted([{ query: 1 }]); } catch (e) { error = e.code; }
+    return { topics, predicted: index.predicted(topics), error };
+  });
+  assert.ok(out.topics.some((t) => t.query.includes('食品经营许可证')), JSON.stringify(out.topics));
+  const renewal = out.predicted.find((p) => p.reason.includes('食品经营许可证'));
+  assert.ok(renewal && renewal.question.includes('食品经营许可'), JSON.stringify(out.predicted));
+  assert.equal(new Set(out.predicted.map((p) => p.id)).size, out.predicted.length);
+  assert.equal(out.error, 'invalid_input');
 });
 
 test('the guide asks, plans and prefills in the browser', async () => {
@@ -154,7 +171,7 @@ test('the guide asks, plans and prefills in the browser', async () => {
     const plan = g.checkMaterials(restaurant.company.uscc, 'SH-SCJG-0002', answers);
     let error = null;
     try { g.plan('SH-SCJG-0002', {}); } catch (e) { error = e; }
-    return { answers, kinds: plan.items[0].materials.map((m) => m.kind), error, hit: g.search('食品經營許可證延續', 3)[0].id };
+    return { answers, kinds: plan.items[0].materials.map((m) => m.kind), error, hit: window.search.SearchIndex.build(g.searchEntries()).search('食品經營許可證延續', 3)[0].id };
   });
   assert.deepEqual(out.answers, { q1: 'lease', q2: 'yes', q3: 'yes' });
   assert.ok(out.kinds.includes('lease_contract') && out.kinds.includes('power_of_attorney'));

@@ -54,12 +54,15 @@ fn rust_tests() -> Result<Counts, String> {
     Ok(counts)
 }
 
-/// Builds the core for wasm32 and runs wasm-bindgen into target/wasm-pkg (profile `wasm-dev`: quick to
+/// Builds both wasm modules and runs wasm-bindgen into target/wasm-pkg (profile `wasm-dev`: quick to
 /// build, no debug info; the tests check behaviour, not size).
 pub fn build_wasm() -> Result<(), String> {
     crate::web::dictionary()?;
-    let built = crate::web::cargo_build_wasm("wasm-dev")?;
-    run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir", "target/wasm-pkg"]).arg(built))
+    for (package, _) in crate::web::WASM_MODULES {
+        let built = crate::web::cargo_build_wasm(package, "wasm-dev")?;
+        run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir", "target/wasm-pkg"]).arg(built))?;
+    }
+    Ok(())
 }
 
 fn wasm_tests() -> Result<Counts, String> {
@@ -92,9 +95,12 @@ fn bindings_dir() -> PathBuf {
 pub fn build_bindings() -> Result<(), String> {
     run(cargo().args(["build", "--quiet", "-p", "zhuanshu-ffi", "-p", "uniffi-bindgen"]))?;
     let _ = std::fs::remove_dir_all(bindings_dir());
+    // The binary cargo just built: `cargo run -p uniffi-bindgen` alone would compile uniffi a second time
+    // with other features (minutes, and gigabytes of target directory on a fresh machine).
+    let bindgen = root().join(format!("target/debug/uniffi-bindgen{}", std::env::consts::EXE_SUFFIX));
     for language in ["kotlin", "swift"] {
-        run(cargo()
-            .args(["run", "--quiet", "-p", "uniffi-bindgen", "--", "generate", "--no-format", "--library"])
+        run(Command::new(&bindgen)
+            .args(["generate", "--no-format", "--library"])
             .arg(format!("target/debug/{}zhuanshu_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX))
             .args(["--language", language, "--out-dir"])
             .arg(bindings_dir().join(language)))?;

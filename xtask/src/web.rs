@@ -36,37 +36,67 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Builds the core for the browser with the size profile, runs wasm-bindgen and `wasm-opt -Oz`.
-/// Builds the wasm binding with cargo `profile` and returns the module's path.
-pub fn cargo_build_wasm(profile: &str) -> Result<std::path::PathBuf, String> {
+/// The web app's two wasm modules: the app (first screen) and the search engine (loaded after it).
+/// Each is built by its own cargo invocation, so the app's core is compiled without the `search` feature
+/// the other one turns on (cargo unifies features within one invocation).
+pub const WASM_MODULES: [(&str, &str); 2] =
+    [("zhuanshu-wasm", "zhuanshu_wasm"), ("zhuanshu-search-wasm", "zhuanshu_search_wasm")];
+
+/// Builds one wasm binding (`package`) with cargo `profile` and returns the module's path.
+pub fn cargo_build_wasm(package: &str, profile: &str) -> Result<PathBuf, String> {
     run(cargo()
-        .args(["build", "--quiet", "-p", "zhuanshu-wasm", "--target", "wasm32-unknown-unknown", "--profile", profile])
+        .args(["build", "--quiet", "-p", package, "--target", "wasm32-unknown-unknown", "--profile", profile])
         .env(TZ_FILTER.0, TZ_FILTER.1))?;
-    Ok(root().join(format!("target/wasm32-unknown-unknown/{profile}/zhuanshu_wasm.wasm")))
+    let file = package.replace('-', "_");
+    Ok(root().join(format!("target/wasm32-unknown-unknown/{profile}/{file}.wasm")))
 }
 
+/// Both modules, size-optimised (`wasm-opt -Oz`), through wasm-bindgen into [`wasm_pkg`].
 pub fn build_wasm_app() -> Result<(), String> {
-    let built = cargo_build_wasm("release-wasm")?;
-    let pkg = wasm_pkg();
-    // wasm-opt and wasm-bindgen take a minute together; skip them when cargo produced the same module.
-    let stamp = pkg.join(".source");
-    let source = std::fs::metadata(&built).and_then(|m| m.modified()).map(|t| format!("{t:?}")).unwrap_or_default();
-    if std::fs::read_to_string(&stamp).is_ok_and(|s| s == source) && pkg.join("zhuanshu_wasm_bg.wasm").exists() {
-        return Ok(());
+    for (package, file) in WASM_MODULES {
+        let built = cargo_build_wasm(package, "release-wasm")?;
+        let pkg = wasm_pkg();
+        // wasm-opt and wasm-bindgen take a minute together; skip them when cargo produced the same module.
+        let stamp = pkg.join(format!(".{file}.source"));
+        let source = std::fs::metadata(&built).and_then(|m| m.modified()).map(|t| format!("{t:?}")).unwrap_or_default();
+        if std::fs::read_to_string(&stamp).is_ok_and(|s| s == source) && pkg.join(format!("{file}_bg.wasm")).exists() {
+            continue;
+        }
+        // wasm-opt runs before wasm-bindgen: Debian's binaryen 108 rewrites the export of wasm-bindgen's
+        // externref table to the function table (the page then fails in `Table.set`), and optimising
+        // first is as small.
+        let optimised = root().join(format!("target/wasm32-unknown-unknown/release-wasm/opt/{file}.wasm"));
+        std::fs::create_dir_all(optimised.parent().unwrap_or(&pkg)).map_err(|e| e.to_string())?;
+        run(Command::new("wasm-opt").arg("-Oz").args(WASM_FEATURES).arg(&built).arg("-o").arg(&optimised))?;
+        run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(&pkg).arg(&optimised))?;
+        std::fs::write(&stamp, source).map_err(|e| e.to_string())?;
     }
-    // wasm-opt runs before wasm-bindgen: Debian's binaryen 108 rewrites the export of wasm-bindgen's
-    // externref table to the function table (the page then fails in `Table.set`), and optimising first
-    // is as small.
-    let optimised = root().join("target/wasm32-unknown-unknown/release-wasm/opt/zhuanshu_wasm.wasm");
-    std::fs::create_dir_all(optimised.parent().unwrap_or(&pkg)).map_err(|e| e.to_string())?;
-    run(Command::new("wasm-opt").arg("-Oz").args(WASM_FEATURES).arg(&built).arg("-o").arg(&optimised))?;
-    run(Command::new("wasm-bindgen").args(["--target", "web", "--out-dir"]).arg(&pkg).arg(&optimised))?;
-    std::fs::write(&stamp, source).map_err(|e| e.to_string())
+    Ok(())
 }
+
+/// The texts the search engine indexes (the embedded FAQ knowledge base, its synonyms, the guide), for
+/// the dictionary's pruning.
+const SEARCHED_CONTENT: &[&str] = &[
+    "core/content/faq/kb-part1a.jsonl",
+    "core/content/faq/kb-part1b.jsonl",
+    "core/content/faq/kb-part2a.jsonl",
+    "core/content/faq/kb-part2b.jsonl",
+    "core/content/faq/synonyms.json",
+    "core/content/guide/guide.json",
+];
 
 /// Writes jieba's dictionary in the compact form the app loads (`zhuanshu::assistant::analyzer::
 /// expand_dictionary` reads it back): the words sorted and front-coded, then their frequencies; the
 /// part-of-speech column is left out. The source is the jieba-rs crate the core is built with.
+///
+/// Only the words that occur in the searched content are kept (about a tenth of jieba's 350,000), plus
+/// one placeholder word, a private-use character no text contains, carrying the frequencies of the rest.
+/// Why the content's segmentation does not change: jieba only ever looks up words that are substrings of
+/// the sentence it cuts, so a kept word list that has every dictionary word of the content cuts the
+/// content exactly as the whole dictionary does — provided the total frequency, which every word's
+/// probability is divided by, is the same; the placeholder keeps it. A query word found in no document
+/// matches nothing either way. Content that arrives later through the feed is cut with the words it
+/// shares with this content and jieba's model of unknown words, the same way in its index and its queries.
 pub fn dictionary() -> Result<PathBuf, String> {
     let out = dictionary_file();
     let metadata =
@@ -82,13 +112,54 @@ pub fn dictionary() -> Result<PathBuf, String> {
         .ok_or("jieba-rs is not a dependency of the workspace")?;
     let source = Path::new(manifest).with_file_name("src/data/dict.txt");
     let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
-    let body = compact_dictionary(&text)?;
+    let mut content = String::new();
+    for file in SEARCHED_CONTENT {
+        let path = root().join(file);
+        content += &std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        content.push('\n');
+    }
+    let body = compact_dictionary(&prune_dictionary(&text, &content)?)?;
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     if std::fs::read_to_string(&out).ok().as_deref() != Some(body.as_str()) {
         std::fs::write(&out, body).map_err(|e| format!("{}: {e}", out.display()))?;
     }
+    Ok(out)
+}
+
+/// The placeholder word of a pruned dictionary (U+E000, private use: in no text).
+const PLACEHOLDER: char = '\u{E000}';
+
+/// The `word freq` lines of `dict` whose word occurs in `content`, and the placeholder with the
+/// frequencies of all the others (see [`dictionary`]).
+fn prune_dictionary(dict: &str, content: &str) -> Result<String, String> {
+    // Every substring of up to LONGEST characters of the content, to look words up in; longer words
+    // (a few hundred idioms and names) are searched for directly.
+    const LONGEST: usize = 8;
+    let chars: Vec<char> = content.chars().collect();
+    let mut pieces = std::collections::HashSet::new();
+    for start in 0..chars.len() {
+        for len in 1..=LONGEST.min(chars.len() - start) {
+            pieces.insert(chars[start..start + len].iter().collect::<String>());
+        }
+    }
+    let (mut out, mut dropped) = (String::new(), 0u64);
+    for line in dict.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(word), Some(freq)) = (parts.next(), parts.next()) else { continue };
+        let freq: u64 = freq.parse().map_err(|_| format!("dictionary line {line:?}: bad frequency"))?;
+        let kept = if word.chars().count() <= LONGEST { pieces.contains(word) } else { content.contains(word) };
+        if kept {
+            out += &format!("{word} {freq}\n");
+        } else {
+            dropped += freq;
+        }
+    }
+    if content.contains(PLACEHOLDER) {
+        return Err("the searched content contains the dictionary's placeholder character".into());
+    }
+    out += &format!("{PLACEHOLDER} {dropped}\n");
     Ok(out)
 }
 

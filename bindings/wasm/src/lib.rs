@@ -1,56 +1,19 @@
 //! wasm-bindgen bindings of the Zhuanshu core for the web app (phone browsers and the WeChat web view).
 //!
-//! Values cross as plain JS objects in the same shape as the core's JSON (snake_case fields, dates as
-//! `YYYY-MM-DD` strings, `null` for absent values), so the web app and the JSON export speak one
-//! language. Failures are thrown as `{ code, message, userMessage, issues }` objects, never as panics:
-//! wasm32 cannot unwind, so the core is written not to panic on any input and every call returns a
-//! `Result`.
+//! Values and errors cross as zhuanshu-wasm-glue says (plain JS objects in the core's JSON shape; errors
+//! thrown as `{ code, message, userMessage, issues }`, never panics). This module is the app without the
+//! search engine, so the first screen loads fast; bindings/wasm-search is the engine, loaded afterwards
+//! and fed with what [`AssistantApi::entries`] and [`GuideApi::search_entries`] return.
 
 use std::rc::Rc;
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use zhuanshu::chrono::{NaiveDate, NaiveDateTime};
 use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
 use zhuanshu::dynamics::ReminderData;
 use zhuanshu::guide::Answers;
-use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
-
-/// The thrown error object.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsError<'a> {
-    code: &'a str,
-    message: String,
-    user_message: String,
-    issues: &'a [FieldIssue],
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error(Error::Internal(format!("cannot convert result: {e}"))))
-}
-
-fn error(e: Error) -> JsValue {
-    let body = JsError { code: e.code(), message: e.to_string(), user_message: e.user_message(), issues: e.issues() };
-    body.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
-}
-
-/// Reads a JS value into a core type; a wrong shape is an `invalid_input` error naming the argument.
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| error(Error::Invalid(vec![FieldIssue::new(what, "数据格式不正确", format!("{what}: {e}"))])))
-}
-
-fn run<T: Serialize>(result: zhuanshu::Result<T>) -> Result<JsValue, JsValue> {
-    match result {
-        Ok(v) => to_js(&v),
-        Err(e) => Err(error(e)),
-    }
-}
+use zhuanshu::{Clock, Config, Error, Zhuanshu};
+use zhuanshu_wasm_glue::{error, from_js, run, to_js};
 
 fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>, JsValue> {
     text.map(|t| {
@@ -518,8 +481,10 @@ impl GuideApi {
         run(self.core.policies().policy(policy_id).and_then(|p| self.core.guide().for_policy(&*p)))
     }
 
-    pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
-        run(self.core.guide().search(query, limit))
+    /// The services as entries for the search module's `SearchIndex.build`.
+    #[wasm_bindgen(js_name = searchEntries)]
+    pub fn search_entries(&self) -> Result<JsValue, JsValue> {
+        run(self.core.guide().search_entries())
     }
 }
 
@@ -531,30 +496,15 @@ pub struct AssistantApi {
 
 #[wasm_bindgen]
 impl AssistantApi {
-    /// Builds the search index now (call it after the first screen is shown).
-    #[wasm_bindgen(js_name = warmUp)]
-    pub fn warm_up(&self) -> Result<(), JsValue> {
-        self.core.assistant().warm_up().map_err(error)
+    /// The knowledge base in force (an import, else the feed's, else the embedded one), for the search
+    /// module's `SearchIndex.build`.
+    pub fn entries(&self) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().entries())
     }
 
-    pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().search(query, limit))
-    }
-
-    pub fn suggest(&self, prefix: &str) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().suggest(prefix))
-    }
-
-    pub fn entry(&self, id: &str) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().entry(id))
-    }
-
-    pub fn related(&self, id: &str, limit: u32) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().related(id, limit))
-    }
-
-    pub fn predicted(&self, uscc: &str) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().predicted(uscc, self.core.clock().today()))
+    /// What the owner of `uscc` is likely to ask today, as searches for the search module's `predicted`.
+    pub fn topics(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.assistant().topics(uscc, self.core.clock().today()))
     }
 
     #[wasm_bindgen(js_name = importKb)]
@@ -608,13 +558,6 @@ mod browser_storage {
     pub async fn install(backend: &str) -> Result<&'static str, zhuanshu::Error> {
         Err(zhuanshu::Error::Internal(format!("browser storage {backend:?} exists only in the browser")))
     }
-}
-
-/// Loads jieba's segmentation dictionary (`dict.txt` format); the web app fetches it after the first
-/// screen and calls this before the first search.
-#[wasm_bindgen(js_name = loadDictionary)]
-pub fn load_dictionary(bytes: &[u8]) -> Result<(), JsValue> {
-    zhuanshu::assistant::analyzer::load_dictionary(bytes).map_err(error)
 }
 
 /// Every closed list (company types, statuses, severities …) as `{ code, label }` pairs.

@@ -164,6 +164,30 @@ impl FaqIndex {
         self.positions.get(id).map(|&i| &self.entries[i])
     }
 
+    /// The best `limit` answers as (id, question) pairs; none when the query has no searchable term.
+    pub fn pairs(&self, text: &str, limit: usize) -> Vec<(String, String)> {
+        self.search(text, limit).unwrap_or_default().into_iter().map(|h| (h.id, h.question)).collect()
+    }
+
+    /// Questions related to entry `id`: the ones its authors linked, then the closest by content.
+    pub fn related(&self, id: &str, limit: usize) -> Result<Vec<Suggestion>> {
+        let entry =
+            self.entry(id).ok_or_else(|| Error::NotFound { what: crate::error::Entity::Faq, key: id.to_owned() })?;
+        let mut out: Vec<Suggestion> = entry
+            .related
+            .iter()
+            .filter_map(|r| self.entry(r))
+            .map(|e| Suggestion { id: e.id.clone(), question: e.question.clone() })
+            .collect();
+        for hit in self.search(&format!("{} {}", entry.question, entry.tags.join(" ")), limit + 1)? {
+            if hit.id != entry.id && !out.iter().any(|s| s.id == hit.id) {
+                out.push(Suggestion { id: hit.id, question: hit.question });
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
     /// The query for `text`: weighted term clauses over every field, all optional (OR), scored by BM25.
     fn query(&self, folded: &str) -> Option<Box<dyn Query>> {
         let f = &self.fields;

@@ -3,25 +3,37 @@
 //!
 //! The index is built from the knowledge base on first use and kept in memory; importing a knowledge
 //! base replaces the stored one in one transaction and drops the index, which the next call rebuilds.
+//!
+//! The search engine (analyzer, index) is the `search` feature. Without it the service still knows which
+//! knowledge base is in force ([`Assistant::entries`]) and what to predict ([`Assistant::topics`]): the
+//! web app hands both to its second wasm module, which holds the engine.
 
+#[cfg(feature = "search")]
 pub mod analyzer;
+#[cfg(feature = "search")]
 pub mod eval;
+#[cfg(feature = "search")]
 pub mod index;
 pub mod kb;
 pub mod predicted;
+#[cfg(feature = "search")]
 pub mod synonyms;
+#[cfg(feature = "search")]
 pub mod t2s;
 
+#[cfg(feature = "search")]
 use std::sync::Arc;
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+#[cfg(feature = "search")]
 pub use index::{FaqIndex, Hit, Span, Suggestion};
 pub use kb::{FaqEntry, KbStats};
+pub use predicted::Topic;
 
 use crate::Zhuanshu;
-use crate::error::{Entity, Error, Result};
+use crate::error::{Error, Result};
 
 /// Suggestions shown while typing.
 pub const SUGGESTIONS: usize = 10;
@@ -58,74 +70,81 @@ impl<'a> Assistant<'a> {
         Assistant { app }
     }
 
+    /// The knowledge base in force: an operator's import wins; then the feed's (checked when it was
+    /// applied; one that no longer parses after an app update gives way to the embedded one); then the
+    /// embedded one.
+    pub fn entries(&self) -> Result<Vec<FaqEntry>> {
+        let (imported, from_feed) = self
+            .app
+            .store()?
+            .read(|c| Ok((stored_entries(c)?, crate::feed::stored_file(c, crate::feed::FAQ_FILE)?)))?;
+        let from_feed = from_feed.and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|t| kb::parse(&t).ok());
+        match (imported, from_feed) {
+            (Some(entries), _) | (None, Some(entries)) => Ok(entries),
+            (None, None) => kb::embedded(),
+        }
+    }
+
     /// The index, built now if needed.
+    #[cfg(feature = "search")]
     fn index(&self) -> Result<Arc<FaqIndex>> {
         let mut slot = self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(index) = slot.as_ref() {
             return Ok(Arc::clone(index));
         }
-        let (imported, from_feed) = self
-            .app
-            .store()?
-            .read(|c| Ok((stored_entries(c)?, crate::feed::stored_file(c, crate::feed::FAQ_FILE)?)))?;
-        // An operator's import wins; then the feed's knowledge base (checked when it was applied; one that
-        // no longer parses after an app update gives way to the embedded one); then the embedded one.
-        let from_feed = from_feed.and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|t| kb::parse(&t).ok());
-        let entries = match (imported, from_feed) {
-            (Some(entries), _) | (None, Some(entries)) => entries,
-            (None, None) => kb::embedded()?,
-        };
-        let index = Arc::new(FaqIndex::build(entries)?);
+        let index = Arc::new(FaqIndex::build(self.entries()?)?);
         *slot = Some(Arc::clone(&index));
         Ok(index)
     }
 
+    #[cfg(feature = "search")]
     /// Builds the index ahead of the first query (e.g. after the first screen is shown).
     pub fn warm_up(&self) -> Result<()> {
         self.index().map(drop)
     }
 
+    #[cfg(feature = "search")]
     /// The best `limit` answers for `query`, best first.
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Hit>> {
         self.index()?.search(query, limit as usize)
     }
 
+    #[cfg(feature = "search")]
     /// Up to ten questions for what has been typed so far.
     pub fn suggest(&self, prefix: &str) -> Result<Vec<Suggestion>> {
         Ok(self.index()?.suggest(prefix, SUGGESTIONS))
     }
 
+    #[cfg(feature = "search")]
     pub fn entry(&self, id: &str) -> Result<FaqEntry> {
-        self.index()?.entry(id).cloned().ok_or_else(|| Error::NotFound { what: Entity::Faq, key: id.to_owned() })
+        self.index()?
+            .entry(id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound { what: crate::error::Entity::Faq, key: id.to_owned() })
     }
 
+    #[cfg(feature = "search")]
     /// Questions related to entry `id`: the ones its authors linked, then the closest by content.
     pub fn related(&self, id: &str, limit: u32) -> Result<Vec<Suggestion>> {
-        let index = self.index()?;
-        let entry = index.entry(id).ok_or_else(|| Error::NotFound { what: Entity::Faq, key: id.to_owned() })?;
-        let mut out: Vec<Suggestion> = entry
-            .related
-            .iter()
-            .filter_map(|r| index.entry(r))
-            .map(|e| Suggestion { id: e.id.clone(), question: e.question.clone() })
-            .collect();
-        for hit in index.search(&format!("{} {}", entry.question, entry.tags.join(" ")), limit as usize + 1)? {
-            if hit.id != entry.id && !out.iter().any(|s| s.id == hit.id) {
-                out.push(Suggestion { id: hit.id, question: hit.question });
-            }
-        }
-        out.truncate(limit as usize);
-        Ok(out)
+        self.index()?.related(id, limit as usize)
     }
 
-    /// Questions the owner of `uscc` is likely to ask on `today`, each with its reason: renewal questions
-    /// for a licence about to expire, filing questions before a deadline, then ones from the profile.
-    pub fn predicted(&self, uscc: &str, today: chrono::NaiveDate) -> Result<Vec<Prediction>> {
+    /// What the owner of `uscc` is likely to ask on `today`, as searches with their reasons: renewal for a
+    /// licence about to expire, filing before a deadline, then topics from the profile.
+    pub fn topics(&self, uscc: &str, today: chrono::NaiveDate) -> Result<Vec<Topic>> {
         let company = self.app.dossier().company(uscc)?;
         let items = self.app.dynamics().list(uscc, today)?;
         let licences = self.app.dossier().licences(uscc)?;
         let name = |id: i64| licences.iter().find(|l| l.id == id).map(|l| l.kind_name.clone());
-        Ok(predicted::predict(&*self.index()?, &company, &items, &name))
+        Ok(predicted::topics(&company, &items, &name))
+    }
+
+    /// The questions for [`Assistant::topics`], each with its reason.
+    #[cfg(feature = "search")]
+    pub fn predicted(&self, uscc: &str, today: chrono::NaiveDate) -> Result<Vec<Prediction>> {
+        let topics = self.topics(uscc, today)?;
+        let index = self.index()?;
+        Ok(predicted::resolve(&topics, |query, n| index.pairs(query, n)))
     }
 
     /// Replaces the knowledge base with the JSON lines in `text`. Nothing changes unless every line is
@@ -141,14 +160,14 @@ impl<'a> Assistant<'a> {
             }
             Ok(())
         })?;
-        *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.app.forget_faq_index();
         Ok(kb::stats(&entries, true))
     }
 
     /// Drops the operator's import: back to the feed's knowledge base, or the embedded one.
     pub fn reset(&self) -> Result<KbStats> {
         self.app.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
-        *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.app.forget_faq_index();
         self.stats()
     }
 
@@ -158,6 +177,6 @@ impl<'a> Assistant<'a> {
             .store()?
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM kb_entries", [], |r| r.get::<_, i64>(0))?))?
             > 0;
-        Ok(kb::stats(self.index()?.entries(), imported))
+        Ok(kb::stats(&self.entries()?, imported))
     }
 }

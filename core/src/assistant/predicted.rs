@@ -4,18 +4,23 @@
 //!
 //! Each reason becomes an ordinary search, so the questions come from whatever knowledge base is loaded.
 
-use super::{FaqIndex, Prediction};
+use serde::{Deserialize, Serialize};
+
+use super::Prediction;
 use crate::dossier::{CompanyOverview, LifeStage, TaxpayerKind};
 use crate::dynamics::{Action, Dynamic, DynamicKind, Severity};
 
 /// How many questions to offer.
 pub const COUNT: usize = 6;
 
-/// A search to run and the reason to show for its answers.
-struct Topic {
-    query: String,
-    reason: String,
-    take: usize,
+/// A search to run and the reason to show for its answers. Computed from the dossier alone, so it can
+/// cross to wherever the search engine runs (the web app's second wasm module).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Topic {
+    pub query: String,
+    pub reason: String,
+    /// How many of its answers to offer at most.
+    pub take: usize,
 }
 
 fn topic(query: impl Into<String>, reason: impl Into<String>, take: usize) -> Topic {
@@ -78,22 +83,20 @@ fn from_profile(company: &CompanyOverview) -> Vec<Topic> {
     topics
 }
 
-/// The predicted questions for a company given its open items: one per topic in order (items first,
-/// then the profile), then more from the topics that have them; no entry twice.
-pub fn predict(
-    index: &FaqIndex,
+/// The topics for a company given its open items: the items' first (most serious first), then the
+/// profile's.
+pub fn topics(
     company: &CompanyOverview,
     items: &[Dynamic],
     licence_name: &dyn Fn(i64) -> Option<String>,
-) -> Vec<Prediction> {
-    let topics: Vec<Topic> = from_dynamics(items, licence_name).into_iter().chain(from_profile(company)).collect();
-    let answers: Vec<Vec<(String, String)>> = topics
-        .iter()
-        .map(|t| {
-            let hits = index.search(&t.query, t.take + COUNT).unwrap_or_default();
-            hits.into_iter().map(|h| (h.id, h.question)).collect()
-        })
-        .collect();
+) -> Vec<Topic> {
+    from_dynamics(items, licence_name).into_iter().chain(from_profile(company)).collect()
+}
+
+/// The predicted questions for `topics`, given a search returning (id, question) pairs best first: one
+/// per topic in order, then more from the topics that allow them; no entry twice; at most [`COUNT`].
+pub fn resolve(topics: &[Topic], search: impl Fn(&str, usize) -> Vec<(String, String)>) -> Vec<Prediction> {
+    let answers: Vec<Vec<(String, String)>> = topics.iter().map(|t| search(&t.query, t.take + COUNT)).collect();
     let mut out: Vec<Prediction> = Vec::new();
     for round in 0..2 {
         for (t, hits) in topics.iter().zip(&answers) {
@@ -113,6 +116,33 @@ pub fn predict(
 
 #[cfg(test)]
 mod tests {
+    use super::{COUNT, Topic, resolve};
+
+    fn topic(query: &str, take: usize) -> Topic {
+        Topic { query: query.into(), reason: format!("为{query}"), take }
+    }
+
+    #[test]
+    fn each_topic_gets_one_question_before_any_gets_a_second_and_none_repeats() {
+        // Every search answers the same three entries, so later topics must skip what earlier ones took.
+        let search = |q: &str, _n: usize| {
+            let mut ids = vec!["a", "b", "c"];
+            if q == "second" {
+                ids.reverse();
+            }
+            ids.into_iter().map(|id| (id.to_owned(), format!("问{id}"))).collect()
+        };
+        let got = resolve(&[topic("first", 2), topic("second", 1), topic("third", 1)], search);
+        let picked: Vec<(&str, &str)> = got.iter().map(|p| (p.id.as_str(), p.reason.as_str())).collect();
+        assert_eq!(picked, [("a", "为first"), ("c", "为second"), ("b", "为third")]);
+        let many: Vec<Topic> = (0..10).map(|i| topic(&format!("t{i}"), 2)).collect();
+        let numbered = |q: &str, _n: usize| vec![(q.to_owned(), q.to_owned()), (format!("{q}'"), q.to_owned())];
+        assert_eq!(resolve(&many, numbered).len(), COUNT);
+    }
+}
+
+#[cfg(all(test, feature = "search"))]
+mod with_search {
     use crate::content::demo_companies;
     use crate::{Clock, Config, Zhuanshu};
 

@@ -218,7 +218,7 @@ impl<'a> Feed<'a> {
             // Another sync applied this version (or a newer one) meanwhile.
             return Ok(report);
         }
-        *self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.app.forget_faq_index();
         *self.app.calendar.lock().unwrap_or_else(|p| p.into_inner()) = None;
         report.updated = true;
         report.version = state.version;

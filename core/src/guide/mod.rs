@@ -12,7 +12,9 @@ pub mod model;
 use std::collections::BTreeMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, OnceLock};
+#[cfg(feature = "search")]
+use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -20,7 +22,9 @@ use serde::Serialize;
 pub use model::{Bundle, Choice, Condition, GuideContent, Item, Question, Theme};
 
 use crate::Zhuanshu;
-use crate::assistant::{FaqEntry, FaqIndex, Hit};
+use crate::assistant::FaqEntry;
+#[cfg(feature = "search")]
+use crate::assistant::{FaqIndex, Hit};
 use crate::dossier::{CompanyOverview, Licence, Material, industry, money, region, uscc};
 use crate::dynamics::{Dynamic, DynamicKind};
 use crate::error::{Error, Issues, Result};
@@ -32,6 +36,7 @@ pub type Answers = BTreeMap<String, String>;
 struct Loaded {
     fingerprint: u64,
     content: Arc<GuideContent>,
+    #[cfg(feature = "search")]
     index: OnceLock<std::result::Result<Arc<FaqIndex>, String>>,
 }
 
@@ -51,9 +56,53 @@ fn loaded(app: &Zhuanshu) -> Result<Arc<Loaded>> {
         return Ok(Arc::clone(l));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| Error::Internal(format!("guide content: {e}")))?;
-    let l = Arc::new(Loaded { fingerprint, content: Arc::new(GuideContent::parse(text)?), index: OnceLock::new() });
+    let l = Arc::new(Loaded {
+        fingerprint,
+        content: Arc::new(GuideContent::parse(text)?),
+        #[cfg(feature = "search")]
+        index: OnceLock::new(),
+    });
     *cache = Some(Arc::clone(&l));
     Ok(l)
+}
+
+/// An item as an entry of the search engine.
+fn search_entry(c: &GuideContent, i: &Item) -> FaqEntry {
+    let theme = c.themes.iter().find(|t| t.code == i.theme).map(|t| t.name.clone()).unwrap_or_default();
+    FaqEntry {
+        id: i.code.clone(),
+        question: i.name.clone(),
+        alternatives: vec![format!("{}办理{}", i.department, i.name)],
+        answer: format!("{}\n{}", i.conditions, i.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")),
+        tags: i.basis.clone(),
+        theme,
+        related: Vec::new(),
+        updated: NaiveDate::default(),
+    }
+}
+
+/// The item whose name shares the most two-character words with a policy's title (its conditions count
+/// a third as much), for a policy its authors linked to nothing. Plain character pairs rather than the
+/// search engine, so every build of the core (the web app's first module has no engine) gives the same
+/// answer; titles and service names are short and written in the same administrative vocabulary.
+fn closest_to_title<'i>(items: &'i [Item], title: &str) -> Option<&'i Item> {
+    let pairs = |text: &str| -> std::collections::HashSet<(char, char)> {
+        let chars: Vec<char> = text.chars().filter(|c| !c.is_ascii_punctuation() && !c.is_whitespace()).collect();
+        chars.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let wanted = pairs(title);
+    items
+        .iter()
+        .map(|i| {
+            (3 * wanted.intersection(&pairs(&i.name)).count() + wanted.intersection(&pairs(&i.conditions)).count(), i)
+        })
+        .filter(|(score, _)| *score > 0)
+        // The first of equals: content order puts the common services first.
+        .fold(None, |best: Option<(usize, &Item)>, (score, i)| match best {
+            Some((b, _)) if b >= score => best,
+            _ => Some((score, i)),
+        })
+        .map(|(_, i)| i)
 }
 
 /// One service in the tree.
@@ -565,36 +614,22 @@ impl<'a> Guide<'a> {
         Ok(Form { item_code: it.code.clone(), item_name: it.name.clone(), fields, missing })
     }
 
+    /// The guide's services as search entries (name, department, conditions and steps), for the
+    /// assistant's engine: [`Guide::search`] here, the second wasm module in the web app.
+    pub fn search_entries(&self) -> Result<Vec<FaqEntry>> {
+        let c = &loaded(self.app)?.content;
+        Ok(c.items.iter().map(|i| search_entry(c, i)).collect())
+    }
+
     /// Services matching `query`, searched with the assistant's analyzer (characters, traditional
     /// characters, pinyin, synonyms).
+    #[cfg(feature = "search")]
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Hit>> {
         let l = loaded(self.app)?;
         let index = l
             .index
             .get_or_init(|| {
-                let c = &l.content;
-                let entries = c
-                    .items
-                    .iter()
-                    .map(|i| {
-                        let theme =
-                            c.themes.iter().find(|t| t.code == i.theme).map(|t| t.name.clone()).unwrap_or_default();
-                        FaqEntry {
-                            id: i.code.clone(),
-                            question: i.name.clone(),
-                            alternatives: vec![format!("{}办理{}", i.department, i.name)],
-                            answer: format!(
-                                "{}\n{}",
-                                i.conditions,
-                                i.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
-                            ),
-                            tags: i.basis.clone(),
-                            theme,
-                            related: Vec::new(),
-                            updated: NaiveDate::default(),
-                        }
-                    })
-                    .collect();
+                let entries = l.content.items.iter().map(|i| search_entry(&l.content, i)).collect();
                 FaqIndex::build(entries).map(Arc::new).map_err(|e| e.to_string())
             })
             .as_ref()
@@ -621,8 +656,7 @@ impl<'a> Guide<'a> {
         if !linked.is_empty() {
             return Ok(linked);
         }
-        let hits = self.search(&policy.title, 1)?;
-        Ok(hits.iter().filter_map(|h| l.content.items.iter().find(|i| i.code == h.id)).map(summary).collect())
+        Ok(closest_to_title(&l.content.items, &policy.title).map(summary).into_iter().collect())
     }
 
     /// The service an item of the home list leads to: the renewal of that licence, the filing, the

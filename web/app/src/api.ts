@@ -61,8 +61,11 @@ export interface Api {
 
 export type Method = keyof Api;
 
-/** Methods that need the search index (and so the dictionary): the worker runs them after warm-up. */
-export const needsIndex = (method: string) => method.startsWith('assistant.');
+/** Methods the search module answers (so they wait for it and the dictionary): the worker runs them
+ * after warm-up. */
+export const needsIndex = (method: string) =>
+  ['assistant.search', 'assistant.suggest', 'assistant.entry', 'assistant.related', 'assistant.predicted', 'guide.search']
+    .includes(method);
 
 /** Page -> worker. */
 export type Request =

@@ -8,13 +8,7 @@ import * as prefs from './prefs';
 import { open, warm } from './rpc';
 import { route, setRenderer, type Route } from './router';
 import { setIndexReady, state } from './state';
-import { renderAssistant } from './screens/assistant';
-import { renderDossier } from './screens/dossier';
-import { renderGuide } from './screens/guide';
 import { renderHome } from './screens/home';
-import { renderPolicies } from './screens/policies';
-import { renderSettings } from './screens/settings';
-import { renderVault } from './screens/vault';
 import { errorText, icon } from './ui';
 
 interface Tab {
@@ -24,15 +18,16 @@ interface Tab {
   render: (root: HTMLElement, r: Route) => Promise<void>;
 }
 
-// One line per tab.
+// One line per tab. Only home is in the first screen's bundle; the other screens load when opened (the
+// service worker precaches them for offline use).
 const TABS: Tab[] = [
   { id: 'home', label: 'tabHome', icon: 'home', render: renderHome },
-  { id: 'policies', label: 'tabPolicies', icon: 'policy', render: renderPolicies },
-  { id: 'guide', label: 'tabGuide', icon: 'guide', render: renderGuide },
-  { id: 'dossier', label: 'tabDossier', icon: 'dossier', render: renderDossier },
-  { id: 'vault', label: 'tabVault', icon: 'vault', render: renderVault },
-  { id: 'assistant', label: 'tabAssistant', icon: 'assistant', render: renderAssistant },
-  { id: 'settings', label: 'tabSettings', icon: 'settings', render: renderSettings },
+  { id: 'policies', label: 'tabPolicies', icon: 'policy', render: (root, r) => import('./screens/policies').then((m) => m.renderPolicies(root, r)) },
+  { id: 'guide', label: 'tabGuide', icon: 'guide', render: (root, r) => import('./screens/guide').then((m) => m.renderGuide(root, r)) },
+  { id: 'dossier', label: 'tabDossier', icon: 'dossier', render: (root, r) => import('./screens/dossier').then((m) => m.renderDossier(root, r)) },
+  { id: 'vault', label: 'tabVault', icon: 'vault', render: (root) => import('./screens/vault').then((m) => m.renderVault(root)) },
+  { id: 'assistant', label: 'tabAssistant', icon: 'assistant', render: (root, r) => import('./screens/assistant').then((m) => m.renderAssistant(root, r)) },
+  { id: 'settings', label: 'tabSettings', icon: 'settings', render: (root) => import('./screens/settings').then((m) => m.renderSettings(root)) },
 ];
 
 const params = new URLSearchParams(location.search);

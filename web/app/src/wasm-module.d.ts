@@ -1,5 +1,6 @@
-// The wasm-bindgen package (target/wasm-pkg-app, aliased by vite.config.ts). Values cross as plain
-// JSON-shaped objects; the worker calls services by name, so only the entry points are typed here.
+// The wasm-bindgen packages (target/wasm-pkg-app, aliased by vite.config.ts): the app module and the
+// search engine. Values cross as plain JSON-shaped objects; the worker calls services by name, so only
+// the entry points are typed here.
 declare module 'zhuanshu-wasm' {
   export default function init(options: { module_or_path: string | URL }): Promise<unknown>;
   export class ZhuanshuApp {
@@ -11,8 +12,24 @@ declare module 'zhuanshu-wasm' {
     assistant(): unknown;
     free(): void;
   }
-  export function loadDictionary(bytes: Uint8Array): void;
   export function labels(): unknown;
+}
+declare module 'zhuanshu-search-wasm' {
+  export default function init(options: { module_or_path: string | URL }): Promise<unknown>;
+  export function loadDictionary(bytes: Uint8Array): void;
+  export class SearchIndex {
+    static build(entries: unknown): SearchIndex;
+    search(query: string, limit: number): unknown;
+    suggest(prefix: string): unknown;
+    entry(id: string): unknown;
+    related(id: string, limit: number): unknown;
+    predicted(topics: unknown): unknown;
+    free(): void;
+  }
+}
+declare module 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url' {
+  const url: string;
+  export default url;
 }
 declare module 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url' {
   const url: string;

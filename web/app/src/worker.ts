@@ -1,18 +1,27 @@
-// The dedicated worker that runs the whole wasm core. The page sends `open` once, then `call`s by name;
-// every answer is the core's value or its thrown error object. Keeping the core here keeps the page
-// responsive and is what the OPFS SQLite back end needs (sync access handles exist only in workers).
+// The dedicated worker that runs the wasm core. The page sends `open` once, then `call`s by name; every
+// answer is the core's value or its thrown error object. Keeping the core here keeps the page responsive
+// and is what the OPFS SQLite back end needs (sync access handles exist only in workers).
+//
+// The core comes as two modules: the app (everything but search; it draws the first screen) and the
+// search engine, fetched with jieba's dictionary after the first screen. The app module says which
+// entries to index and what to predict; the engine indexes and answers.
 import init, * as core from 'zhuanshu-wasm';
 import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
+import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url';
 import dictUrl from 'zhuanshu-dict?url';
 import { needsIndex, type Request, type Response } from './api';
 import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind } from './types';
 
 type Service = Record<string, (...args: unknown[]) => unknown>;
+type SearchIndex = import('zhuanshu-search-wasm').SearchIndex;
 
 let app: core.ZhuanshuApp | null = null;
 const services = new Map<string, Service>();
 let opened: Promise<Ready> | null = null;
 let indexReady: Promise<Record<string, number>> | null = null;
+/** The engine's indexes, built from the app module's entries; dropped when the knowledge base changes. */
+const indexes: { faq: SearchIndex | null; guide: SearchIndex | null } = { faq: null, guide: null };
+let engine: typeof import('zhuanshu-search-wasm') | null = null;
 
 /** A JS exception (not the core's error object) as the same shape, so the page handles one kind. */
 function internal(e: unknown) {
@@ -98,33 +107,81 @@ function service(name: string): Service {
   return s;
 }
 
-/** Loads the segmentation dictionary and builds the search index, once, after the first screen. */
+/** Loads the search module and the segmentation dictionary and builds the FAQ index, once, after the
+ * first screen. */
 function warm(): Promise<Record<string, number>> {
   indexReady ??= (async () => {
     const times: Record<string, number> = { dictionaryRequested: clock() };
-    const response = await fetch(dictUrl);
-    if (!response.ok) throw internal(`dictionary: HTTP ${response.status}`);
-    core.loadDictionary(new Uint8Array(await response.arrayBuffer()));
+    const [module, dictionary] = await Promise.all([
+      import('zhuanshu-search-wasm').then(async (m) => {
+        await m.default({ module_or_path: searchWasmUrl });
+        return m;
+      }),
+      fetch(dictUrl).then(async (response) => {
+        if (!response.ok) throw internal(`dictionary: HTTP ${response.status}`);
+        return new Uint8Array(await response.arrayBuffer());
+      }),
+    ]);
+    times.engineLoaded = clock();
+    module.loadDictionary(dictionary);
+    engine = module;
     times.dictionaryLoaded = clock();
-    (service('assistant') as unknown as { warmUp(): void }).warmUp();
+    faqIndex();
     return times;
   })();
+  indexReady.catch(() => (indexReady = null)); // a failed download is retried by the next search
   return indexReady;
 }
+
+function faqIndex(): SearchIndex {
+  if (!engine) throw internal('search engine not loaded');
+  indexes.faq ??= engine.SearchIndex.build(service('assistant').entries());
+  return indexes.faq;
+}
+
+function guideIndex(): SearchIndex {
+  if (!engine) throw internal('search engine not loaded');
+  indexes.guide ??= engine.SearchIndex.build(service('guide').searchEntries());
+  return indexes.guide;
+}
+
+/** The calls the engine answers; each takes the page's arguments. */
+const searches: Record<string, (...args: never[]) => unknown> = {
+  'assistant.search': (query: string, limit: number) => faqIndex().search(query, limit),
+  'assistant.suggest': (prefix: string) => faqIndex().suggest(prefix),
+  'assistant.entry': (id: string) => faqIndex().entry(id),
+  'assistant.related': (id: string, limit: number) => faqIndex().related(id, limit),
+  'assistant.predicted': (uscc: string) => faqIndex().predicted(service('assistant').topics(uscc)),
+  'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
+};
+
+/** Calls after which the indexed entries may have changed. */
+const changesEntries = (method: string) =>
+  ['assistant.importKb', 'assistant.resetKb'].includes(method) || method.startsWith('feed.') || method === 'sync';
 
 async function call(method: string, args: unknown[]): Promise<unknown> {
   if (!opened) throw internal('call before open');
   await opened;
   if (needsIndex(method)) await warm();
+  const search = searches[method];
+  if (search) return (search as (...a: unknown[]) => unknown)(...args);
   const [svc, name] = method.split('.');
+  let result: unknown;
   if (svc === 'fn') {
     const f = (core as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
     if (typeof f !== 'function') throw internal(`no function ${name}`);
-    return f(...args);
+    result = f(...args);
+  } else {
+    const s = service(svc);
+    if (typeof s[name] !== 'function') throw internal(`no method ${method}`);
+    result = s[name](...args);
   }
-  const s = service(svc);
-  if (typeof s[name] !== 'function') throw internal(`no method ${method}`);
-  return s[name](...args);
+  if (changesEntries(method)) {
+    indexes.faq?.free();
+    indexes.guide?.free();
+    indexes.faq = indexes.guide = null;
+  }
+  return result;
 }
 
 /** The page passes its query (`?now=…&storage=…&demo`) as the worker's name, so opening starts at once. */

@@ -154,9 +154,7 @@ async function overview(root: HTMLElement) {
 
 function guideLinks(policyId: string): HTMLElement {
   const list = h('ul', { class: 'list card guide-links' }, h('li', { class: 'muted small row' }, t('guideLinksLoading')));
-  // The core finds a policy's services with the guide's search index, which needs the segmentation
-  // dictionary: ask once the page has loaded it.
-  onIndexReady(async () => {
+  void (async () => {
     try {
       const items = await call('guide.forPolicy', policyId);
       clear(list, items.map((i) => h('li', {}, h('a', { class: 'row', href: `#/guide/item/${encodeURIComponent(i.code)}` },
@@ -166,7 +164,7 @@ function guideLinks(policyId: string): HTMLElement {
     } catch (e) {
       clear(list, h('li', { class: 'row error-text' }, errorText(e)));
     }
-  });
+  })();
   return h('section', { class: 'section', 'aria-labelledby': 'guide-links-title' }, h('h2', { id: 'guide-links-title' }, t('guideLinks')), list);
 }
 

@@ -1,0 +1,70 @@
+//! The search engine of the assistant (专属客服) and the guide, as the web app's second wasm module.
+//!
+//! The engine (tantivy, jieba, pinyin, traditional characters) is more than half of the core's size, and
+//! the first screen needs none of it. The app module (bindings/wasm) says which knowledge base is in force
+//! (`assistant().entries()`, `guide().searchEntries()`) and what the owner is likely to ask
+//! (`assistant().topics(uscc)`); this module indexes the entries and answers. Both call the same core
+//! code as the native apps, so a query gives the same answers everywhere.
+
+use wasm_bindgen::prelude::*;
+use zhuanshu::Error;
+use zhuanshu::assistant::{FaqEntry, FaqIndex, SUGGESTIONS, Topic, analyzer, predicted};
+use zhuanshu::error::Entity;
+use zhuanshu_wasm_glue::{error, from_js, run, to_js};
+
+/// Loads jieba's segmentation dictionary (the compact form `cargo xtask` writes); call it once, before
+/// the first `SearchIndex.build`.
+#[wasm_bindgen(js_name = loadDictionary)]
+pub fn load_dictionary(bytes: &[u8]) -> Result<(), JsValue> {
+    analyzer::load_dictionary(bytes).map_err(error)
+}
+
+/// An index over one set of entries (the FAQ knowledge base, or the guide's services).
+#[wasm_bindgen]
+pub struct SearchIndex {
+    index: FaqIndex,
+}
+
+#[wasm_bindgen]
+impl SearchIndex {
+    /// Indexes `entries` (an array of FAQ entries as the app module returns them).
+    pub fn build(entries: JsValue) -> Result<SearchIndex, JsValue> {
+        let entries: Vec<FaqEntry> = from_js(entries, "entries")?;
+        FaqIndex::build(entries).map(|index| SearchIndex { index }).map_err(error)
+    }
+
+    /// The best `limit` answers for `query`, best first, with highlights.
+    pub fn search(&self, query: &str, limit: u32) -> Result<JsValue, JsValue> {
+        run(self.index.search(query, limit as usize))
+    }
+
+    /// Up to ten questions for what has been typed so far.
+    pub fn suggest(&self, prefix: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.index.suggest(prefix, SUGGESTIONS))
+    }
+
+    pub fn entry(&self, id: &str) -> Result<JsValue, JsValue> {
+        run(self.index.entry(id).ok_or_else(|| Error::NotFound { what: Entity::Faq, key: id.to_owned() }))
+    }
+
+    /// Questions related to entry `id`: the ones its authors linked, then the closest by content.
+    pub fn related(&self, id: &str, limit: u32) -> Result<JsValue, JsValue> {
+        run(self.index.related(id, limit as usize))
+    }
+
+    /// The predicted questions for `topics` (from the app module's `assistant().topics(uscc)`).
+    pub fn predicted(&self, topics: JsValue) -> Result<JsValue, JsValue> {
+        let topics: Vec<Topic> = from_js(topics, "topics")?;
+        to_js(&predicted::resolve(&topics, |query, n| self.index.pairs(query, n)))
+    }
+
+    /// How many entries the index holds.
+    pub fn len(&self) -> u32 {
+        self.index.entries().len() as u32
+    }
+
+    #[wasm_bindgen(js_name = isEmpty)]
+    pub fn is_empty(&self) -> bool {
+        self.index.entries().is_empty()
+    }
+}
