@@ -3,8 +3,8 @@
 //! The engine (tantivy, jieba, pinyin, traditional characters) is more than half of the core's size, and
 //! the first screen needs none of it. The app module (bindings/wasm) says which knowledge base is in force
 //! (`assistant().entries()`, `guide().searchEntries()`) and what the owner is likely to ask
-//! (`assistant().topics(uscc)`); this module indexes the entries and answers. Both call the same core
-//! code as the native apps, so a query gives the same answers everywhere.
+//! (`assistant().topics(uscc)`); this module indexes the entries and answers with the same core code as
+//! the native apps (only the segmentation dictionary is smaller: see `xtask/src/web.rs`).
 
 use wasm_bindgen::prelude::*;
 use zhuanshu::Error;

@@ -159,6 +159,7 @@ mod with_search {
         let licence = predicted.iter().find(|p| p.reason.contains("食品经营许可证")).expect("a renewal question");
         assert!(licence.question.contains("食品经营许可"), "{predicted:#?}");
         let mut ids: Vec<&str> = predicted.iter().map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), predicted.len(), "no question twice");
     }

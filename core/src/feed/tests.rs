@@ -93,6 +93,7 @@ impl ReplaceBytes for Vec<u8> {
     }
 }
 
+#[cfg(feature = "search")]
 #[test]
 fn the_assistant_answers_from_the_feeds_knowledge_base() {
     let app = app();

@@ -87,7 +87,7 @@ fn search_entry(c: &GuideContent, i: &Item) -> FaqEntry {
 /// answer; titles and service names are short and written in the same administrative vocabulary.
 fn closest_to_title<'i>(items: &'i [Item], title: &str) -> Option<&'i Item> {
     let pairs = |text: &str| -> std::collections::HashSet<(char, char)> {
-        let chars: Vec<char> = text.chars().filter(|c| !c.is_ascii_punctuation() && !c.is_whitespace()).collect();
+        let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
         chars.windows(2).map(|w| (w[0], w[1])).collect()
     };
     let wanted = pairs(title);
@@ -875,6 +875,22 @@ mod tests {
         assert!(g.for_policy(hitech).unwrap()[0].name.contains("高新技术企业"), "{:?}", g.for_policy(hitech));
     }
 
+    #[test]
+    fn a_policy_linked_to_nothing_leads_to_the_service_named_most_like_it() {
+        let app = app();
+        let catalog = app.policies().list().unwrap();
+        let mut policy = catalog.iter().find(|p| p.title.contains("高新技术企业认定")).unwrap().as_ref().clone();
+        policy.guide.clear();
+        policy.title = "《高新技术企业认定》申报奖励（区级）".into();
+        let found = app.guide().for_policy(&policy).unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].name.contains("高新技术企业认定"), "{found:?}");
+        // Punctuation pairs match nothing: a title sharing only them with every item finds none.
+        policy.title = "《》（）".into();
+        assert!(app.guide().for_policy(&policy).unwrap().is_empty());
+    }
+
+    #[cfg(feature = "search")]
     #[test]
     fn guide_search_and_links_from_the_home_list() {
         let app = app();

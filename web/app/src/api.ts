@@ -61,12 +61,6 @@ export interface Api {
 
 export type Method = keyof Api;
 
-/** Methods the search module answers (so they wait for it and the dictionary): the worker runs them
- * after warm-up. */
-export const needsIndex = (method: string) =>
-  ['assistant.search', 'assistant.suggest', 'assistant.entry', 'assistant.related', 'assistant.predicted', 'guide.search']
-    .includes(method);
-
 /** Page -> worker. */
 export type Request =
   | { id: number; kind: 'call'; method: Method; args: unknown[] }

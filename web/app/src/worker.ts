@@ -9,7 +9,7 @@ import init, * as core from 'zhuanshu-wasm';
 import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
 import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url';
 import dictUrl from 'zhuanshu-dict?url';
-import { needsIndex, type Request, type Response } from './api';
+import type { Request, Response } from './api';
 import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind } from './types';
 
 type Service = Record<string, (...args: unknown[]) => unknown>;
@@ -145,7 +145,7 @@ function guideIndex(): SearchIndex {
   return indexes.guide;
 }
 
-/** The calls the engine answers; each takes the page's arguments. */
+/** The calls the engine answers (they wait for it and the dictionary); each takes the page's arguments. */
 const searches: Record<string, (...args: never[]) => unknown> = {
   'assistant.search': (query: string, limit: number) => faqIndex().search(query, limit),
   'assistant.suggest': (prefix: string) => faqIndex().suggest(prefix),
@@ -155,16 +155,18 @@ const searches: Record<string, (...args: never[]) => unknown> = {
   'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
 };
 
-/** Calls after which the indexed entries may have changed. */
-const changesEntries = (method: string) =>
-  ['assistant.importKb', 'assistant.resetKb'].includes(method) || method.startsWith('feed.') || method === 'sync';
+/** Calls after which the indexed entries may have changed (a feed sync will be one, once the web app
+ * syncs). */
+const changesEntries = (method: string) => ['assistant.importKb', 'assistant.resetKb'].includes(method);
 
 async function call(method: string, args: unknown[]): Promise<unknown> {
   if (!opened) throw internal('call before open');
   await opened;
-  if (needsIndex(method)) await warm();
-  const search = searches[method];
-  if (search) return (search as (...a: unknown[]) => unknown)(...args);
+  const search = Object.hasOwn(searches, method) ? searches[method] : undefined;
+  if (search) {
+    await warm();
+    return (search as (...a: unknown[]) => unknown)(...args);
+  }
   const [svc, name] = method.split('.');
   let result: unknown;
   if (svc === 'fn') {
