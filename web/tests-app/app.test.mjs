@@ -2,61 +2,15 @@
 // viewport with a WeChat user agent: first screen and budgets, adding a company, the FAQ in simplified,
 // traditional and pinyin, persistence across reloads, offline start, and the IndexedDB fallback. Every
 // test saves a screenshot under target/web-screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { serve } from '../tests/server.mjs';
-import { launch, PHONE } from '../tests/browser.mjs';
+import { join } from 'node:path';
+import { context, dist, indexReady, open, ready, shot, tab, url, useApp } from './harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = join(root, 'web', 'dist');
-const shots = join(root, 'target', 'web-screenshots');
-const NOW = '2026-11-21T09:00:00';
 const BUDGET = { firstScreenBytes: 1_000_000, totalBytes: 3_000_000, firstScreenMs: 400 };
-const ZH = { ...PHONE, locale: 'zh-CN' };
-let server, browser;
-
-before(async () => {
-  await mkdir(shots, { recursive: true });
-  server = await serve({ '/': dist });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh profile (own OPFS, IndexedDB, caches and service worker). */
-async function context(options = ZH) {
-  const ctx = await browser.newContext(options);
-  ctx.on('weberror', (e) => console.error('# page error:', e.error()));
-  return ctx;
-}
-
-function url(query = '') {
-  return `${server.url}/?now=${NOW}${query}`;
-}
-
-async function open(page, query = '') {
-  await page.goto(url(query));
-  await ready(page);
-}
-
-async function ready(page) {
-  await page.waitForFunction(() => document.documentElement.dataset.firstScreen === 'ready', null, { timeout: 30000 });
-}
-
-async function indexReady(page) {
-  await page.waitForFunction(() => document.documentElement.dataset.index === 'ready', null, { timeout: 30000 });
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shots, `${name}.png`) });
-}
+useApp();
 
 /** Makes the company at `n` (negative: from the end) current on the 档案 screen; returns its name. */
 async function choose(page, n) {
@@ -68,8 +22,6 @@ async function choose(page, n) {
   await page.waitForFunction((v) => document.querySelector('.company-chip.active')?.textContent === v, name);
   return name;
 }
-
-const tab = (page, name) => page.locator('.tabbar').getByRole('link', { name, exact: true });
 
 const firstScreenMs = (page) => page.evaluate(() => performance.getEntriesByName('zs-first-screen')[0].startTime);
 

@@ -2,55 +2,16 @@
 // user agent, on the demo companies with the clock fixed: the checkup's condition lines and near misses,
 // the vault from its first PIN to a reload, and a bundle's questions down to the checked materials and the
 // prefilled forms. Every test saves screenshots under target/web-screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { serve } from '../tests/server.mjs';
-import { launch, PHONE } from '../tests/browser.mjs';
+import { context, open as openApp, ready, shot, tab, useApp } from './harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = join(root, 'web', 'dist');
-const shots = join(root, 'target', 'web-screenshots');
-const NOW = '2026-11-21T09:00:00';
-const ZH = { ...PHONE, locale: 'zh-CN' };
 // A 2×2 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM4IaAnnWfKIOs/8f///wAd+wW/B2BRyAAAAABJRU5ErkJggg==', 'base64');
-let server, browser;
+useApp();
 
-before(async () => {
-  await mkdir(shots, { recursive: true });
-  server = await serve({ '/': dist });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh profile (own OPFS, IndexedDB, caches and service worker). */
-async function context(options = ZH) {
-  const ctx = await browser.newContext(options);
-  ctx.on('weberror', (e) => console.error('# page error:', e.error()));
-  return ctx;
-}
-
-async function open(page, query = '&demo') {
-  await page.goto(`${server.url}/?now=${NOW}${query}`);
-  await ready(page);
-}
-
-async function ready(page) {
-  await page.waitForFunction(() => document.documentElement.dataset.firstScreen === 'ready', null, { timeout: 30000 });
-}
-
-async function shot(page, name, fullPage = false) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
-
-const tab = (page, name) => page.locator('.tabbar').getByRole('link', { name, exact: true });
+/** The app on the demo companies. */
+const open = (page) => openApp(page, '&demo');
 
 test('政策: eligible policies with their condition lines, near misses with exactly the unmet conditions, save and detail', async () => {
   const ctx = await context();
