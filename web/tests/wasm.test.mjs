@@ -2,7 +2,9 @@
 // input comes back as a typed error object, never a crash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { serve } from './server.mjs';
@@ -12,9 +14,26 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = process.env.ZHUANSHU_WASM_PKG ?? join(root, 'target', 'wasm-pkg');
 let server, browser, page;
 
+// Misbehaving feed servers, for the fetch transport's limits: a manifest that never ends, and one whose
+// connection drops before its Content-Length is reached.
+const feedRoutes = {
+  '/endless/manifest.json': (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const pump = () => { while (res.write(chunk)); };
+    res.on('drain', pump);
+    pump();
+  },
+  '/cut/manifest.json': (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '10000' });
+    res.write('{"signed": {"version": 1, "files": {');
+    setTimeout(() => res.socket.destroy(), 50);
+  },
+};
+
 before(async () => {
   server = await serve({ '/pkg/': pkg, '/golden/': join(root, 'tests', 'golden'), '/tests/': join(root, 'web', 'tests'),
-    '/dict/': join(root, 'target', 'web-assets') });
+    '/dict/': join(root, 'target', 'web-assets') }, feedRoutes);
   browser = await launch();
   page = await (await browser.newContext(PHONE)).newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
@@ -212,4 +231,74 @@ test('the vault keeps documents behind a PIN in the browser', async () => {
   assert.equal(out.wrong, 'wrong_pin');
   assert.equal(out.text, '扫描件𠈌');
   assert.equal(out.count, 1);
+});
+
+/** Runs the CLI (built by the Rust suite before this one); throws with its stderr on failure. */
+function cli(...args) {
+  const bin = process.env.ZHUANSHU_CLI ?? join(root, 'target', 'debug', 'zhuanshu');
+  const r = spawnSync(bin, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`zhuanshu ${args.join(' ')}: ${r.stderr || r.error}`);
+  return r.stdout;
+}
+
+/** `zhuanshu feed serve SITE --port 0` (another origin than the page: CORS), resolved with its URL. */
+function feedServe(site) {
+  const bin = process.env.ZHUANSHU_CLI ?? join(root, 'target', 'debug', 'zhuanshu');
+  const child = spawn(bin, ['feed', 'serve', site, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) resolve({ url: m[0], close: () => child.kill() });
+    });
+    child.on('exit', (code) => reject(new Error(`feed serve exited ${code}: ${err}`)));
+  });
+}
+
+test('the feed syncs over fetch: signed update, 304 after, endless and cut responses refused', async (t) => {
+  // A publisher's site: the content in force plus one new FAQ entry, signed with the demo key the app's
+  // pinned root trusts.
+  const dir = await mkdtemp(join(tmpdir(), 'zhuanshu-feed-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  cli('--data-dir', join(dir, 'data'), 'feed', 'content', '--out', join(dir, 'content'));
+  const entry = { id: 'sync-test-1', question: '内容更新后新增的问题：同步测试怎么验证？', alternatives: ['同步测试'],
+    answer: '同步后这条问答出现在知识库里。', tags: [], theme: '其他', related: [], updated: '2026-11-20' };
+  await appendFile(join(dir, 'content', 'faq.jsonl'), `${JSON.stringify(entry)}\n`);
+  cli('feed', 'keygen', '--demo', '--out', join(dir, 'demo.key'));
+  cli('feed', 'build', join(dir, 'content'), '--out', join(dir, 'site'), '--version', '1');
+  cli('feed', 'sign', join(dir, 'site'), '--key', join(dir, 'demo.key'));
+  const site = await feedServe(join(dir, 'site'));
+  t.after(() => site.close());
+
+  const out = await page.evaluate(async ({ feedUrl, base }) => {
+    const app = window.core.ZhuanshuApp.open('2026-11-22T09:00:00');
+    const feed = app.feed();
+    const refused = async (url) => { try { await feed.sync(url); return null; } catch (e) { return e; } };
+    const before = feed.status().version;
+    const endless = await refused(`${base}/endless/`);
+    const cut = await refused(`${base}/cut/`);
+    const nowhere = await refused('http://127.0.0.1:9/');
+    const afterAttacks = feed.status().version;
+    const first = await feed.sync(feedUrl);
+    const second = await feed.sync(feedUrl);
+    const status = feed.status();
+    const index = window.search.SearchIndex.build(app.assistant().entries());
+    return { before, afterAttacks, first, second, version: status.version, source: status.source,
+      endless, cut, nowhere, hit: index.search('同步测试怎么验证', 1)[0]?.id };
+  }, { feedUrl: site.url, base: server.url });
+
+  assert.equal(out.before, 0);
+  assert.equal(out.endless?.code, 'feed_too_large', JSON.stringify(out.endless));
+  assert.equal(out.cut?.code, 'feed_truncated', JSON.stringify(out.cut));
+  assert.equal(out.nowhere?.code, 'network', JSON.stringify(out.nowhere));
+  for (const e of [out.endless, out.cut, out.nowhere]) assert.ok(/[\u4e00-\u9fff]/.test(e.userMessage), e.userMessage);
+  assert.equal(out.afterAttacks, 0, 'refused syncs leave the embedded content in force');
+  assert.equal(out.first.updated, true);
+  assert.deepEqual(out.first.changed, ['faq.jsonl'], 'only the changed file is reported');
+  assert.equal(out.first.requests, 3, 'manifest, signatures, the one changed file');
+  assert.deepEqual([out.second.updated, out.second.requests, out.second.bytes], [false, 1, 0],
+    'an unchanged sync is one conditional request answered 304 (CORS lets If-None-Match and ETag through)');
+  assert.deepEqual([out.version, out.source], [1, site.url]);
+  assert.equal(out.hit, 'sync-test-1', 'the synced knowledge base is what the search module indexes');
 });

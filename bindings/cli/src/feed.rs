@@ -458,6 +458,17 @@ fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
+/// The feed is public, signed, static content: any web app may read it. A browser must also be allowed
+/// to send If-None-Match and to read the ETag, or every sync downloads the manifest again.
+fn cors_headers() -> [Option<tiny_http::Header>; 4] {
+    [
+        header("Access-Control-Allow-Origin", "*"),
+        header("Access-Control-Allow-Headers", "If-None-Match"),
+        header("Access-Control-Expose-Headers", "ETag"),
+        header("Access-Control-Max-Age", "86400"),
+    ]
+}
+
 /// Answers requests on `server` until it is dropped or `limit` requests were served.
 fn serve_on(server: &tiny_http::Server, site: &Path, limit: Option<usize>) {
     for (served, request) in server.incoming_requests().enumerate() {
@@ -465,11 +476,14 @@ fn serve_on(server: &tiny_http::Server, site: &Path, limit: Option<usize>) {
             request.headers().iter().find(|h| h.field.equiv("If-None-Match")).map(|h| h.value.as_str().to_owned());
         let (status, tag, body) = match request.method() {
             tiny_http::Method::Get | tiny_http::Method::Head => answer(site, request.url(), if_none_match.as_deref()),
+            // A browser's CORS preflight (If-None-Match is not a simple header).
+            tiny_http::Method::Options => (204, None, Vec::new()),
             _ => (405, None, Vec::new()),
         };
         let kind = if request.url().ends_with(".json") { "application/json" } else { "application/octet-stream" };
         let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-        for h in [tag.as_deref().and_then(|t| header("ETag", t)), header("Content-Type", kind)].into_iter().flatten() {
+        let headers = [tag.as_deref().and_then(|t| header("ETag", t)), header("Content-Type", kind)];
+        for h in headers.into_iter().chain(cors_headers()).flatten() {
             response = response.with_header(h);
         }
         // A client that hung up is its own problem; the server goes on.

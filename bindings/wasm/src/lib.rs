@@ -15,6 +15,8 @@ use zhuanshu::guide::Answers;
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 use zhuanshu_wasm_glue::{error, from_js, run, to_js};
 
+mod fetch;
+
 fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>, JsValue> {
     text.map(|t| {
         t.trim().parse::<NaiveDateTime>().map_err(|_| {
@@ -91,6 +93,36 @@ impl ZhuanshuApp {
 
     pub fn assistant(&self) -> AssistantApi {
         AssistantApi { core: Rc::clone(&self.core) }
+    }
+
+    pub fn feed(&self) -> FeedApi {
+        FeedApi { core: Rc::clone(&self.core) }
+    }
+}
+
+/// The signed content feed (policies, FAQ, guide, holiday years), synced over `fetch`.
+#[wasm_bindgen]
+pub struct FeedApi {
+    core: Rc<Zhuanshu>,
+}
+
+#[wasm_bindgen]
+impl FeedApi {
+    /// Brings the content up to date from the feed site at `url` (the directory of `manifest.json`);
+    /// resolves to the sync report, rejects with the typed error (`feed_rejected`, `network` …) and then
+    /// the previous content is still in force. Search indexes built from `assistant.entries()` or
+    /// `guide.searchEntries()` are stale when the report says `updated`.
+    pub fn sync(&self, url: String) -> js_sys::Promise {
+        let core = Rc::clone(&self.core);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let report = core.feed().sync(&fetch::Fetch, &url).await;
+            run(report)
+        })
+    }
+
+    /// The version in force, where it came from, and its files.
+    pub fn status(&self) -> Result<JsValue, JsValue> {
+        run(self.core.feed().status())
     }
 }
 
