@@ -467,6 +467,31 @@ fn a_backup_restores_on_another_phone_with_the_recovery_key_only() {
     assert_eq!(b.vault().restore(&backup, &recovery, "778899").unwrap_err().code(), "invalid_input");
 }
 
+/// A package's entries, in archive order.
+fn unpack(pkg: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(pkg)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// A well-formed ZIP of `entries` (what someone who edits a package and zips it again produces).
+fn repack(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 #[test]
 fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     let dir = tempfile::tempdir().unwrap();
@@ -481,17 +506,34 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     let same_name = v.add("营业执照.jpg", "image/jpeg", b"second scan").unwrap();
     let contract = v.add("租赁合同.pdf", "application/pdf", b"%PDF-1.7 lease").unwrap();
     let ids = vec![licence.id.clone(), same_name.id.clone(), contract.id.clone()];
-    let pkg = dir.path().join("package");
+    let pkg = dir.path().join("材料.zip");
     let summary = v.sign_package(&uscc, &ids, &pkg).unwrap();
     assert_eq!(summary.signer.fingerprint, seal.fingerprint);
+    assert_eq!(summary.path.as_deref(), Some(pkg.to_str().unwrap()));
     let names: Vec<&str> = summary.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["营业执照.jpg", "营业执照 (2).jpg", "租赁合同.pdf"]);
-    assert_eq!(fs::read(pkg.join("files/营业执照.jpg")).unwrap(), content(CHUNK + 10, 5));
+    let bytes = fs::read(&pkg).unwrap();
+    assert_eq!(summary.bytes, bytes.len() as u64);
+    let entries = unpack(&bytes);
+    let entry_names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        entry_names,
+        ["files/营业执照.jpg", "files/营业执照 (2).jpg", "files/租赁合同.pdf", "manifest.json", "signature.json"],
+        "an ordinary ZIP any computer opens"
+    );
+    assert_eq!(entries[0].1, content(CHUNK + 10, 5));
     assert_eq!(v.sign_package(&uscc, &ids, &pkg).unwrap_err().code(), "invalid_input", "never overwrites");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
 
     let report = v.verify_package(&pkg, &[]).unwrap();
     assert!(report.valid, "{:?}", report.problems);
     assert_eq!(report.verified_files.len(), 3);
+
+    // The same package built as a stream (the browser's download) verifies from memory.
+    let mut streamed = Vec::new();
+    let summary = v.sign_package_to(&uscc, &ids[2..], &mut streamed).unwrap();
+    assert_eq!((summary.path, summary.bytes), (None, streamed.len() as u64));
+    assert!(v.verify_package_bytes(&streamed, &[]).unwrap().valid);
 
     // A stranger's app does not know the key, unless told its fingerprint.
     let stranger = open(None);
@@ -502,29 +544,21 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     assert!(stranger.vault().verify_package(&pkg, &[spaced]).unwrap().valid);
 
     // Tampering, each named with its file.
-    let copy = |name: &str| {
-        let to = dir.path().join(name);
-        fs::create_dir_all(to.join("files")).unwrap();
-        for f in ["manifest.json", "signature.json"] {
-            fs::copy(pkg.join(f), to.join(f)).unwrap();
-        }
-        for f in fs::read_dir(pkg.join("files")).unwrap() {
-            let f = f.unwrap();
-            fs::copy(f.path(), to.join("files").join(f.file_name())).unwrap();
-        }
-        to
+    let kinds_of = |bytes: &[u8]| -> Vec<(ProblemKind, Option<String>)> {
+        v.verify_package_bytes(bytes, &[]).unwrap().problems.into_iter().map(|p| (p.kind, p.file)).collect()
     };
-    let kinds_of = |p: &Path| -> Vec<(ProblemKind, Option<String>)> {
-        v.verify_package(p, &[]).unwrap().problems.into_iter().map(|p| (p.kind, p.file)).collect()
+    let edited = |f: &dyn Fn(&mut Vec<(String, Vec<u8>)>)| {
+        let mut e = entries.clone();
+        f(&mut e);
+        repack(&e)
     };
 
-    let changed = copy("changed");
-    let mut bytes = fs::read(changed.join("files/租赁合同.pdf")).unwrap();
-    bytes[3] ^= 1;
-    fs::write(changed.join("files/租赁合同.pdf"), bytes).unwrap();
-    fs::remove_file(changed.join("files/营业执照 (2).jpg")).unwrap();
-    fs::write(changed.join("files/extra.txt"), b"not sealed").unwrap();
-    let report = v.verify_package(&changed, &[]).unwrap();
+    let changed = edited(&|e| {
+        e[2].1[3] ^= 1;
+        e.remove(1);
+        e.push(("files/extra.txt".into(), b"not sealed".to_vec()));
+    });
+    let report = v.verify_package_bytes(&changed, &[]).unwrap();
     assert!(!report.valid);
     assert_eq!(
         kinds_of(&changed),
@@ -536,19 +570,26 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     );
     assert!(report.problems[1].user_message.contains("租赁合同.pdf"));
 
-    let resigned = copy("manifest-edited");
-    let manifest = fs::read_to_string(resigned.join("manifest.json")).unwrap();
-    fs::write(resigned.join("manifest.json"), manifest.replace("租赁合同.pdf", "租赁合同2.pdf")).unwrap();
-    fs::rename(resigned.join("files/租赁合同.pdf"), resigned.join("files/租赁合同2.pdf")).unwrap();
+    // A byte changed in the file itself, the ZIP's checksum left stale: caught all the same.
+    let mut flipped = bytes.clone();
+    let at = flipped.windows(8).position(|w| w == b"%PDF-1.7").unwrap();
+    flipped[at + 3] ^= 1;
+    assert_eq!(kinds_of(&flipped), [(ProblemKind::HashMismatch, Some("租赁合同.pdf".into()))]);
+
+    let resigned = edited(&|e| {
+        let manifest = String::from_utf8(e[3].1.clone()).unwrap();
+        e[3].1 = manifest.replace("租赁合同.pdf", "租赁合同2.pdf").into_bytes();
+        e[2].0 = "files/租赁合同2.pdf".into();
+    });
     assert_eq!(kinds_of(&resigned), [(ProblemKind::BadSignature, None)]);
 
-    let no_sig = copy("unsigned");
-    fs::remove_file(no_sig.join("signature.json")).unwrap();
+    let no_sig = edited(&|e| drop(e.pop()));
     assert_eq!(kinds_of(&no_sig), [(ProblemKind::MissingSignature, None)]);
 
-    let empty = dir.path().join("empty");
-    fs::create_dir_all(&empty).unwrap();
-    assert_eq!(kinds_of(&empty), [(ProblemKind::MissingManifest, None)]);
+    assert_eq!(kinds_of(&repack(&[])), [(ProblemKind::MissingManifest, None)]);
+    let not_zip = v.verify_package_bytes(b"%PDF-1.7 not a package", &[]).unwrap_err();
+    assert_eq!(not_zip.code(), "bad_format");
+    assert_eq!(v.verify_package_bytes(&bytes[..bytes.len() / 2], &[]).unwrap_err().code(), "bad_format", "cut off");
 }
 
 // ---- the crash harness ----

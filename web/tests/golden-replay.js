@@ -62,7 +62,7 @@ export function replay(core, scenario) {
 
 /** The searches of the golden scenario, indexed by the search module from the app module's entries. */
 export function replayAssistant(core, search, scenario) {
-  const assistant = search.SearchIndex.build(core.ZhuanshuApp.open(scenario.now).assistant().entries());
+  const assistant = search.SearchIndex.faq(core.ZhuanshuApp.open(scenario.now).assistant().entries());
   const searches = scenario.searches.map((query) => {
     const hits = assistant.search(query, scenario.limit);
     return { query, ids: hits.map((h) => h.id), question_highlights: hits.length ? hits[0].question_highlights : null };

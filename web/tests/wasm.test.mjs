@@ -2,7 +2,7 @@
 // input comes back as a typed error object, never a crash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -143,15 +143,23 @@ test('assistant golden searches match the native results', async () => {
 test('a bad knowledge base import names its lines and changes nothing', async () => {
   const out = await page.evaluate(() => {
     const a = window.core.ZhuanshuApp.open('2026-11-21T09:00:00').assistant();
-    const before = a.kbStats();
+    const stored = a.entries();
+    const before = window.search.SearchIndex.faq(stored).len();
     let error = null;
     try { a.importKb('{"id":"x"}\nnot json'); } catch (e) { error = e; }
+    const afterBad = a.entries();
     const good = '{"id":"k1","question":"测试问题","alternatives":["别的问法"],"answer":"答案","theme":"开办","updated":"2026-11-01"}';
     const imported = a.importKb(good);
-    const hits = window.search.SearchIndex.build(a.entries()).search('测试问题', 3);
-    return { before: before.entries, error, imported, hits: hits.map((h) => h.id) };
+    const hits = window.search.SearchIndex.faq(a.entries()).search('测试问题', 3);
+    a.resetKb();
+    return { stored, before, error, afterBad, imported, hits: hits.map((h) => h.id), afterReset: a.entries(),
+      embeddedAgain: window.search.SearchIndex.faq(a.entries()).len() };
   });
+  assert.equal(out.stored, null, 'the embedded knowledge base is in force, and it lives in the search module');
   assert.ok(out.before >= 300);
+  assert.equal(out.afterBad, null, 'a refused import stores nothing');
+  assert.equal(out.afterReset, null);
+  assert.equal(out.embeddedAgain, out.before);
   assert.equal(out.error.code, 'invalid_input');
   assert.deepEqual(out.error.issues.map((i) => i.path), ['line 1', 'line 2']);
   assert.equal(out.imported.entries, 1);
@@ -164,7 +172,7 @@ test('predicted questions: the topics of the app module, answered by the search 
     const app = window.core.ZhuanshuApp.open('2026-11-21T09:00:00');
     const restaurant = app.dossier().loadDemo().find((c) => c.company.industry.startsWith('H62'));
     const topics = app.assistant().topics(restaurant.company.uscc);
-    const index = window.search.SearchIndex.build(app.assistant().entries());
+    const index = window.search.SearchIndex.faq(app.assistant().entries());
     let error = null;
     try { index.predicted([{ query: 1 }]); } catch (e) { error = e.code; }
     return { topics, predicted: index.predicted(topics), error };
@@ -283,7 +291,7 @@ test('the feed syncs over fetch: signed update, 304 after, endless and cut respo
     const first = await feed.sync(feedUrl);
     const second = await feed.sync(feedUrl);
     const status = feed.status();
-    const index = window.search.SearchIndex.build(app.assistant().entries());
+    const index = window.search.SearchIndex.faq(app.assistant().entries());
     return { before, afterAttacks, first, second, version: status.version, source: status.source,
       endless, cut, nowhere, hit: index.search('同步测试怎么验证', 1)[0]?.id };
   }, { feedUrl: site.url, base: server.url });
@@ -301,4 +309,64 @@ test('the feed syncs over fetch: signed update, 304 after, endless and cut respo
     'an unchanged sync is one conditional request answered 304 (CORS lets If-None-Match and ETag through)');
   assert.deepEqual([out.version, out.source], [1, site.url]);
   assert.equal(out.hit, 'sync-test-1', 'the synced knowledge base is what the search module indexes');
+});
+
+test('vault backup restores on another device; seal packages are signed, verified and checked in the browser', async (t) => {
+  const out = await page.evaluate(() => {
+    const { ZhuanshuApp } = window.core;
+    const caught = (f) => { try { f(); return null; } catch (e) { return e; } };
+    const a = ZhuanshuApp.open('2026-11-22T09:00:00');
+    const uscc = a.dossier().loadDemo()[0].company.uscc;
+    const v = a.vault();
+    const recovery = v.init('135790');
+    const scan = new TextEncoder().encode('营业执照扫描件𠈌'.repeat(5000));
+    const doc = v.add('营业执照.jpg', 'image/jpeg', scan);
+    const seal = v.createSeal(uscc);
+    const pkg = v.signPackage(uscc, [doc.id]);
+    const own = v.verifyPackage(pkg, null);
+    const tampered = pkg.slice();
+    const marker = new TextEncoder().encode('扫描件');
+    const at = pkg.findIndex((_, i) => marker.every((m, j) => pkg[i + j] === m));
+    tampered[at] ^= 1; // a byte of the document itself
+    const changed = v.verifyPackage(tampered, []);
+    const stranger = ZhuanshuApp.open('2026-11-22T09:00:00').vault();
+    const unknown = stranger.verifyPackage(pkg, []);
+    const trusted = stranger.verifyPackage(pkg, [seal.fingerprint.toUpperCase()]);
+    const notZip = caught(() => v.verifyPackage(new Uint8Array([1, 2, 3]), []));
+    const locked = (() => { v.lock(); const e = caught(() => v.backup()); v.unlockWithPin('135790'); return e; })();
+    const backup = v.backup();
+
+    const b = ZhuanshuApp.open('2026-11-22T09:00:00');
+    b.dossier().loadDemo();
+    const typo = caught(() => b.vault().restore(backup, 'ABCD-EFGH', '246810'));
+    const wrong = caught(() => b.vault().restore(backup, stranger.init('111222'), '246810'));
+    const cut = caught(() => b.vault().restore(backup.slice(0, backup.length - 10), recovery, '246810'));
+    const restored = b.vault().restore(backup, recovery, '246810');
+    const same = new TextDecoder().decode(b.vault().read(doc.id)) === new TextDecoder().decode(scan);
+    return { pkg: Array.from(pkg), own, changed: changed.problems.map((p) => [p.kind, p.file]), unknown: unknown.problems.map((p) => p.kind),
+      trusted: trusted.valid, notZip: notZip?.code, locked: locked?.code, typo: typo?.code, wrong: wrong?.code, cut: cut?.code, restored, same,
+      seal: seal.fingerprint, sealAfter: b.vault().sealInfo(uscc)?.fingerprint, backupBytes: backup.length };
+  });
+  assert.equal(out.own.valid, true, JSON.stringify(out.own.problems));
+  assert.deepEqual(out.own.verified_files, ['营业执照.jpg']);
+  assert.deepEqual(out.changed, [['hash_mismatch', '营业执照.jpg']]);
+  assert.deepEqual(out.unknown, ['unknown_key']);
+  assert.equal(out.trusted, true);
+  assert.equal(out.notZip, 'bad_format');
+  assert.equal(out.locked, 'vault_locked');
+  assert.equal(out.typo, 'invalid_input');
+  assert.equal(out.wrong, 'wrong_recovery_key');
+  assert.ok(out.cut, 'a cut backup does not restore');
+  assert.deepEqual([out.restored.documents, out.restored.seals, out.restored.bytes], [1, 1, out.backupBytes]);
+  assert.ok(out.same, 'the document reads back on the other device');
+  assert.equal(out.sealAfter, out.seal, 'the seal travels with the backup');
+
+  // The package is an ordinary ZIP: another implementation (Python's zipfile) lists and checks it.
+  const dir = await mkdtemp(join(tmpdir(), 'zhuanshu-pkg-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, '材料.zip');
+  await writeFile(file, Buffer.from(out.pkg));
+  const listed = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', file], { encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.deepEqual(listed.stdout.trim().split('\n'), ['files/营业执照.jpg', 'manifest.json', 'signature.json']);
 });

@@ -640,7 +640,10 @@ fn run(cli: Cli) -> Result<Output, Error> {
             let stats = match cmd {
                 KbCmd::Import { file } => a.import(&std::fs::read_to_string(&file)?)?,
                 KbCmd::Stats => a.stats()?,
-                KbCmd::Reset => a.reset()?,
+                KbCmd::Reset => {
+                    a.reset()?;
+                    a.stats()?
+                }
             };
             out(&stats, show::kb_stats(&stats))
         }

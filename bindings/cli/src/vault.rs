@@ -105,12 +105,12 @@ pub enum SealCmd {
         #[arg(long)]
         create: bool,
     },
-    /// Decrypt the chosen documents into a new directory and sign them with the company's seal
-    /// (created on first use).
+    /// Decrypt the chosen documents into a new package (one ZIP file) and sign them with the company's
+    /// seal (created on first use).
     Sign {
         #[arg(long)]
         company: Option<String>,
-        /// The package directory to create.
+        /// The package file to create (e.g. 材料.zip).
         #[arg(long)]
         out: PathBuf,
         #[arg(required = true)]
@@ -119,7 +119,8 @@ pub enum SealCmd {
     /// Verify a package; exit status 1 if anything is wrong. This app's own seals are trusted; add
     /// others with --trust.
     Verify {
-        dir: PathBuf,
+        /// The package file.
+        package: PathBuf,
         /// A seal fingerprint to trust (hex; spaces and colons allowed). Repeat for several.
         #[arg(long = "trust")]
         trusted: Vec<String>,
@@ -422,25 +423,25 @@ pub fn seal(app: &Zhuanshu, args: SealArgs) -> Result<Output, Error> {
             );
             out(&info, text)
         }
-        SealCmd::Sign { company, out: dir, ids } => {
+        SealCmd::Sign { company, out: path, ids } => {
             let uscc = company_key(app, company)?;
             secrets.unlock(app)?;
             if v.seal_info(&uscc)?.is_none() {
                 v.create_seal(&uscc)?;
             }
-            let summary = v.sign_package(&uscc, &ids, &dir)?;
+            let summary = v.sign_package(&uscc, &ids, &path)?;
             let files: Vec<String> = summary.files.iter().map(|f| format!("  {}  {}", f.name, size(f.size))).collect();
             let text = format!(
                 "已盖章：{}（{} 个文件）\n{}\n印章指纹：{}",
-                summary.dir,
+                path.display(),
                 summary.files.len(),
                 files.join("\n"),
                 summary.signer.fingerprint
             );
             out(&summary, text)
         }
-        SealCmd::Verify { dir, trusted } => {
-            let report = v.verify_package(&dir, &trusted)?;
+        SealCmd::Verify { package, trusted } => {
+            let report = v.verify_package(&package, &trusted)?;
             let mut output = out(&report, report_text(&report))?;
             output.failed = !report.valid;
             Ok(output)

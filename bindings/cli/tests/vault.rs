@@ -132,7 +132,7 @@ fn a_signed_package_verifies_and_a_changed_one_fails_by_name() {
     let doc =
         json(&ok(zhuanshu_with(&d, &["--json", "vault", "add", "--pin-stdin", file.to_str().unwrap()], &pin_line())));
     let id = doc["id"].as_str().unwrap();
-    let pkg = dir.path().join("package");
+    let pkg = dir.path().join("材料.zip");
     let signed =
         ok(zhuanshu_with(&d, &["seal", "sign", "--pin-stdin", "--out", pkg.to_str().unwrap(), id], &pin_line()));
     assert!(text(&signed.stdout).contains("已盖章"), "{}", text(&signed.stdout));
@@ -149,7 +149,11 @@ fn a_signed_package_verifies_and_a_changed_one_fails_by_name() {
     assert_eq!(json(&unknown)["problems"][0]["kind"], "unknown_key");
     ok(zhuanshu_with(&elsewhere, &["seal", "verify", pkg.to_str().unwrap(), "--trust", &fingerprint], ""));
 
-    std::fs::write(pkg.join("files/租赁合同.pdf"), b"%PDF-1.7 lease contract, amended").unwrap();
+    // One byte of the contract changed inside the ZIP.
+    let mut bytes = std::fs::read(&pkg).unwrap();
+    let at = bytes.windows(8).position(|w| w == b"%PDF-1.7").unwrap();
+    bytes[at + 9] ^= 0x20;
+    std::fs::write(&pkg, bytes).unwrap();
     let bad = zhuanshu_with(&d, &["seal", "verify", pkg.to_str().unwrap()], "");
     assert_eq!(bad.status.code(), Some(1));
     let out = text(&bad.stdout);

@@ -461,13 +461,14 @@ impl VaultApi {
         guard(|| self.core.vault().create_seal(&uscc))
     }
 
-    /// Exports the chosen documents as a package signed with the company's seal, into directory `out`.
+    /// Exports the chosen documents as a package signed with the company's seal: one new ZIP file `out`.
     pub fn sign_package(&self, uscc: String, document_ids: Vec<String>, out: String) -> Result<PackageSummary> {
         guard(|| self.core.vault().sign_package(&uscc, &document_ids, std::path::Path::new(&out)))
     }
 
-    pub fn verify_package(&self, dir: String, trusted_fingerprints: Vec<String>) -> Result<PackageReport> {
-        guard(|| self.core.vault().verify_package(std::path::Path::new(&dir), &trusted_fingerprints))
+    /// Verifies the package file at `path`; every problem is in the report.
+    pub fn verify_package(&self, path: String, trusted_fingerprints: Vec<String>) -> Result<PackageReport> {
+        guard(|| self.core.vault().verify_package(std::path::Path::new(&path), &trusted_fingerprints))
     }
 }
 
@@ -662,7 +663,7 @@ impl AssistantApi {
     }
 
     pub fn reset_kb(&self) -> Result<KbStats> {
-        guard(|| self.core.assistant().reset())
+        guard(|| self.core.assistant().reset().and_then(|()| self.core.assistant().stats()))
     }
 
     pub fn kb_stats(&self) -> Result<KbStats> {

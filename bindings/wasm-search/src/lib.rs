@@ -1,14 +1,15 @@
 //! The search engine of the assistant (专属客服) and the guide, as the web app's second wasm module.
 //!
 //! The engine (tantivy, jieba, pinyin, traditional characters) is more than half of the core's size, and
-//! the first screen needs none of it. The app module (bindings/wasm) says which knowledge base is in force
-//! (`assistant().entries()`, `guide().searchEntries()`) and what the owner is likely to ask
-//! (`assistant().topics(uscc)`); this module indexes the entries and answers with the same core code as
-//! the native apps (only the segmentation dictionary is smaller: see `xtask/src/web.rs`).
+//! the first screen needs none of it; nor the embedded FAQ knowledge base, which is here too. The app
+//! module (bindings/wasm) says which knowledge base is in force (`assistant().entries()`: a stored one,
+//! or `null` for the embedded one), what else to index (`guide().searchEntries()`) and what the owner is
+//! likely to ask (`assistant().topics(uscc)`); this module indexes and answers with the same core code
+//! as the native apps (only the segmentation dictionary is smaller: see `xtask/src/web.rs`).
 
 use wasm_bindgen::prelude::*;
 use zhuanshu::Error;
-use zhuanshu::assistant::{FaqEntry, FaqIndex, SUGGESTIONS, Topic, analyzer, predicted};
+use zhuanshu::assistant::{FaqEntry, FaqIndex, SUGGESTIONS, Topic, analyzer, kb, predicted};
 use zhuanshu::error::Entity;
 use zhuanshu_wasm_glue::{error, from_js, run, to_js};
 
@@ -30,6 +31,17 @@ impl SearchIndex {
     /// Indexes `entries` (an array of FAQ entries as the app module returns them).
     pub fn build(entries: JsValue) -> Result<SearchIndex, JsValue> {
         let entries: Vec<FaqEntry> = from_js(entries, "entries")?;
+        FaqIndex::build(entries).map(|index| SearchIndex { index }).map_err(error)
+    }
+
+    /// The FAQ index: of `stored` (the app module's `assistant().entries()`), or of the embedded knowledge
+    /// base when that is `null`.
+    pub fn faq(stored: JsValue) -> Result<SearchIndex, JsValue> {
+        let stored: Option<Vec<FaqEntry>> = from_js(stored, "entries")?;
+        let entries = match stored {
+            Some(entries) => entries,
+            None => kb::embedded().map_err(error)?,
+        };
         FaqIndex::build(entries).map(|index| SearchIndex { index }).map_err(error)
     }
 

@@ -418,6 +418,64 @@ impl VaultApi {
     pub fn link_licence(&self, id: &str, licence_id: f64) -> Result<JsValue, JsValue> {
         run(self.core.vault().link_licence(id, licence_id as i64))
     }
+
+    #[wasm_bindgen(js_name = changePin)]
+    pub fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<(), JsValue> {
+        self.core.vault().change_pin(old_pin, new_pin).map_err(error)
+    }
+
+    /// Opens the vault with the recovery key and sets a new PIN.
+    pub fn recover(&self, recovery_key: &str, new_pin: &str) -> Result<(), JsValue> {
+        self.core.vault().recover(recovery_key, new_pin).map_err(error)
+    }
+
+    /// Replaces the recovery key; returns the new one, to show once.
+    #[wasm_bindgen(js_name = newRecoveryKey)]
+    pub fn new_recovery_key(&self) -> Result<String, JsValue> {
+        self.core.vault().new_recovery_key().map_err(error)
+    }
+
+    /// The whole vault as one encrypted backup file (for a download), opened by the recovery key.
+    pub fn backup(&self) -> Result<Vec<u8>, JsValue> {
+        let mut bytes = Vec::new();
+        self.core.vault().backup_to(&mut bytes).map_err(error)?;
+        Ok(bytes)
+    }
+
+    /// Restores a backup file onto this browser's vault, which must not be set up yet.
+    pub fn restore(&self, backup: &[u8], recovery_key: &str, new_pin: &str) -> Result<JsValue, JsValue> {
+        let mut summary = self.core.vault().restore_from(&mut &backup[..], recovery_key, new_pin).map_err(error)?;
+        summary.bytes = backup.len() as u64;
+        to_js(&summary)
+    }
+
+    /// The company's seal (电子印章), or `null`.
+    #[wasm_bindgen(js_name = sealInfo)]
+    pub fn seal_info(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.vault().seal_info(uscc))
+    }
+
+    #[wasm_bindgen(js_name = createSeal)]
+    pub fn create_seal(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.vault().create_seal(uscc))
+    }
+
+    /// The chosen documents as a package signed with the company's seal: the bytes of one ZIP file.
+    #[wasm_bindgen(js_name = signPackage)]
+    pub fn sign_package(&self, uscc: &str, document_ids: JsValue) -> Result<Vec<u8>, JsValue> {
+        let ids: Vec<String> = from_js(document_ids, "documentIds")?;
+        let mut bytes = Vec::new();
+        self.core.vault().sign_package_to(uscc, &ids, &mut bytes).map_err(error)?;
+        Ok(bytes)
+    }
+
+    /// Verifies a package (the bytes of its ZIP file), trusting this app's seals and `trusted`
+    /// fingerprints; every problem is in the report.
+    #[wasm_bindgen(js_name = verifyPackage)]
+    pub fn verify_package(&self, package: &[u8], trusted: JsValue) -> Result<JsValue, JsValue> {
+        let trusted: Option<Vec<String>> = from_js(trusted, "trusted")?;
+        run(self.core.vault().verify_package_bytes(package, &trusted.unwrap_or_default()))
+    }
 }
 
 /// Policies (专属政策), matched in the browser; each method is the core method of the same name.
@@ -528,10 +586,10 @@ pub struct AssistantApi {
 
 #[wasm_bindgen]
 impl AssistantApi {
-    /// The knowledge base in force (an import, else the feed's, else the embedded one), for the search
-    /// module's `SearchIndex.build`.
+    /// The stored knowledge base in force (an import, else the feed's), or `null` when the embedded one
+    /// is: that one ships with the search module. For the search module's `SearchIndex.faq`.
     pub fn entries(&self) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().entries())
+        run(self.core.assistant().stored_entries())
     }
 
     /// What the owner of `uscc` is likely to ask today, as searches for the search module's `predicted`.
@@ -544,14 +602,10 @@ impl AssistantApi {
         run(self.core.assistant().import(jsonl))
     }
 
+    /// Drops the imported knowledge base (back to the feed's, or the embedded one).
     #[wasm_bindgen(js_name = resetKb)]
-    pub fn reset_kb(&self) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().reset())
-    }
-
-    #[wasm_bindgen(js_name = kbStats)]
-    pub fn kb_stats(&self) -> Result<JsValue, JsValue> {
-        run(self.core.assistant().stats())
+    pub fn reset_kb(&self) -> Result<(), JsValue> {
+        self.core.assistant().reset().map_err(error)
     }
 }
 

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Issues, Result};
+#[cfg(feature = "search")]
+use crate::error::Error;
+use crate::error::{Issues, Result};
 
 /// One FAQ entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +32,10 @@ pub struct FaqEntry {
     pub updated: NaiveDate,
 }
 
-/// The embedded knowledge base, written for this project (core/content/faq).
+/// The embedded knowledge base, written for this project (core/content/faq). It ships with the search
+/// engine (the `search` feature): the web app's first-screen module leaves its ~90 KB (gzip) out, and its
+/// search module, which carries the engine, carries the knowledge base too.
+#[cfg(feature = "search")]
 pub const EMBEDDED: &[&str] = &[
     include_str!("../../content/faq/kb-part1a.jsonl"),
     include_str!("../../content/faq/kb-part1b.jsonl"),
@@ -96,6 +101,7 @@ pub fn parse(text: &str) -> Result<Vec<FaqEntry>> {
 }
 
 /// The embedded knowledge base.
+#[cfg(feature = "search")]
 pub fn embedded() -> Result<Vec<FaqEntry>> {
     parse(&EMBEDDED.join("\n")).map_err(|e| Error::Internal(format!("embedded knowledge base: {e}")))
 }
@@ -142,6 +148,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "search")]
     fn the_embedded_knowledge_base_is_complete() {
         let kb = embedded().unwrap();
         assert!(kb.len() >= 300, "{} entries", kb.len());

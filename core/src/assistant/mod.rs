@@ -4,9 +4,10 @@
 //! The index is built from the knowledge base on first use and kept in memory; importing a knowledge
 //! base replaces the stored one in one transaction and drops the index, which the next call rebuilds.
 //!
-//! The search engine (analyzer, index) is the `search` feature. Without it the service still knows which
-//! knowledge base is in force ([`Assistant::entries`]) and what to predict ([`Assistant::topics`]): the
-//! web app hands both to its second wasm module, which holds the engine.
+//! The search engine (analyzer, index) and the embedded knowledge base are the `search` feature. Without
+//! it the service still knows whether a stored knowledge base is in force ([`Assistant::stored_entries`])
+//! and what to predict ([`Assistant::topics`]): the web app hands both to its second wasm module, which
+//! holds the engine and the embedded knowledge base.
 
 #[cfg(feature = "search")]
 pub mod analyzer;
@@ -70,19 +71,22 @@ impl<'a> Assistant<'a> {
         Assistant { app }
     }
 
-    /// The knowledge base in force: an operator's import wins; then the feed's (checked when it was
-    /// applied; one that no longer parses after an app update gives way to the embedded one); then the
-    /// embedded one.
-    pub fn entries(&self) -> Result<Vec<FaqEntry>> {
+    /// The stored knowledge base in force: an operator's import wins, then the feed's (checked when it
+    /// was applied; one that no longer parses after an app update gives way to the embedded one). `None`:
+    /// the embedded knowledge base is in force.
+    pub fn stored_entries(&self) -> Result<Option<Vec<FaqEntry>>> {
         let (imported, from_feed) = self
             .app
             .store()?
             .read(|c| Ok((stored_entries(c)?, crate::feed::stored_file(c, crate::feed::FAQ_FILE)?)))?;
-        let from_feed = from_feed.and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|t| kb::parse(&t).ok());
-        match (imported, from_feed) {
-            (Some(entries), _) | (None, Some(entries)) => Ok(entries),
-            (None, None) => kb::embedded(),
-        }
+        Ok(imported
+            .or_else(|| from_feed.and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|t| kb::parse(&t).ok())))
+    }
+
+    /// The knowledge base in force: the stored one, else the embedded one.
+    #[cfg(feature = "search")]
+    pub fn entries(&self) -> Result<Vec<FaqEntry>> {
+        self.stored_entries()?.map_or_else(kb::embedded, Ok)
     }
 
     /// The index, built now if needed.
@@ -165,12 +169,13 @@ impl<'a> Assistant<'a> {
     }
 
     /// Drops the operator's import: back to the feed's knowledge base, or the embedded one.
-    pub fn reset(&self) -> Result<KbStats> {
+    pub fn reset(&self) -> Result<()> {
         self.app.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
         self.app.forget_faq_index();
-        self.stats()
+        Ok(())
     }
 
+    #[cfg(feature = "search")]
     pub fn stats(&self) -> Result<KbStats> {
         let imported = self
             .app

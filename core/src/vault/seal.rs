@@ -3,23 +3,27 @@
 //! The private key (PKCS#8) is sealed with the data key, so signing needs the vault unlocked; the public
 //! key and its fingerprint (SHA-256 of the 32-byte key, hex) are stored in the clear, so anyone can verify.
 //!
-//! A package is a plain directory anyone can open, no archive format involved:
+//! A package is one ZIP file that any phone or computer opens — easy to send as one attachment. Its
+//! entries are stored, not compressed (scans are compressed already):
 //!
 //! ```text
+//! files/<name>     the decrypted documents
 //! manifest.json    {"format": "zhuanshu/seal-package", "version": 1, "signer": {uscc, name, public_key,
 //!                   fingerprint}, "signed_at", "files": [{"name", "size", "sha256"}]}
 //! signature.json   {"algorithm": "Ed25519", "fingerprint", "signature"}: over the exact bytes of manifest.json
-//! files/<name>     the decrypted documents
 //! ```
+//!
+//! The package is written as a stream (the manifest comes after the files it lists), so a browser builds
+//! it in memory and a phone writes it straight to a file, never holding the documents all at once.
 //!
 //! Verification reports every problem it finds, not just the first: each changed, missing or extra
 //! file, a bad signature, a fingerprint that does not match the key, and a key the verifier does not
 //! know (a valid signature by a stranger proves nothing).
 
-use std::collections::HashSet;
-use std::fs::{self, File};
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::Path;
 
 use chrono::NaiveDateTime;
 use ring::digest::{self, SHA256};
@@ -27,7 +31,11 @@ use ring::rand::SystemRandom;
 use ring::signature::{self, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 
-use super::files::{self, sync_dir};
+use zip::result::ZipError;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::files::AtomicFile;
 use super::{Vault, hex, keys, parse_id, unhex};
 use crate::error::{Entity, Error, Result};
 use crate::store::vault as db;
@@ -36,7 +44,8 @@ pub const PACKAGE_FORMAT: &str = "zhuanshu/seal-package";
 pub const PACKAGE_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const SIGNATURE: &str = "signature.json";
-const FILES: &str = "files";
+/// Where the documents are inside the ZIP.
+const FILES: &str = "files/";
 /// Manifests and signatures larger than this are not read.
 const MAX_MANIFEST_BYTES: u64 = 4 << 20;
 
@@ -101,7 +110,10 @@ struct SignatureFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageSummary {
-    pub dir: String,
+    /// The package file, when it was written to a path.
+    pub path: Option<String>,
+    /// Size of the package.
+    pub bytes: u64,
     pub signer: PackageSigner,
     pub files: Vec<PackageFile>,
 }
@@ -121,7 +133,7 @@ pub enum ProblemKind {
     FileMissing,
     SizeMismatch,
     HashMismatch,
-    /// A file in `files/` that the manifest does not list.
+    /// An entry of the package that the manifest does not list.
     UnexpectedFile,
     /// A manifest entry that is not a plain file name (e.g. `../x`); it is not opened.
     UnsafeName,
@@ -156,7 +168,8 @@ pub struct PackageReport {
     pub problems: Vec<PackageProblem>,
 }
 
-/// A name safe to use as one file in `files/`: no separators, no `..`, no hidden or control characters.
+/// A name safe to use as one file in `files/` (and when a recipient unpacks it): no separators, no `..`,
+/// no hidden or control characters.
 fn safe_name(name: &str) -> bool {
     !name.is_empty()
         && name.chars().count() <= 255
@@ -206,34 +219,89 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-fn sha256_file(path: &Path) -> Result<(u64, String)> {
-    let mut file = File::open(path)?;
+/// Counts what passes through (the package's size).
+struct Counting<W: Write> {
+    inner: W,
+    n: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A ZIP failure while writing: the writer's I/O error, or a bug.
+fn zip_write_error(e: ZipError) -> Error {
+    match e {
+        ZipError::Io(e) => Error::Io(e),
+        other => Error::Internal(format!("writing the package: {other}")),
+    }
+}
+
+/// The ZIP entry time of a local date-time (ZIP has no time zone; recipients see Beijing time).
+fn zip_time(at: NaiveDateTime) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    let part = |n: u32| u8::try_from(n).unwrap_or(0);
+    u16::try_from(at.year())
+        .ok()
+        .and_then(|year| {
+            zip::DateTime::from_date_and_time(
+                year,
+                part(at.month()),
+                part(at.day()),
+                part(at.hour()),
+                part(at.minute()),
+                part(at.second()),
+            )
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads entry `name` whole, at most `cap` bytes. `None`: no such entry; `Some(Err)`: it does not read.
+fn read_entry<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
+    name: &str,
+    cap: u64,
+) -> Result<Option<std::result::Result<Vec<u8>, String>>> {
+    let entry = match zip.by_name(name) {
+        Ok(entry) => entry,
+        Err(ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Ok(Some(Err(e.to_string()))),
+    };
+    let mut bytes = Vec::new();
+    Ok(Some(match entry.take(cap + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > cap => Err(format!("larger than {cap} bytes")),
+        Ok(_) => Ok(bytes),
+        Err(e) => Err(e.to_string()),
+    }))
+}
+
+/// The size and SHA-256 of entry `name`; `Err` if it does not read back (e.g. the ZIP's own checksum
+/// fails).
+fn hash_entry<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> std::result::Result<(u64, String), String> {
+    let mut entry = zip.by_name(name).map_err(|e| e.to_string())?;
     let mut hash = digest::Context::new(&SHA256);
     let mut buf = vec![0u8; 64 * 1024];
     let mut len = 0u64;
     loop {
-        let n = match file.read(&mut buf) {
+        let n = match entry.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e.to_string()),
         };
         hash.update(&buf[..n]);
         len += n as u64;
     }
     Ok((len, hex(hash.finish().as_ref())))
-}
-
-fn read_small(path: &Path) -> Result<Option<Vec<u8>>> {
-    match File::open(path) {
-        Ok(f) => {
-            let mut bytes = Vec::new();
-            f.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes)?;
-            Ok(Some(bytes))
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
 
 impl Vault<'_> {
@@ -271,20 +339,33 @@ impl Vault<'_> {
         Ok(self.app.store()?.read(|c| db::get_seal(c, &uscc))?.as_ref().map(seal_info))
     }
 
-    /// Decrypts the chosen documents into a new directory `out` and signs their manifest with the
-    /// company's seal. `out` must not exist; it appears complete or not at all (built under a temporary
-    /// name, then renamed).
+    /// Decrypts the chosen documents into a new package file `out` and signs their manifest with the
+    /// company's seal. `out` must not exist; it appears complete or not at all (written under a
+    /// temporary name, then renamed).
     pub fn sign_package(&self, uscc: &str, document_ids: &[String], out: &Path) -> Result<PackageSummary> {
-        let uscc = uscc.trim().to_ascii_uppercase();
-        if document_ids.is_empty() {
-            return Err(Error::invalid("documents", "请至少选择一个文件", "a package needs at least one document"));
-        }
         if out.exists() {
             return Err(Error::invalid(
                 "out",
                 format!("目标位置已存在：{}", out.display()),
                 format!("{} already exists", out.display()),
             ));
+        }
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut file = AtomicFile::create(out)?;
+        let mut summary = self.sign_package_to(uscc, document_ids, &mut file)?;
+        file.commit()?;
+        summary.path = Some(out.display().to_string());
+        Ok(summary)
+    }
+
+    /// [`Vault::sign_package`] as a stream (the browser's download). On error, what was written is not a
+    /// package.
+    pub fn sign_package_to(&self, uscc: &str, document_ids: &[String], out: &mut dyn Write) -> Result<PackageSummary> {
+        let uscc = uscc.trim().to_ascii_uppercase();
+        if document_ids.is_empty() {
+            return Err(Error::invalid("documents", "请至少选择一个文件", "a package needs at least one document"));
         }
         let key = self.key()?;
         let (row, company) = self.app.store()?.read(|c| {
@@ -303,68 +384,70 @@ impl Vault<'_> {
             docs.push(self.document(&parse_id(id)?.0)?);
         }
 
-        let temp = files::temp_path(out)?;
-        let result = (|| -> Result<PackageSummary> {
-            fs::create_dir_all(temp.join(FILES))?;
-            let mut taken = HashSet::new();
-            let mut listed = Vec::new();
-            for doc in &docs {
-                let name = package_name(&doc.name, &mut taken);
-                let file = files::create_private(&temp.join(FILES).join(&name))?;
-                let mut hashing = Hashing { inner: file, hash: digest::Context::new(&SHA256), len: 0 };
-                self.read_to(&doc.id, &mut hashing)?;
-                hashing.inner.sync_all()?;
-                listed.push(PackageFile { name, size: hashing.len, sha256: hex(hashing.hash.finish().as_ref()) });
-            }
-            let signer = PackageSigner {
-                uscc: uscc.clone(),
-                name: company.clone(),
-                public_key: hex(&row.public_key),
-                fingerprint: fingerprint(&row.public_key),
-            };
-            let manifest = Manifest {
-                format: PACKAGE_FORMAT.into(),
-                version: PACKAGE_VERSION,
-                signer: signer.clone(),
-                signed_at: self.now(),
-                files: listed.clone(),
-            };
-            let mut manifest_bytes =
-                serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
-            manifest_bytes.push(b'\n');
-            let signature = SignatureFile {
-                algorithm: "Ed25519".into(),
-                fingerprint: signer.fingerprint.clone(),
-                signature: hex(pair.sign(&manifest_bytes).as_ref()),
-            };
-            let mut signature_bytes =
-                serde_json::to_vec_pretty(&signature).map_err(|e| Error::Internal(e.to_string()))?;
-            signature_bytes.push(b'\n');
-            for (name, bytes) in [(MANIFEST, &manifest_bytes), (SIGNATURE, &signature_bytes)] {
-                let mut f = files::create_private(&temp.join(name))?;
-                f.write_all(bytes)?;
-                f.sync_all()?;
-            }
-            sync_dir(&temp.join(FILES))?;
-            sync_dir(&temp)?;
-            fs::rename(&temp, out)?;
-            if let Some(parent) = out.parent() {
-                sync_dir(if parent.as_os_str().is_empty() { Path::new(".") } else { parent })?;
-            }
-            Ok(PackageSummary { dir: out.display().to_string(), signer, files: listed })
-        })();
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&temp);
+        let signed_at = self.now();
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(zip_time(signed_at))
+            .unix_permissions(0o600);
+        let mut zip = ZipWriter::new_stream(Counting { inner: out, n: 0 });
+        let mut taken = HashSet::new();
+        let mut listed = Vec::new();
+        for doc in &docs {
+            let name = package_name(&doc.name, &mut taken);
+            zip.start_file(format!("{FILES}{name}"), options.large_file(doc.size >= u64::from(u32::MAX)))
+                .map_err(zip_write_error)?;
+            let mut hashing = Hashing { inner: &mut zip, hash: digest::Context::new(&SHA256), len: 0 };
+            self.read_to(&doc.id, &mut hashing)?;
+            listed.push(PackageFile { name, size: hashing.len, sha256: hex(hashing.hash.finish().as_ref()) });
         }
-        result
+        let signer = PackageSigner {
+            uscc: uscc.clone(),
+            name: company,
+            public_key: hex(&row.public_key),
+            fingerprint: fingerprint(&row.public_key),
+        };
+        let manifest = Manifest {
+            format: PACKAGE_FORMAT.into(),
+            version: PACKAGE_VERSION,
+            signer: signer.clone(),
+            signed_at,
+            files: listed.clone(),
+        };
+        let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+        manifest_bytes.push(b'\n');
+        let signature = SignatureFile {
+            algorithm: "Ed25519".into(),
+            fingerprint: signer.fingerprint.clone(),
+            signature: hex(pair.sign(&manifest_bytes).as_ref()),
+        };
+        let mut signature_bytes = serde_json::to_vec_pretty(&signature).map_err(|e| Error::Internal(e.to_string()))?;
+        signature_bytes.push(b'\n');
+        for (name, bytes) in [(MANIFEST, &manifest_bytes), (SIGNATURE, &signature_bytes)] {
+            zip.start_file(name, options).map_err(zip_write_error)?;
+            zip.write_all(bytes)?;
+        }
+        let mut counting = zip.finish().map_err(zip_write_error)?.into_inner();
+        counting.flush()?;
+        Ok(PackageSummary { path: None, bytes: counting.n, signer, files: listed })
     }
 
-    /// Verifies a package, trusting the seals of this app's companies and the given fingerprints.
-    pub fn verify_package(&self, dir: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
-        let mut trusted: Vec<String> = trusted_fingerprints.to_vec();
+    /// Verifies the package file at `path`, trusting the seals of this app's companies and the given
+    /// fingerprints.
+    pub fn verify_package(&self, path: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
+        verify_package(path, &self.trusted(trusted_fingerprints)?)
+    }
+
+    /// [`Vault::verify_package`] of a package in memory (the browser's upload).
+    pub fn verify_package_bytes(&self, bytes: &[u8], trusted_fingerprints: &[String]) -> Result<PackageReport> {
+        verify_package_from(io::Cursor::new(bytes), &self.trusted(trusted_fingerprints)?)
+    }
+
+    /// The given fingerprints and those of this app's own seals.
+    fn trusted(&self, given: &[String]) -> Result<Vec<String>> {
+        let mut trusted: Vec<String> = given.to_vec();
         let local = self.app.store()?.read(db::list_seals)?;
         trusted.extend(local.iter().map(|s| fingerprint(&s.public_key)));
-        verify_package(dir, &trusted)
+        Ok(trusted)
     }
 }
 
@@ -381,19 +464,22 @@ fn seal_info(row: &db::SealRow) -> SealInfo {
     }
 }
 
-/// Verifies the package in `dir` against the fingerprints a verifier trusts; every problem is reported.
-/// Only an unreadable directory is an error.
-pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
+/// Verifies the package file at `path` against the fingerprints a verifier trusts; every problem is
+/// reported. Only an unreadable file, or one that is not a ZIP at all, is an error.
+pub fn verify_package(path: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
+    verify_package_from(File::open(path)?, trusted_fingerprints)
+}
+
+/// [`verify_package`] of a package from any seekable source.
+pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[String]) -> Result<PackageReport> {
+    let mut zip = ZipArchive::new(source).map_err(|e| match e {
+        ZipError::Io(e) if e.kind() != io::ErrorKind::UnexpectedEof => Error::Io(e),
+        other => Error::Format(format!("not a seal package (a ZIP file): {other}")),
+    })?;
     let mut problems = Vec::new();
     let mut report =
         PackageReport { valid: false, signer: None, signed_at: None, verified_files: Vec::new(), problems: Vec::new() };
-    if !dir.is_dir() {
-        return Err(Error::Io(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("{} is not a directory", dir.display()),
-        )));
-    }
-    let Some(manifest_bytes) = read_small(&dir.join(MANIFEST))? else {
+    let Some(manifest_read) = read_entry(&mut zip, MANIFEST, MAX_MANIFEST_BYTES)? else {
         problems.push(PackageProblem::new(
             ProblemKind::MissingManifest,
             None,
@@ -403,15 +489,16 @@ pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<Pac
         report.problems = problems;
         return Ok(report);
     };
-    let manifest = serde_json::from_slice::<Manifest>(&manifest_bytes).map_err(|e| e.to_string()).and_then(|m| {
+    let read = manifest_read.and_then(|bytes| {
+        let m = serde_json::from_slice::<Manifest>(&bytes).map_err(|e| e.to_string())?;
         if m.format != PACKAGE_FORMAT || m.version != PACKAGE_VERSION {
             Err(format!("format {} version {} is not {PACKAGE_FORMAT} {PACKAGE_VERSION}", m.format, m.version))
         } else {
-            Ok(m)
+            Ok((m, bytes))
         }
     });
-    let manifest = match manifest {
-        Ok(m) => m,
+    let (manifest, manifest_bytes) = match read {
+        Ok(read) => read,
         Err(detail) => {
             problems.push(PackageProblem::new(
                 ProblemKind::BadManifest,
@@ -446,14 +533,15 @@ pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<Pac
     }
 
     // The signature over the exact manifest bytes.
-    match read_small(&dir.join(SIGNATURE))? {
+    match read_entry(&mut zip, SIGNATURE, MAX_MANIFEST_BYTES)? {
         None => problems.push(PackageProblem::new(
             ProblemKind::MissingSignature,
             None,
             "文件包缺少签名（signature.json）".into(),
             "signature.json is missing".into(),
         )),
-        Some(bytes) => match serde_json::from_slice::<SignatureFile>(&bytes) {
+        Some(bytes) => match bytes.and_then(|b| serde_json::from_slice::<SignatureFile>(&b).map_err(|e| e.to_string()))
+        {
             Err(e) => problems.push(PackageProblem::new(
                 ProblemKind::BadSignature,
                 None,
@@ -502,7 +590,13 @@ pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<Pac
     }
 
     // Every listed file, then anything not listed.
-    let files_dir = dir.join(FILES);
+    let entries: HashMap<String, bool> = (0..zip.len())
+        .filter_map(|i| {
+            let entry = zip.by_index_raw(i).ok()?;
+            let name = entry.name().ok()?.into_owned();
+            Some((name, entry.is_dir()))
+        })
+        .collect();
     let mut listed = HashSet::new();
     for entry in &manifest.files {
         if !safe_name(&entry.name) {
@@ -514,9 +608,9 @@ pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<Pac
             ));
             continue;
         }
-        listed.insert(entry.name.clone());
-        let path = files_dir.join(&entry.name);
-        if !path.is_file() {
+        let path = format!("{FILES}{}", entry.name);
+        listed.insert(path.clone());
+        if entries.get(&path) != Some(&false) {
             problems.push(PackageProblem::new(
                 ProblemKind::FileMissing,
                 Some(&entry.name),
@@ -525,51 +619,47 @@ pub fn verify_package(dir: &Path, trusted_fingerprints: &[String]) -> Result<Pac
             ));
             continue;
         }
-        let (size, sha) = sha256_file(&path)?;
-        if size != entry.size {
-            problems.push(PackageProblem::new(
+        let changed = |detail: String| {
+            PackageProblem::new(
+                ProblemKind::HashMismatch,
+                Some(&entry.name),
+                format!("文件内容与盖章时不一致，已被改动：{}", entry.name),
+                format!("{}: {detail}", entry.name),
+            )
+        };
+        match hash_entry(&mut zip, &path) {
+            Ok((size, _)) if size != entry.size => problems.push(PackageProblem::new(
                 ProblemKind::SizeMismatch,
                 Some(&entry.name),
                 format!("文件大小不符，已被改动：{}", entry.name),
                 format!("{}: {size} bytes, manifest says {}", entry.name, entry.size),
-            ));
-        } else if sha != entry.sha256.to_ascii_lowercase() {
-            problems.push(PackageProblem::new(
-                ProblemKind::HashMismatch,
-                Some(&entry.name),
-                format!("文件内容与盖章时不一致，已被改动：{}", entry.name),
-                format!("{}: sha256 {sha}, manifest says {}", entry.name, entry.sha256),
-            ));
-        } else {
-            report.verified_files.push(entry.name.clone());
+            )),
+            Ok((_, sha)) if sha != entry.sha256.to_ascii_lowercase() => {
+                problems.push(changed(format!("sha256 {sha}, manifest says {}", entry.sha256)))
+            }
+            Ok(_) => report.verified_files.push(entry.name.clone()),
+            // The ZIP's own checksum caught the change first.
+            Err(detail) => problems.push(changed(detail)),
         }
     }
-    if let Ok(entries) = fs::read_dir(&files_dir) {
-        let mut extra: Vec<String> = Vec::new();
-        for entry in entries {
-            let name = entry?.file_name().to_string_lossy().into_owned();
-            if !listed.contains(&name) {
-                extra.push(name);
-            }
-        }
-        extra.sort();
-        for name in extra {
-            problems.push(PackageProblem::new(
-                ProblemKind::UnexpectedFile,
-                Some(&name),
-                format!("文件包中多出了未盖章的文件：{name}"),
-                format!("{name} is not in the manifest"),
-            ));
-        }
+    let mut extra: Vec<&String> = entries
+        .iter()
+        .filter(|(name, is_dir)| !**is_dir && !listed.contains(*name) && !matches!(name.as_str(), MANIFEST | SIGNATURE))
+        .map(|(name, _)| name)
+        .collect();
+    extra.sort();
+    for name in extra {
+        let shown = name.strip_prefix(FILES).unwrap_or(name);
+        problems.push(PackageProblem::new(
+            ProblemKind::UnexpectedFile,
+            Some(shown),
+            format!("文件包中多出了未盖章的文件：{shown}"),
+            format!("{name} is not in the manifest"),
+        ));
     }
     report.valid = problems.is_empty();
     report.problems = problems;
     Ok(report)
-}
-
-/// The path of the package's copy of one file (for front ends that show it).
-pub fn package_file_path(dir: &Path, name: &str) -> Option<PathBuf> {
-    safe_name(name).then(|| dir.join(FILES).join(name))
 }
 
 #[cfg(test)]

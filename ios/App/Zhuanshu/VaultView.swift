@@ -98,30 +98,16 @@ struct VaultView: View {
                 Button("加盖企业电子印章") {
                     let out = FileManager.default.temporaryDirectory
                         .appendingPathComponent("packages", isDirectory: true)
-                        .appendingPathComponent("package-\(Int(Date().timeIntervalSince1970))")
+                        .appendingPathComponent("材料包-\(Int(Date().timeIntervalSince1970)).zip")
                     try? FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    vm.signPackage(uscc: uscc, documentIds: Array(selected), outDir: out.path)
+                    vm.signPackage(uscc: uscc, documentIds: Array(selected), outFile: out.path)
                 }
-                if let shared = vm.state.shared {
-                    ShareLink(items: packageFiles(shared)) {
+                if let shared = vm.state.shared, let path = shared.path {
+                    ShareLink(item: URL(fileURLWithPath: path)) {
                         Label("分享 \(shared.signer.name) 的材料包", systemImage: "square.and.arrow.up")
                     }
                 }
             }
-        }
-    }
-
-    /// Every file of the signed package (documents, manifest, signature).
-    private func packageFiles(_ pkg: PackageSummary) -> [URL] {
-        let root = URL(fileURLWithPath: pkg.dir, isDirectory: true)
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            return []
-        }
-        return walker.compactMap { item in
-            guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else {
-                return nil
-            }
-            return url
         }
     }
 }

@@ -125,16 +125,16 @@ public final class VaultViewModel: ObservableObject {
         run { app in try app.vault().remove(id: id) }
     }
 
-    /// Signs `documentIds` with the seal of `uscc` into `outDir` (a new directory), for the share sheet;
+    /// Signs `documentIds` with the seal of `uscc` into `outFile` (a new ZIP file), for the share sheet;
     /// the seal is created on first use.
-    public func signPackage(uscc: String, documentIds: [String], outDir: String) {
+    public func signPackage(uscc: String, documentIds: [String], outFile: String) {
         run({ app -> PackageSummary in
             let vault = app.vault()
             do {
-                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outDir)
+                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outFile)
             } catch ZhuanshuError.NotFound {
                 _ = try vault.createSeal(uscc: uscc)
-                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outDir)
+                return try vault.signPackage(uscc: uscc, documentIds: documentIds, out: outFile)
             }
         }) { state, summary in
             state.shared = summary

@@ -19,6 +19,8 @@ declare module 'zhuanshu-search-wasm' {
   export function loadDictionary(bytes: Uint8Array): void;
   export class SearchIndex {
     static build(entries: unknown): SearchIndex;
+    /** The FAQ index of the stored entries, or of the embedded knowledge base for `null`. */
+    static faq(stored: unknown): SearchIndex;
     search(query: string, limit: number): unknown;
     suggest(prefix: string): unknown;
     entry(id: string): unknown;

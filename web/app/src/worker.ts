@@ -3,8 +3,9 @@
 // and is what the OPFS SQLite back end needs (sync access handles exist only in workers).
 //
 // The core comes as two modules: the app (everything but search; it draws the first screen) and the
-// search engine, fetched with jieba's dictionary after the first screen. The app module says which
-// entries to index and what to predict; the engine indexes and answers.
+// search engine with the embedded FAQ, fetched with jieba's dictionary after the first screen. The app
+// module says which entries to index (a stored knowledge base, or null for the embedded one) and what to
+// predict; the engine indexes and answers.
 import init, * as core from 'zhuanshu-wasm';
 import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
 import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url';
@@ -19,7 +20,7 @@ let app: core.ZhuanshuApp | null = null;
 const services = new Map<string, Service>();
 let opened: Promise<Ready> | null = null;
 let indexReady: Promise<Record<string, number>> | null = null;
-/** The engine's indexes, built from the app module's entries; dropped when the knowledge base changes. */
+/** The engine's indexes, built from the app module's entries; dropped when the content changes. */
 const indexes: { faq: SearchIndex | null; guide: SearchIndex | null } = { faq: null, guide: null };
 let engine: typeof import('zhuanshu-search-wasm') | null = null;
 
@@ -135,7 +136,7 @@ function warm(): Promise<Record<string, number>> {
 
 function faqIndex(): SearchIndex {
   if (!engine) throw internal('search engine not loaded');
-  indexes.faq ??= engine.SearchIndex.build(service('assistant').entries());
+  indexes.faq ??= engine.SearchIndex.faq(service('assistant').entries());
   return indexes.faq;
 }
 
@@ -155,9 +156,12 @@ const searches: Record<string, (...args: never[]) => unknown> = {
   'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
 };
 
-/** Calls after which the indexed entries may have changed (a feed sync will be one, once the web app
- * syncs). */
-const changesEntries = (method: string) => ['assistant.importKb', 'assistant.resetKb'].includes(method);
+/** Whether the indexed entries may have changed: an import or reset of the knowledge base, or a feed sync
+ * that applied a new version (FAQ and guide come with the feed). */
+function changesEntries(method: string, result: unknown): boolean {
+  if (method === 'feed.sync') return (result as { updated?: boolean } | null)?.updated === true;
+  return method === 'assistant.importKb' || method === 'assistant.resetKb';
+}
 
 async function call(method: string, args: unknown[]): Promise<unknown> {
   if (!opened) throw internal('call before open');
@@ -176,9 +180,10 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
   } else {
     const s = service(svc);
     if (typeof s[name] !== 'function') throw internal(`no method ${method}`);
-    result = s[name](...args);
+    // Most calls answer at once; a few (feed.sync) return a promise.
+    result = await s[name](...args);
   }
-  if (changesEntries(method)) {
+  if (changesEntries(method, result)) {
     indexes.faq?.free();
     indexes.guide?.free();
     indexes.faq = indexes.guide = null;

@@ -107,18 +107,18 @@ class VaultViewModel(
     fun remove(id: String) = run({ app.vault().remove(id) })
 
     /**
-     * Signs [documentIds] with the seal of [uscc] into [outDir] (a new directory in the app's cache), for
+     * Signs [documentIds] with the seal of [uscc] into [outFile] (a new ZIP file in the app's cache), for
      * the share sheet; the seal is created on first use.
      */
-    fun signPackage(uscc: String, documentIds: List<String>, outDir: String) {
+    fun signPackage(uscc: String, documentIds: List<String>, outFile: String) {
         var summary: PackageSummary? = null
         run({
             val vault = app.vault()
             summary = try {
-                vault.signPackage(uscc, documentIds, outDir)
+                vault.signPackage(uscc, documentIds, outFile)
             } catch (e: ZhuanshuException.NotFound) {
                 vault.createSeal(uscc)
-                vault.signPackage(uscc, documentIds, outDir)
+                vault.signPackage(uscc, documentIds, outFile)
             }
         }) { it.copy(shared = summary) }
     }

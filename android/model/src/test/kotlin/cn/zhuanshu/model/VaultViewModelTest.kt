@@ -75,12 +75,17 @@ class VaultViewModelTest {
     fun `a signed package for the share sheet, with the seal made on first use`() {
         val id = setUpWithDocument()
         val company = app.dossier().loadDemo().first().company
-        val out = File(dir, "share-1")
+        val out = File(File(dir, "packages"), "材料-1.zip")
         vault.signPackage(company.uscc, listOf(id), out.path)
         val shared = vault.state.value.shared!!
         assertEquals(company.uscc, shared.signer.uscc)
         assertEquals(1, shared.files.size)
-        assertTrue(File(shared.dir).isDirectory)
+        assertEquals(out.path, shared.path)
+        assertEquals(out.length().toULong(), shared.bytes)
+        // One ZIP file for the share sheet, which verifies.
+        val report = app.vault().verifyPackage(out.path, emptyList())
+        assertTrue(report.valid)
+        assertEquals(listOf(shared.files[0].name), report.verifiedFiles)
         vault.sharedDone()
         assertNull(vault.state.value.shared)
         // The same place twice is refused with the core's message.

@@ -106,7 +106,7 @@ fun VaultScreen(vm: VaultViewModel, currentUscc: String?, modifier: Modifier = M
                 }
                 if (currentUscc != null && selected.isNotEmpty()) {
                     Button(onClick = {
-                        val out = File(File(context.cacheDir, "packages"), "package-${System.currentTimeMillis()}")
+                        val out = File(File(context.cacheDir, "packages"), "材料包-${System.currentTimeMillis()}.zip")
                         out.parentFile?.mkdirs()
                         vm.signPackage(currentUscc, selected.toList(), out.path)
                     }) { Text("加盖企业电子印章并分享") }
@@ -135,15 +135,13 @@ private fun readDocument(context: Context, uri: Uri): Triple<String, String, Byt
     return Triple(name, type, bytes)
 }
 
-/** Every file of the signed package (documents, manifest, signature) to the share sheet. */
+/** The signed package (one ZIP file: documents, manifest, signature) to the share sheet. */
 private fun share(context: Context, pkg: PackageSummary) {
-    val authority = context.packageName + ".files"
-    val uris = File(pkg.dir).walkTopDown().filter { it.isFile }
-        .map { FileProvider.getUriForFile(context, authority, it) }
-        .toCollection(ArrayList())
-    val send = Intent(Intent.ACTION_SEND_MULTIPLE)
-        .setType("*/*")
-        .putParcelableArrayListExtra(Intent.EXTRA_STREAM, uris)
+    val path = pkg.path ?: return
+    val uri = FileProvider.getUriForFile(context, context.packageName + ".files", File(path))
+    val send = Intent(Intent.ACTION_SEND)
+        .setType("application/zip")
+        .putExtra(Intent.EXTRA_STREAM, uri)
         .putExtra(Intent.EXTRA_SUBJECT, "${pkg.signer.name} 加盖电子印章的材料")
         .addFlags(Intent.FLAG_GRANT_READ_URI_PERMISSION)
     context.startActivity(Intent.createChooser(send, "分享材料包"))
