@@ -94,9 +94,32 @@ fn web_demo() -> Result<(), String> {
     setup::tools_for_wasm()?;
     setup::npm_packages()?;
     web::build_all()?;
+    let feed = demo_feed_site()?;
     let addr = "127.0.0.1:8080";
-    println!("\n专属 Zhuanshu: http://{addr}/?demo\n(the demo companies load on first start; Ctrl-C stops the server)");
-    web::serve(addr, vec![("/".into(), web::dist())])
+    println!("\n专属 Zhuanshu: http://{addr}/?demo\n(the demo companies load on first start; 设置 → 内容更新 syncs from");
+    println!("http://{addr}/feed/, a feed site signed with the public demo key; Ctrl-C stops the server)");
+    web::serve(addr, vec![("/feed/".into(), feed), ("/".into(), web::dist())])
+}
+
+/// A signed feed site for the web demo, made by the CLI as a publisher would: the content in force,
+/// version 1, signed with the public demo key (which the app's pinned root trusts).
+fn demo_feed_site() -> Result<std::path::PathBuf, String> {
+    run(cargo().args(["build", "--quiet", "-p", "zhuanshu-cli"]))?;
+    let bin = root().join("target/debug/zhuanshu");
+    let dir = root().join("target/demo-feed");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (content, site, key) = (dir.join("content"), dir.join("site"), dir.join("demo.key"));
+    let path = |p: &std::path::Path| p.display().to_string();
+    let data = path(&dir.join("data"));
+    for args in [
+        vec!["--data-dir", &data, "feed", "content", "--out", &path(&content)],
+        vec!["feed", "keygen", "--demo", "--out", &path(&key)],
+        vec!["feed", "build", &path(&content), "--out", &path(&site), "--version", "1"],
+        vec!["feed", "sign", &path(&site), "--key", &path(&key)],
+    ] {
+        run(Command::new(&bin).args(args).stdout(std::process::Stdio::null()))?;
+    }
+    Ok(site)
 }
 
 fn demo() -> Result<(), String> {
