@@ -102,9 +102,39 @@ mod native {
         Error::Network(e.to_string())
     }
 
+    /// Where Android keeps the CAs it trusts, one PEM file per certificate: the Conscrypt module (updated
+    /// through Google Play since Android 14), then the system image. rustls-native-certs looks in
+    /// neither, so without these an Android phone would refuse every HTTPS feed.
+    #[cfg(target_os = "android")]
+    const ANDROID_CA_DIRS: [&str; 2] = ["/apex/com.android.conscrypt/cacerts", "/system/etc/security/cacerts"];
+
+    /// The certificates of the first of `dirs` that has any (Android's files hold a PEM block followed by
+    /// the certificate as text; files that are not certificates are skipped).
+    #[cfg(any(test, target_os = "android"))]
+    pub(super) fn pem_dir_certificates(dirs: &[&str]) -> Vec<reqwest::Certificate> {
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let certs: Vec<reqwest::Certificate> = entries
+                .flatten()
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .filter(|bytes| bytes.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----"))
+                .filter_map(|pem| reqwest::Certificate::from_pem(&pem).ok())
+                .collect();
+            if !certs.is_empty() {
+                return certs;
+            }
+        }
+        Vec::new()
+    }
+
     impl Http {
         pub fn new() -> Result<Http> {
-            let client = reqwest::Client::builder()
+            let builder = reqwest::Client::builder();
+            #[cfg(target_os = "android")]
+            let builder = pem_dir_certificates(&ANDROID_CA_DIRS)
+                .into_iter()
+                .fold(builder, |b, cert| b.add_root_certificate(cert));
+            let client = builder
                 .user_agent(concat!("zhuanshu/", env!("CARGO_PKG_VERSION")))
                 .connect_timeout(Duration::from_secs(10))
                 // A server that stops sending (or drips) is given up on; the whole request is bounded too.
@@ -175,5 +205,31 @@ mod tests {
         assert_eq!(run("memory://site/b.json", None, 3).status, 404);
         site.remove("a.json");
         assert_eq!(run("memory://site/a.json", None, 3).status, 404);
+    }
+
+    /// Android's CA directories, as a Linux host can imitate them: PEM files with the certificate's text
+    /// after the block, next to files that are not certificates. The first directory with any wins.
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn android_style_certificate_directories_are_read() {
+        let host: Vec<Vec<u8>> = std::fs::read_dir("/etc/ssl/certs")
+            .expect("the host's CA certificates (Debian: ca-certificates)")
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pem"))
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .take(3)
+            .collect();
+        assert_eq!(host.len(), 3);
+        let (empty, android) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        std::fs::write(empty.path().join("README"), b"no certificates here").unwrap();
+        for (i, pem) in host.iter().enumerate() {
+            let mut file = pem.clone();
+            file.extend_from_slice(b"Certificate:\n    Data:\n        Version: 3 (0x2)\n");
+            std::fs::write(android.path().join(format!("{i:08x}.0")), file).unwrap();
+        }
+        std::fs::write(android.path().join("notes.txt"), b"not a certificate").unwrap();
+        let dirs = ["/nonexistent/cacerts", empty.path().to_str().unwrap(), android.path().to_str().unwrap()];
+        assert_eq!(native::pem_dir_certificates(&dirs).len(), 3);
+        assert!(native::pem_dir_certificates(&dirs[..2]).is_empty());
     }
 }
