@@ -96,7 +96,9 @@ fn web_demo() -> Result<(), String> {
     web::build_all()?;
     let feed = demo_feed_site()?;
     let addr = "127.0.0.1:8080";
-    println!("\n专属 Zhuanshu: http://{addr}/?demo\n(the demo companies load on first start; 设置 → 内容更新 syncs from");
+    println!(
+        "\n专属 Zhuanshu: http://{addr}/?demo\n(the demo companies load on first start; 设置 → 内容更新 syncs from"
+    );
     println!("http://{addr}/feed/, a feed site signed with the public demo key; Ctrl-C stops the server)");
     web::serve(addr, vec![("/feed/".into(), feed), ("/".into(), web::dist())])
 }
