@@ -88,6 +88,14 @@ pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     text.chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
 }
 
+/// The plaintext length of an authenticated document against its row.
+fn check_size(id: &str, got: u64, recorded: u64) -> Result<()> {
+    if got != recorded {
+        return Err(Error::Corrupt(format!("document {id} has {got} bytes, its record says {recorded}")));
+    }
+    Ok(())
+}
+
 /// A document id as the user or a front end gives it: 32 hex digits.
 fn parse_id(id: &str) -> Result<(String, [u8; ID_LEN])> {
     let id = id.trim().to_ascii_lowercase();
@@ -518,6 +526,10 @@ impl<'a> Vault<'a> {
 
     /// Adds a document from memory.
     pub fn add(&self, name: &str, media_type: &str, bytes: &[u8]) -> Result<DocumentInfo> {
+        // Streamed on purpose, unlike `read`: the sealed bytes go to a file or a BLOB row, not to a
+        // vector, so `document::encrypt_slice` would add a whole sealed copy in memory and a pass over
+        // it (measured slower with the vault bench, 64 MiB: 664 against 842 MB/s to a file, 366
+        // against 462 to a row).
         self.add_reader(name, media_type, &mut &bytes[..])
     }
 
@@ -603,10 +615,18 @@ impl<'a> Vault<'a> {
         })
     }
 
-    /// The whole plaintext (for small documents; see [`Vault::read_to`] for streaming).
+    /// The whole plaintext, all or nothing (see [`Vault::read_to`] for streaming). Each sealed chunk is
+    /// read straight into the returned vector, allocated once at the recorded size, and opened there.
     pub fn read(&self, id: &str) -> Result<Vec<u8>> {
+        let (id, id_bytes) = parse_id(id)?;
+        let (row, doc_key) = self.document_key(&id)?;
+        let blobs = self.blobs();
+        // The row says how much room to reserve, bounded by the sealed bytes (a row is no reason to
+        // allocate more than the file could hold).
+        let room = row.size.min(blobs.len(&id)?);
         let mut out = Vec::new();
-        self.read_to(id, &mut out)?;
+        let size = document::decrypt_to_vec(&doc_key, Some(&id_bytes), blobs.open(&id)?, room, &mut out)?;
+        check_size(&id, size, row.size)?;
         Ok(out)
     }
 
@@ -615,28 +635,28 @@ impl<'a> Vault<'a> {
     /// all or nothing.
     pub fn read_to(&self, id: &str, out: &mut dyn Write) -> Result<u64> {
         let (id, id_bytes) = parse_id(id)?;
-        let key = self.key()?;
-        let row = self
-            .app
-            .store()?
-            .read(|c| db::get_document(c, &id))?
-            .ok_or_else(|| Error::NotFound { what: Entity::Document, key: id.clone() })?;
-        let doc_key = keys::unwrap_key(&key, &doc_key_aad(&id), &row.wrapped_key)?
-            .ok_or_else(|| Error::Corrupt(format!("the key of document {id} does not open")))?;
+        let (row, doc_key) = self.document_key(&id)?;
         let blobs = self.blobs();
         let mut opener = Opener::new(&doc_key, Some(&id_bytes), blobs.open(&id)?)?;
         while let Some(chunk) = opener.next_chunk()? {
             out.write_all(chunk)?;
         }
         out.flush()?;
-        if opener.plain_len() != row.size {
-            return Err(Error::Corrupt(format!(
-                "document {id} has {} bytes, its record says {}",
-                opener.plain_len(),
-                row.size
-            )));
-        }
+        check_size(&id, opener.plain_len(), row.size)?;
         Ok(row.size)
+    }
+
+    /// A document's row and its key.
+    fn document_key(&self, id: &str) -> Result<(db::DocumentRow, SecretKey)> {
+        let key = self.key()?;
+        let row = self
+            .app
+            .store()?
+            .read(|c| db::get_document(c, id))?
+            .ok_or_else(|| Error::NotFound { what: Entity::Document, key: id.to_owned() })?;
+        let doc_key = keys::unwrap_key(&key, &doc_key_aad(id), &row.wrapped_key)?
+            .ok_or_else(|| Error::Corrupt(format!("the key of document {id} does not open")))?;
+        Ok((row, doc_key))
     }
 
     /// Decrypts a document to `path`: all of it or nothing (written beside `path` under a temporary
