@@ -54,6 +54,8 @@ export default defineConfig({
       { find: /^zhuanshu-search-wasm$/, replacement: join(pkg, 'zhuanshu_search_wasm.js') },
       { find: /^zhuanshu-search-wasm\/(.*)$/, replacement: join(pkg, '$1') },
       { find: /^zhuanshu-dict(\?.*)?$/, replacement: `${dict}$1` },
+      // The guide's content, shipped as a file of its own rather than inside the first screen's module.
+      { find: /^zhuanshu-guide(\?.*)?$/, replacement: `${join(here, '..', 'core', 'content', 'guide', 'guide.json')}$1` },
     ],
   },
   worker: { format: 'es' },

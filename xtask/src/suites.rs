@@ -142,10 +142,13 @@ fn kotlin_tests() -> Result<Counts, String> {
         jar(&lib, "kotlinx-coroutines-core-jvm.jar"),
     ]
     .join(":");
+    // The `zhuanshu` command the Rust suite built: ContentViewModelTest publishes a feed site with it.
+    let cli = root().join(format!("target/debug/zhuanshu{}", std::env::consts::EXE_SUFFIX));
     let (ok, out) = run_echo(
         Command::new("java")
             .arg(format!("-Djna.library.path={}", root().join("target/debug").display()))
             .arg(format!("-Dzhuanshu.golden={}", root().join("tests/golden").display()))
+            .arg(format!("-Dzhuanshu.cli={}", cli.display()))
             .args(["-jar", &jar(&java, "junit-platform-console-standalone.jar")])
             .args(["--disable-banner", "--disable-ansi-colors", "--details=tree", "-cp", &run_cp])
             .args(["--select-package", "cn.zhuanshu"])

@@ -1,7 +1,8 @@
 //! The search engine of the assistant (专属客服) and the guide, as the web app's second wasm module.
 //!
 //! The engine (tantivy, jieba, pinyin, traditional characters) is more than half of the core's size, and
-//! the first screen needs none of it; nor the embedded FAQ knowledge base, which is here too. The app
+//! the first screen needs none of it; nor the embedded FAQ knowledge base, which is here too, nor the
+//! verification of seal packages (a ZIP reader). The app
 //! module (bindings/wasm) says which knowledge base is in force (`assistant().entries()`: a stored one,
 //! or `null` for the embedded one), what else to index (`guide().searchEntries()`) and what the owner is
 //! likely to ask (`assistant().topics(uscc)`); this module indexes and answers with the same core code
@@ -12,6 +13,15 @@ use zhuanshu::Error;
 use zhuanshu::assistant::{FaqEntry, FaqIndex, SUGGESTIONS, Topic, analyzer, kb, predicted};
 use zhuanshu::error::Entity;
 use zhuanshu_wasm_glue::{error, from_js, run, to_js};
+
+/// Verifies a package signed with an enterprise seal (the bytes of its ZIP file) against the trusted
+/// fingerprints (the app module's `vault().trustedFingerprints(given)`); every problem is in the report.
+/// It lives here, loaded after the first screen, because its ZIP reader is no part of that screen.
+#[wasm_bindgen(js_name = verifyPackage)]
+pub fn verify_package(package: &[u8], trusted: JsValue) -> Result<JsValue, JsValue> {
+    let trusted: Vec<String> = from_js(trusted, "trusted")?;
+    run(zhuanshu::vault::seal::verify_package_from(std::io::Cursor::new(package), &trusted))
+}
 
 /// Loads jieba's segmentation dictionary (the compact form `cargo xtask` writes); call it once, before
 /// the first `SearchIndex.build`.

@@ -469,12 +469,12 @@ impl VaultApi {
         Ok(bytes)
     }
 
-    /// Verifies a package (the bytes of its ZIP file), trusting this app's seals and `trusted`
-    /// fingerprints; every problem is in the report.
-    #[wasm_bindgen(js_name = verifyPackage)]
-    pub fn verify_package(&self, package: &[u8], trusted: JsValue) -> Result<JsValue, JsValue> {
-        let trusted: Option<Vec<String>> = from_js(trusted, "trusted")?;
-        run(self.core.vault().verify_package_bytes(package, &trusted.unwrap_or_default()))
+    /// The fingerprints a package verification trusts here: `given` and this app's own seals. Packages
+    /// are verified by the search module's `verifyPackage` (its ZIP reader stays out of the first screen).
+    #[wasm_bindgen(js_name = trustedFingerprints)]
+    pub fn trusted_fingerprints(&self, given: JsValue) -> Result<JsValue, JsValue> {
+        let given: Option<Vec<String>> = from_js(given, "trusted")?;
+        run(self.core.vault().trusted_fingerprints(&given.unwrap_or_default()))
     }
 }
 
@@ -644,6 +644,13 @@ mod browser_storage {
     pub async fn install(backend: &str) -> Result<&'static str, zhuanshu::Error> {
         Err(zhuanshu::Error::Internal(format!("browser storage {backend:?} exists only in the browser")))
     }
+}
+
+/// Hands over a content file the web app ships beside this module (`guide.json`: kept out of the first
+/// screen's module); checked as feed content is. Call it before the first `guide` call.
+#[wasm_bindgen(js_name = provideContent)]
+pub fn provide_content(name: &str, bytes: Vec<u8>) -> Result<(), JsValue> {
+    zhuanshu::content::provide(name, bytes).map_err(error)
 }
 
 /// Every closed list (company types, statuses, severities …) as `{ code, label }` pairs.

@@ -32,14 +32,17 @@ const HOLIDAYS: [(&str, &str); 7] = [
 ];
 
 const POLICIES: &[u8] = include_bytes!("../../content/policies/policies.json");
+/// Not in the browser's build: the web app ships it as a file of its own (see `crate::content::provide`).
+#[cfg(not(target_arch = "wasm32"))]
 const GUIDE: &[u8] = include_bytes!("../../content/guide/guide.json");
 
 /// The embedded content, by feed name. Built (and hashed) on first use.
 pub fn files() -> &'static BTreeMap<String, EmbeddedFile> {
     static FILES: OnceLock<BTreeMap<String, EmbeddedFile>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let mut files: Vec<(String, Vec<u8>)> =
-            vec![(super::POLICIES_FILE.to_owned(), POLICIES.to_vec()), (super::GUIDE_FILE.to_owned(), GUIDE.to_vec())];
+        let mut files: Vec<(String, Vec<u8>)> = vec![(super::POLICIES_FILE.to_owned(), POLICIES.to_vec())];
+        #[cfg(not(target_arch = "wasm32"))]
+        files.push((super::GUIDE_FILE.to_owned(), GUIDE.to_vec()));
         // Without the search engine there is no embedded knowledge base: a sync then fetches the feed's.
         #[cfg(feature = "search")]
         files.push((super::FAQ_FILE.to_owned(), crate::assistant::kb::EMBEDDED.concat().into_bytes()));

@@ -92,11 +92,12 @@ pub struct FeedStatus {
     pub files: Vec<ContentFile>,
 }
 
-/// The content file `name` in force: the stored version, else the embedded one, else `None`.
+/// The content file `name` in force: the stored version, else the embedded one, else the one the front
+/// end shipped beside the binary ([`crate::content::provide`]), else `None`.
 pub fn content_file(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     match db::file(conn, name)? {
         Some(bytes) => Ok(Some(bytes)),
-        None => Ok(embedded::files().get(name).map(|f| f.bytes.clone())),
+        None => Ok(embedded::files().get(name).map(|f| f.bytes.clone()).or_else(|| crate::content::shipped(name))),
     }
 }
 
@@ -274,6 +275,12 @@ impl<'a> Feed<'a> {
                 sha256: f.sha256.clone(),
             })
             .collect();
+        for (name, bytes) in crate::content::all_shipped() {
+            if !versions.contains_key(&name) && !embedded::files().contains_key(&name) {
+                let (length, sha256) = (bytes.len() as u64, format::sha256_hex(&bytes));
+                files.push(ContentFile { name, version: 0, length, sha256 });
+            }
+        }
         for (name, (version, length)) in versions {
             let sha256 =
                 manifest.as_ref().and_then(|m| m.files.get(&name)).map(|e| e.sha256.clone()).unwrap_or_default();

@@ -5,7 +5,8 @@
 //! 1. `manifest.json` with If-None-Match: a 304 ends an unchanged sync after one small request;
 //! 2. `roots/N.json` for each root version the manifest is ahead of the trusted one (key rotation);
 //! 3. `manifest.json.sig`;
-//! 4. `files/<sha256>` for each file whose hash the device does not already hold (stored or embedded).
+//! 4. `files/<sha256>` for each file whose hash the device does not already hold (stored, embedded, or
+//!    shipped beside the binary).
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +75,16 @@ impl<'t, T: Transport + ?Sized> Counted<'t, T> {
         self.bytes.set(self.bytes.get() + response.body.len() as u64);
         Ok(response)
     }
+}
+
+/// The copy of a content file the app has without any sync, and its hash: embedded in the binary, or
+/// shipped beside it by the front end (the web app's guide). A feed file with the same hash is copied
+/// from it instead of downloaded, and is not news.
+fn built_in(name: &str) -> Option<(String, Vec<u8>)> {
+    embedded::files()
+        .get(name)
+        .map(|f| (f.sha256.clone(), f.bytes.clone()))
+        .or_else(|| crate::content::shipped(name).map(|bytes| (super::format::sha256_hex(&bytes), bytes)))
 }
 
 fn join(base: &str, path: &str) -> String {
@@ -159,24 +170,28 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
     let held_entry = |name: &str| -> Option<&FileEntry> {
         held.manifest.as_ref().and_then(|m| m.files.get(name)).filter(|_| held.stored.contains(name))
     };
-    // The hash in force for a name: the stored file's, else the embedded copy's.
-    let in_force = |name: &str| -> Option<&str> {
+    // The hash in force for a name: the stored file's, else the built-in copy's.
+    let in_force = |name: &str| -> Option<String> {
         match held_entry(name) {
-            Some(h) => Some(h.sha256.as_str()),
+            Some(h) => Some(h.sha256.clone()),
             None if held.stored.contains(name) => None,
-            None => embedded::files().get(name).map(|f| f.sha256.as_str()),
+            None => built_in(name).map(|(sha256, _)| sha256),
         }
     };
-    let changed: Vec<String> =
-        manifest.files.iter().filter(|(n, e)| in_force(n) != Some(e.sha256.as_str())).map(|(n, _)| n.clone()).collect();
+    let changed: Vec<String> = manifest
+        .files
+        .iter()
+        .filter(|(n, e)| in_force(n).as_deref() != Some(e.sha256.as_str()))
+        .map(|(n, _)| n.clone())
+        .collect();
     let mut writes = BTreeMap::new();
     for (name, entry) in &manifest.files {
         if held_entry(name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
             continue;
         }
-        if let Some(file) = embedded::files().get(name).filter(|f| f.sha256 == entry.sha256) {
-            verify::verify_file(name, entry, &file.bytes, false).map_err(rejected)?;
-            writes.insert(name.clone(), file.bytes.clone());
+        if let Some((_, bytes)) = built_in(name).filter(|(sha256, _)| *sha256 == entry.sha256) {
+            verify::verify_file(name, entry, &bytes, false).map_err(rejected)?;
+            writes.insert(name.clone(), bytes);
             continue;
         }
         let url = join(base, &entry.path);

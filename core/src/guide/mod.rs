@@ -40,12 +40,15 @@ struct Loaded {
     index: OnceLock<std::result::Result<Arc<FaqIndex>, String>>,
 }
 
-/// The guide in force: the feed's `guide.json` when one has been synced, else the embedded one. Parsed
-/// once per version (the fingerprint of the bytes says when the feed brought a new one).
+/// The guide in force: the feed's `guide.json` when one has been synced, else the embedded one (in the
+/// browser: the one the web app provided). Parsed once per version (the fingerprint of the bytes says
+/// when the feed brought a new one).
 fn loaded(app: &Zhuanshu) -> Result<Arc<Loaded>> {
     static CACHE: Mutex<Option<Arc<Loaded>>> = Mutex::new(None);
-    let bytes = app.feed().file(crate::feed::GUIDE_FILE)?;
-    let bytes: &[u8] = bytes.as_deref().unwrap_or(include_bytes!("../../content/guide/guide.json"));
+    let bytes = app.feed().file(crate::feed::GUIDE_FILE)?.ok_or_else(|| {
+        Error::Internal("the guide content is not loaded (the web app provides guide.json first)".into())
+    })?;
+    let bytes: &[u8] = &bytes;
     let fingerprint = {
         let mut h = DefaultHasher::new();
         bytes.hash(&mut h);

@@ -434,16 +434,17 @@ impl Vault<'_> {
     /// Verifies the package file at `path`, trusting the seals of this app's companies and the given
     /// fingerprints.
     pub fn verify_package(&self, path: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
-        verify_package(path, &self.trusted(trusted_fingerprints)?)
+        verify_package(path, &self.trusted_fingerprints(trusted_fingerprints)?)
     }
 
-    /// [`Vault::verify_package`] of a package in memory (the browser's upload).
+    /// [`Vault::verify_package`] of a package in memory (an upload).
     pub fn verify_package_bytes(&self, bytes: &[u8], trusted_fingerprints: &[String]) -> Result<PackageReport> {
-        verify_package_from(io::Cursor::new(bytes), &self.trusted(trusted_fingerprints)?)
+        verify_package_from(io::Cursor::new(bytes), &self.trusted_fingerprints(trusted_fingerprints)?)
     }
 
-    /// The given fingerprints and those of this app's own seals.
-    fn trusted(&self, given: &[String]) -> Result<Vec<String>> {
+    /// What a verification on this device trusts: the given fingerprints and those of this app's own
+    /// seals. (The web app verifies in its second wasm module, with [`verify_package_from`] and this.)
+    pub fn trusted_fingerprints(&self, given: &[String]) -> Result<Vec<String>> {
         let mut trusted: Vec<String> = given.to_vec();
         let local = self.app.store()?.read(db::list_seals)?;
         trusted.extend(local.iter().map(|s| fingerprint(&s.public_key)));

@@ -13,6 +13,7 @@ struct ContentView: View {
     @ObservedObject var assistant: AssistantViewModel
     @ObservedObject var guide: GuideViewModel
     @ObservedObject var vault: VaultViewModel
+    @ObservedObject var content: ContentViewModel
     /// Re-plans the local notifications; called once the core has recorded a done / snooze / dismiss /
     /// undo (the view model then posts its notice).
     let onChanged: () -> Void
@@ -20,7 +21,7 @@ struct ContentView: View {
 
     var body: some View {
         TabView(selection: $tab) {
-            HomeView(vm: home, onAction: follow, onAddCompany: {
+            HomeView(vm: home, content: content, onAction: follow, onAddCompany: {
                 dossier.startAdd()
                 tab = .dossier
             })
@@ -47,11 +48,21 @@ struct ContentView: View {
                 onChanged()
             }
         }
+        // New content (a holiday calendar moves deadlines, new FAQ changes the predicted questions):
+        // reload 首页 and plan the notifications again.
+        .onChange(of: content.state.report) { report in
+            if report?.updated == true {
+                home.refresh()
+                onChanged()
+            }
+        }
     }
 
     private func reload(_ shown: Tab) {
         switch shown {
-        case .home: home.refresh()
+        case .home:
+            home.refresh()
+            content.refresh()
         case .dossier: dossier.refresh()
         case .assistant: assistant.start()
         case .guide: guide.refresh()

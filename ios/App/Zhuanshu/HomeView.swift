@@ -1,9 +1,10 @@
 import SwiftUI
 import ZhuanshuKit
 
-/// 首页: today's items of the current company, with done / snooze / dismiss and undo.
+/// 首页: today's items of the current company, with done / snooze / dismiss and undo; 内容更新 at the end.
 struct HomeView: View {
     @ObservedObject var vm: HomeViewModel
+    let content: ContentViewModel
     let onAction: (Action) -> Void
     let onAddCompany: () -> Void
     @State private var snoozing: Dynamic?
@@ -43,6 +44,7 @@ struct HomeView: View {
                         }
                     }
                 }
+                ContentSection(vm: content)
             }
             .navigationTitle(vm.state.company?.company.name ?? "专属")
             .refreshable { vm.refresh() }

@@ -6,7 +6,15 @@ import ZhuanshuKit
 /// The vault's platform key is `keyProvider` (Keychain, ZhuanshuKit's `KeychainKeyProvider`); `vault` sets
 /// the vault up with it and the PIN, and opens it with it, falling back to the PIN when the key is
 /// unavailable or lost.
+///
+/// Content (policies, FAQ, guide, holiday calendar) comes from the signed feed at `feedUrl`: when the app
+/// becomes active and the last check is a day old (`ContentUpdates`), and on demand from 首页's 内容更新.
 final class AppModel: ObservableObject {
+    /// This repository's app pins the demo root, so the default is the demo site `cargo xtask demo` serves
+    /// on the development Mac (the simulator reaches it on 127.0.0.1). A publisher with its own root.json
+    /// puts its HTTPS address here.
+    static let feedUrl = "http://127.0.0.1:8080/feed/"
+
     let core: ZhuanshuApp?
     let openError: String?
     let home: HomeViewModel?
@@ -14,6 +22,7 @@ final class AppModel: ObservableObject {
     let assistant: AssistantViewModel?
     let guide: GuideViewModel?
     let vault: VaultViewModel?
+    let content: ContentViewModel?
     let keyProvider: KeychainKeyProvider
 
     init() {
@@ -35,6 +44,7 @@ final class AppModel: ObservableObject {
         let provider = KeychainKeyProvider(requireUserPresence: true)
         keyProvider = provider
         vault = core.map { VaultViewModel(app: $0, provider: provider) }
+        content = core.map { ContentViewModel(app: $0, feedUrl: AppModel.feedUrl) }
     }
 
     private static func dataDirectory() -> String {
@@ -58,14 +68,20 @@ struct ZhuanshuMain: App {
     var body: some Scene {
         WindowGroup {
             if let core = model.core, let home = model.home, let dossier = model.dossier,
-               let assistant = model.assistant, let guide = model.guide, let vault = model.vault {
-                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, vault: vault, onChanged: {
+               let assistant = model.assistant, let guide = model.guide, let vault = model.vault,
+               let content = model.content {
+                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, vault: vault, content: content, onChanged: {
                     LocalNotifications.shared.refresh(core: core)
                 })
                     .onAppear { LocalNotifications.shared.requestAuthorization(core: core) }
                     .onChange(of: scenePhase) { phase in
                         if phase == .active {
                             LocalNotifications.shared.refresh(core: core)
+                            ContentUpdates.shared.syncIfDue(core: core, url: AppModel.feedUrl) {
+                                home.refresh()
+                                content.refresh()
+                                LocalNotifications.shared.refresh(core: core)
+                            }
                         }
                     }
             } else {

@@ -312,6 +312,85 @@ export interface DocumentInfo {
   material_ids: number[];
 }
 
+/** feed::SyncReport: what `feed.sync` did. */
+export interface SyncReport {
+  updated: boolean;
+  /** The version in force now (0: the built-in content). */
+  version: number;
+  previous_version: number;
+  root_version: number;
+  changed: string[];
+  removed: string[];
+  requests: number;
+  bytes: number;
+  expires: string | null;
+}
+
+/** feed::ContentFile */
+export interface ContentFile {
+  name: string;
+  /** The feed version that delivered it; 0 for the built-in copy. */
+  version: number;
+  length: number;
+  sha256: string;
+}
+
+/** feed::FeedStatus */
+export interface FeedStatus {
+  /** 0 until the first successful sync (the built-in content). */
+  version: number;
+  root_version: number;
+  expires: string | null;
+  expired: boolean;
+  source: string | null;
+  synced_at: string | null;
+  checked_at: string | null;
+  files: ContentFile[];
+}
+
+/** vault::BackupSummary (what `vault.restore` brought back). */
+export interface BackupSummary {
+  documents: number;
+  seals: number;
+  /** USCCs whose seal was not restored (the company is not in this browser's dossier). */
+  seals_skipped: string[];
+  bytes: number;
+}
+
+/** vault::SealInfo */
+export interface SealInfo {
+  uscc: string;
+  public_key: string;
+  /** SHA-256 of the public key, hex: what a recipient compares. */
+  fingerprint: string;
+  created_at: string;
+}
+
+/** vault::PackageSigner */
+export interface PackageSigner {
+  uscc: string;
+  name: string;
+  public_key: string;
+  fingerprint: string;
+}
+
+/** vault::PackageProblem */
+export interface PackageProblem {
+  kind: string;
+  file: string | null;
+  user_message: string;
+  message: string;
+}
+
+/** vault::PackageReport: valid only if `problems` is empty. */
+export interface PackageReport {
+  valid: boolean;
+  signer: PackageSigner | null;
+  signed_at: string | null;
+  verified_files: string[];
+  problems: PackageProblem[];
+}
+
 /** guide::ItemSummary */
 export interface GuideItemSummary {
   code: string;
@@ -448,6 +527,17 @@ declare module './api' {
     'vault.read': (id: string) => Uint8Array;
     'vault.remove': (id: string) => null;
     'vault.linkLicence': (id: string, licenceId: number) => DocumentInfo;
+    'vault.changePin': (oldPin: string, newPin: string) => null;
+    'vault.recover': (recoveryKey: string, newPin: string) => null;
+    'vault.newRecoveryKey': () => string;
+    'vault.backup': () => Uint8Array;
+    'vault.restore': (backup: Uint8Array, recoveryKey: string, newPin: string) => BackupSummary;
+    'vault.sealInfo': (uscc: string) => SealInfo | null;
+    'vault.createSeal': (uscc: string) => SealInfo;
+    'vault.signPackage': (uscc: string, documentIds: string[]) => Uint8Array;
+    'vault.verifyPackage': (bytes: Uint8Array, trustedFingerprints: string[] | null) => PackageReport;
+    'feed.sync': (url: string) => SyncReport;
+    'feed.status': () => FeedStatus;
     'guide.tree': () => ThemeNode[];
     'guide.bundles': () => BundleSummary[];
     'guide.item': (code: string) => GuideItem;

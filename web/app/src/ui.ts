@@ -17,6 +17,8 @@ const ICONS: Record<string, string> = {
   guide: 'M9 3h6v3H9zM7 4.5H5V21h14V4.5h-2M8.5 12l2 2 4-4M8.5 17h7',
   star: 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z',
   camera: 'M4 8h3l2-3h6l2 3h3v11H4zM12 10.5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7z',
+  seal: 'M9.5 3h5v4.5L16 12H8l1.5-4.5zM4.5 12h15v4h-15zM6 20h12',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 };
 
 export function icon(name: string): SVGSVGElement {

@@ -13,10 +13,12 @@ declare module 'zhuanshu-wasm' {
     free(): void;
   }
   export function labels(): unknown;
+  export function provideContent(name: string, bytes: Uint8Array): void;
 }
 declare module 'zhuanshu-search-wasm' {
   export default function init(options: { module_or_path: string | URL }): Promise<unknown>;
   export function loadDictionary(bytes: Uint8Array): void;
+  export function verifyPackage(bytes: Uint8Array, trusted: unknown): unknown;
   export class SearchIndex {
     static build(entries: unknown): SearchIndex;
     /** The FAQ index of the stored entries, or of the embedded knowledge base for `null`. */
@@ -34,6 +36,10 @@ declare module 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url' {
   export default url;
 }
 declare module 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url' {
+  const url: string;
+  export default url;
+}
+declare module 'zhuanshu-guide?url' {
   const url: string;
   export default url;
 }

@@ -10,6 +10,7 @@ import init, * as core from 'zhuanshu-wasm';
 import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
 import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url';
 import dictUrl from 'zhuanshu-dict?url';
+import guideUrl from 'zhuanshu-guide?url';
 import type { Request, Response } from './api';
 import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind } from './types';
 
@@ -108,6 +109,19 @@ function service(name: string): Service {
   return s;
 }
 
+/** The guide's content is a file beside the app module (it would crowd the first screen's module): fetched
+ * once, when the guide is first needed or after the first screen, and handed to the core. */
+let guideShipped: Promise<void> | null = null;
+function shipGuide(): Promise<void> {
+  guideShipped ??= (async () => {
+    const response = await fetch(guideUrl);
+    if (!response.ok) throw internal(`guide content: HTTP ${response.status}`);
+    core.provideContent('guide.json', new Uint8Array(await response.arrayBuffer()));
+  })();
+  guideShipped.catch(() => (guideShipped = null)); // retried by the next guide call
+  return guideShipped;
+}
+
 /** Loads the search module and the segmentation dictionary and builds the FAQ index, once, after the
  * first screen. */
 function warm(): Promise<Record<string, number>> {
@@ -134,6 +148,11 @@ function warm(): Promise<Record<string, number>> {
   return indexReady;
 }
 
+function loadedEngine(): typeof import('zhuanshu-search-wasm') {
+  if (!engine) throw internal('search engine not loaded');
+  return engine;
+}
+
 function faqIndex(): SearchIndex {
   if (!engine) throw internal('search engine not loaded');
   indexes.faq ??= engine.SearchIndex.faq(service('assistant').entries());
@@ -146,7 +165,8 @@ function guideIndex(): SearchIndex {
   return indexes.guide;
 }
 
-/** The calls the engine answers (they wait for it and the dictionary); each takes the page's arguments. */
+/** The calls the second module answers (they wait for it and the dictionary); each takes the page's
+ * arguments. */
 const searches: Record<string, (...args: never[]) => unknown> = {
   'assistant.search': (query: string, limit: number) => faqIndex().search(query, limit),
   'assistant.suggest': (prefix: string) => faqIndex().suggest(prefix),
@@ -154,6 +174,8 @@ const searches: Record<string, (...args: never[]) => unknown> = {
   'assistant.related': (id: string, limit: number) => faqIndex().related(id, limit),
   'assistant.predicted': (uscc: string) => faqIndex().predicted(service('assistant').topics(uscc)),
   'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
+  'vault.verifyPackage': (bytes: Uint8Array, trusted: string[] | null) =>
+    loadedEngine().verifyPackage(bytes, service('vault').trustedFingerprints(trusted)),
 };
 
 /** Whether the indexed entries may have changed: an import or reset of the knowledge base, or a feed sync
@@ -166,6 +188,8 @@ function changesEntries(method: string, result: unknown): boolean {
 async function call(method: string, args: unknown[]): Promise<unknown> {
   if (!opened) throw internal('call before open');
   await opened;
+  // The guide's calls need its content; a sync and the feed's status compare with it.
+  if (method.startsWith('guide.') || method.startsWith('feed.')) await shipGuide();
   const search = Object.hasOwn(searches, method) ? searches[method] : undefined;
   if (search) {
     await warm();
@@ -207,6 +231,7 @@ async function handle(req: Request): Promise<unknown> {
       return opened;
     case 'warm':
       await opened;
+      void shipGuide().catch(() => {});
       return warm();
     case 'call':
       return call(req.method, req.args);

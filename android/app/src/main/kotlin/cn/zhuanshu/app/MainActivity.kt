@@ -82,7 +82,10 @@ private fun Shell(app: ZhuanshuApplication) {
     // Each tab reloads when shown: another tab may have switched the company or changed its data.
     LaunchedEffect(tab) {
         when (tab) {
-            Tab.HOME -> app.home.refresh()
+            Tab.HOME -> {
+                app.home.refresh()
+                app.content.refresh()
+            }
             Tab.DOSSIER -> app.dossier.refresh()
             Tab.ASSISTANT -> app.assistant.start()
             Tab.GUIDE -> app.guide.refresh()
@@ -94,6 +97,15 @@ private fun Shell(app: ZhuanshuApplication) {
     val homeState by app.home.state.collectAsStateWithLifecycle()
     LaunchedEffect(homeState.notice) {
         if (homeState.notice != null) Notifications.refreshNow(app)
+    }
+    // New content (a holiday calendar moves deadlines, new FAQ changes the predicted questions): reload 首页
+    // and plan the notifications again.
+    val contentState by app.content.state.collectAsStateWithLifecycle()
+    LaunchedEffect(contentState.report) {
+        if (contentState.report?.updated == true) {
+            app.home.refresh()
+            Notifications.refreshNow(app)
+        }
     }
     Scaffold(
         bottomBar = {
@@ -111,7 +123,7 @@ private fun Shell(app: ZhuanshuApplication) {
     ) { padding ->
         val modifier = Modifier.padding(padding)
         when (tab) {
-            Tab.HOME -> HomeScreen(app.home, modifier, onAction = { action ->
+            Tab.HOME -> HomeScreen(app.home, app.content, modifier, onAction = { action ->
                 when (action) {
                     is Action.Faq -> {
                         app.assistant.open(action.id)

@@ -1,9 +1,11 @@
 package cn.zhuanshu.app
 
 import android.app.Application
+import cn.zhuanshu.app.content.ContentUpdates
 import cn.zhuanshu.app.notify.Notifications
 import cn.zhuanshu.app.vault.KeystoreKeyProvider
 import cn.zhuanshu.model.AssistantViewModel
+import cn.zhuanshu.model.ContentViewModel
 import cn.zhuanshu.model.DossierViewModel
 import cn.zhuanshu.model.GuideViewModel
 import cn.zhuanshu.model.HomeViewModel
@@ -17,6 +19,9 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
  *
  * The vault's platform key is [keyProvider] (Android Keystore); [vault] sets the vault up with it and the
  * PIN, and opens it with it, falling back to the PIN when the key is unavailable or lost.
+ *
+ * Content (policies, FAQ, guide, holiday calendar) comes from the signed feed at [feedUrl]: daily in the
+ * background ([ContentUpdates]) and on demand from 首页's 内容更新 card ([content]).
  */
 class ZhuanshuApplication : Application() {
     val core: ZhuanshuApp by lazy {
@@ -24,16 +29,19 @@ class ZhuanshuApplication : Application() {
     }
     val scheduler by lazy { AndroidScheduler() }
     val keyProvider by lazy { KeystoreKeyProvider() }
+    val feedUrl: String get() = getString(R.string.feed_url)
 
     val home by lazy { HomeViewModel(core, scheduler) }
     val dossier by lazy { DossierViewModel(core, scheduler) }
     val assistant by lazy { AssistantViewModel(core, scheduler) }
     val guide by lazy { GuideViewModel(core, scheduler) }
     val vault by lazy { VaultViewModel(core, scheduler, keyProvider) }
+    val content by lazy { ContentViewModel(core, scheduler, feedUrl) }
 
     override fun onCreate() {
         super.onCreate()
         Notifications.createChannels(this)
         Notifications.scheduleDailyRefresh(this)
+        ContentUpdates.schedulePeriodic(this)
     }
 }

@@ -26,15 +26,17 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalUriHandler
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import cn.zhuanshu.model.ContentViewModel
 import cn.zhuanshu.model.HomeViewModel
 import cn.zhuanshu.model.Notice
 import uniffi.zhuanshu.Action
 import uniffi.zhuanshu.Dynamic
 
-/** 首页: today's items of the current company, with done / snooze / dismiss and undo. */
+/** 首页: today's items of the current company, with done / snooze / dismiss and undo; 内容更新 at the end. */
 @Composable
 fun HomeScreen(
     vm: HomeViewModel,
+    content: ContentViewModel,
     modifier: Modifier = Modifier,
     onAction: (Action) -> Unit,
     onAddCompany: () -> Unit,
@@ -56,6 +58,7 @@ fun HomeScreen(
                     }
                 }
             }
+            ContentCard(content)
             return@Column
         }
         s.company?.let { Text(it.company.name, style = MaterialTheme.typography.titleLarge, modifier = Modifier.padding(16.dp)) }
@@ -87,6 +90,7 @@ fun HomeScreen(
                     }
                 }
             }
+            item(key = "content") { ContentCard(content) }
         }
         s.notice?.let { notice ->
             Snackbar(
