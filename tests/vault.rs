@@ -481,6 +481,59 @@ fn unpack(pkg: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A ZIP with `entries` as given, repeated names included (the zip crate refuses to write those): each
+/// entry stored, then the central directory, by hand.
+fn repack_allowing_duplicates(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, bytes) in entries {
+        let (offset, crc, len, n) = (out.len() as u32, crc32(bytes), bytes.len() as u32, name.len() as u16);
+        out.extend_from_slice(b"PK\x03\x04");
+        for v in [20u16, 0x0800, 0, 0, 0] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, len, len] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(bytes);
+        central.extend_from_slice(b"PK\x01\x02");
+        for v in [20u16, 20, 0x0800, 0, 0, 0] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, len, len] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [n, 0, 0, 0, 0] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        central.extend_from_slice(&0u32.to_le_bytes());
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (start, size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    for v in [0u16, 0, count, count] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&start.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
 /// A well-formed ZIP of `entries` (what someone who edits a package and zips it again produces).
 fn repack(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     use std::io::Write;
@@ -529,9 +582,22 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     assert!(report.valid, "{:?}", report.problems);
     assert_eq!(report.verified_files.len(), 3);
 
-    // The same package built as a stream (the browser's download) verifies from memory.
-    let mut streamed = Vec::new();
+    // Every entry's size and checksum are in its local header (no data descriptor, general purpose bit
+    // 3): readers that stream a ZIP front to back, like Java's ZipInputStream, need them there.
+    let mut at = 0;
+    let mut local_headers = 0;
+    while let Some(p) = bytes[at..].windows(4).position(|w| w == b"PK\x03\x04") {
+        let flags = u16::from_le_bytes([bytes[at + p + 6], bytes[at + p + 7]]);
+        assert_eq!(flags & 0x08, 0, "no data descriptor");
+        local_headers += 1;
+        at += p + 30;
+    }
+    assert_eq!(local_headers, 5);
+
+    // The same package built in memory (the browser's download) verifies from memory.
+    let mut streamed = std::io::Cursor::new(Vec::new());
     let summary = v.sign_package_to(&uscc, &ids[2..], &mut streamed).unwrap();
+    let streamed = streamed.into_inner();
     assert_eq!((summary.path, summary.bytes), (None, streamed.len() as u64));
     assert!(v.verify_package_bytes(&streamed, &[]).unwrap().valid);
 
@@ -587,6 +653,19 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     assert_eq!(kinds_of(&no_sig), [(ProblemKind::MissingSignature, None)]);
 
     assert_eq!(kinds_of(&repack(&[])), [(ProblemKind::MissingManifest, None)]);
+
+    // A forged copy of a signed file placed before the genuine one under the same name: some readers show
+    // the first, the signature covers the last. Refused; so are names that differ only in case.
+    let mut forged = vec![("files/租赁合同.pdf".to_owned(), b"%PDF-1.7 forged".to_vec())];
+    forged.extend(entries.iter().cloned());
+    let forged = repack_allowing_duplicates(&forged);
+    let report = v.verify_package_bytes(&forged, &[]).unwrap();
+    assert!(!report.valid);
+    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::DuplicateEntry), "{:?}", report.problems);
+    let cased = edited(&|e| e.push(("files/营业执照.JPG".into(), b"other".to_vec())));
+    let kinds: Vec<ProblemKind> =
+        v.verify_package_bytes(&cased, &[]).unwrap().problems.iter().map(|p| p.kind).collect();
+    assert!(kinds.contains(&ProblemKind::DuplicateEntry), "{kinds:?}");
     let not_zip = v.verify_package_bytes(b"%PDF-1.7 not a package", &[]).unwrap_err();
     assert_eq!(not_zip.code(), "bad_format");
     assert_eq!(v.verify_package_bytes(&bytes[..bytes.len() / 2], &[]).unwrap_err().code(), "bad_format", "cut off");

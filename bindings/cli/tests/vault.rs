@@ -10,7 +10,16 @@ use serde_json::Value;
 const PIN: &str = "246810";
 
 fn zhuanshu_with(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuanshu"))
+    zhuanshu_in(None, dir, args, stdin)
+}
+
+/// The command run from the working directory `cwd` (for relative paths).
+fn zhuanshu_in(cwd: Option<&Path>, dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zhuanshu"));
+    if let Some(cwd) = cwd {
+        command.current_dir(cwd);
+    }
+    let mut child = command
         .arg("--data-dir")
         .arg(dir)
         .args(["--today", "2026-11-21"])
@@ -141,6 +150,13 @@ fn a_signed_package_verifies_and_a_changed_one_fails_by_name() {
 
     let good = ok(zhuanshu_with(&d, &["seal", "verify", pkg.to_str().unwrap()], ""));
     assert!(text(&good.stdout).contains("验证通过"), "{}", text(&good.stdout));
+
+    // A bare file name, relative to where the command runs (and a backup the same way).
+    let here = Some(dir.path());
+    ok(zhuanshu_in(here, &d, &["seal", "sign", "--pin-stdin", "--out", "相对.zip", id], &pin_line()));
+    ok(zhuanshu_in(here, &d, &["seal", "verify", "相对.zip"], ""));
+    ok(zhuanshu_in(here, &d, &["vault", "backup", "--pin-stdin", "相对.zsvb"], &pin_line()));
+    assert!(dir.path().join("相对.zsvb").is_file());
 
     // Another machine knows the seal only by its fingerprint.
     let elsewhere = dir.path().join("elsewhere");

@@ -464,9 +464,9 @@ impl VaultApi {
     #[wasm_bindgen(js_name = signPackage)]
     pub fn sign_package(&self, uscc: &str, document_ids: JsValue) -> Result<Vec<u8>, JsValue> {
         let ids: Vec<String> = from_js(document_ids, "documentIds")?;
-        let mut bytes = Vec::new();
+        let mut bytes = std::io::Cursor::new(Vec::new());
         self.core.vault().sign_package_to(uscc, &ids, &mut bytes).map_err(error)?;
-        Ok(bytes)
+        Ok(bytes.into_inner())
     }
 
     /// The fingerprints a package verification trusts here: `given` and this app's own seals. Packages

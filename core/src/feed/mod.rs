@@ -238,7 +238,7 @@ impl<'a> Feed<'a> {
         transport::block_on(self.sync(&http, url))?
     }
 
-    /// The content file `name` in force (stored, else embedded).
+    /// The content file `name` in force (stored, else embedded, else shipped beside the binary).
     pub fn file(&self, name: &str) -> Result<Option<Vec<u8>>> {
         self.app.store()?.read(|c| content_file(c, name))
     }

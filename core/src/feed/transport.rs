@@ -109,7 +109,9 @@ mod native {
     const ANDROID_CA_DIRS: [&str; 2] = ["/apex/com.android.conscrypt/cacerts", "/system/etc/security/cacerts"];
 
     /// The certificates of the first of `dirs` that has any (Android's files hold a PEM block followed by
-    /// the certificate as text; files that are not certificates are skipped).
+    /// the certificate as text; files that are not certificates, or that rustls would not take as a trust
+    /// anchor, are skipped: reqwest parses them only when the client is built, and one bad file would
+    /// fail every sync).
     #[cfg(any(test, target_os = "android"))]
     pub(super) fn pem_dir_certificates(dirs: &[&str]) -> Vec<reqwest::Certificate> {
         for dir in dirs {
@@ -119,6 +121,10 @@ mod native {
                 .filter_map(|e| std::fs::read(e.path()).ok())
                 .filter(|bytes| bytes.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----"))
                 .filter_map(|pem| reqwest::Certificate::from_pem(&pem).ok())
+                .filter(|cert| {
+                    let alone = reqwest::Client::builder().tls_built_in_root_certs(false);
+                    alone.add_root_certificate(cert.clone()).build().is_ok()
+                })
                 .collect();
             if !certs.is_empty() {
                 return certs;
@@ -228,8 +234,13 @@ mod tests {
             std::fs::write(android.path().join(format!("{i:08x}.0")), file).unwrap();
         }
         std::fs::write(android.path().join("notes.txt"), b"not a certificate").unwrap();
+        let broken = b"-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+        std::fs::write(android.path().join("ffffffff.0"), broken).unwrap();
         let dirs = ["/nonexistent/cacerts", empty.path().to_str().unwrap(), android.path().to_str().unwrap()];
-        assert_eq!(native::pem_dir_certificates(&dirs).len(), 3);
+        let certs = native::pem_dir_certificates(&dirs);
+        assert_eq!(certs.len(), 3, "the three certificates, not the notes nor the broken one");
+        let client = certs.into_iter().fold(reqwest::Client::builder(), |b, c| b.add_root_certificate(c));
+        assert!(client.build().is_ok(), "a client trusting them builds");
         assert!(native::pem_dir_certificates(&dirs[..2]).is_empty());
     }
 }

@@ -121,10 +121,23 @@ impl AtomicFile {
             file.sync_all()?;
         }
         fs::rename(&self.temp, &self.dest)?;
-        if let Some(dir) = self.dest.parent() {
-            sync_dir(dir)?;
+        // A bare file name's parent is "": the current directory.
+        match self.dest.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => sync_dir(dir)?,
+            _ => sync_dir(Path::new("."))?,
         }
         Ok(())
+    }
+}
+
+/// Seeking lets a writer go back and fill in what it learns at the end (the seal's ZIP writes each
+/// entry's size and checksum into its header).
+impl io::Seek for AtomicFile {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        match self.file.as_mut() {
+            Some(f) => f.seek(pos),
+            None => Err(io::Error::other("file already committed")),
+        }
     }
 }
 

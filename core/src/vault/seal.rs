@@ -13,8 +13,10 @@
 //! signature.json   {"algorithm": "Ed25519", "fingerprint", "signature"}: over the exact bytes of manifest.json
 //! ```
 //!
-//! The package is written as a stream (the manifest comes after the files it lists), so a browser builds
-//! it in memory and a phone writes it straight to a file, never holding the documents all at once.
+//! The manifest comes after the files it lists, so the documents are decrypted into the package one at a
+//! time (a phone writes straight to a file, the browser into memory). Each entry's size and checksum are
+//! written into its local header afterwards (the output is seekable): readers that go through a ZIP
+//! front to back without the central directory, such as Java's `ZipInputStream`, need them there.
 //!
 //! Verification reports every problem it finds, not just the first: each changed, missing or extra
 //! file, a bad signature, a fingerprint that does not match the key, and a key the verifier does not
@@ -137,6 +139,9 @@ pub enum ProblemKind {
     UnexpectedFile,
     /// A manifest entry that is not a plain file name (e.g. `../x`); it is not opened.
     UnsafeName,
+    /// Two entries of the package with the same name (or names that differ only in case): a reader may
+    /// show either, so one of them may be a forgery the signature does not cover.
+    DuplicateEntry,
 }
 
 /// One thing wrong with a package.
@@ -174,13 +179,23 @@ fn safe_name(name: &str) -> bool {
     !name.is_empty()
         && name.chars().count() <= 255
         && !name.starts_with('.')
-        && !name.chars().any(|c| c.is_control() || matches!(c, '/' | '\\' | ':'))
+        && !name.ends_with(['.', ' '])
+        && !name.chars().any(unsafe_char)
 }
 
-/// A document name turned into a safe, unique file name.
+/// Not in a file name that must unpack everywhere: control characters, path separators, and what
+/// Windows forbids.
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
+/// A document name turned into a file name that unpacks safely everywhere and is unique even where case
+/// does not count (Windows, macOS).
 fn package_name(name: &str, taken: &mut HashSet<String>) -> String {
-    let mut base: String =
-        name.chars().map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':') { '_' } else { c }).collect();
+    let mut base: String = name.chars().map(|c| if unsafe_char(c) { '_' } else { c }).collect();
+    while base.ends_with(['.', ' ']) {
+        base.pop();
+    }
     while base.starts_with('.') {
         base.replace_range(0..1, "_");
     }
@@ -189,7 +204,7 @@ fn package_name(name: &str, taken: &mut HashSet<String>) -> String {
     }
     let mut candidate = base.clone();
     let mut n = 2;
-    while !taken.insert(candidate.clone()) {
+    while !taken.insert(candidate.to_lowercase()) {
         candidate = match base.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
             _ => format!("{base} ({n})"),
@@ -211,24 +226,6 @@ impl<W: Write> Write for Hashing<W> {
         let n = self.inner.write(buf)?;
         self.hash.update(&buf[..n]);
         self.len += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Counts what passes through (the package's size).
-struct Counting<W: Write> {
-    inner: W,
-    n: u64,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.n += n as u64;
         Ok(n)
     }
 
@@ -360,9 +357,14 @@ impl Vault<'_> {
         Ok(summary)
     }
 
-    /// [`Vault::sign_package`] as a stream (the browser's download). On error, what was written is not a
-    /// package.
-    pub fn sign_package_to(&self, uscc: &str, document_ids: &[String], out: &mut dyn Write) -> Result<PackageSummary> {
+    /// [`Vault::sign_package`] into any seekable output (the browser's download: a cursor over a vector).
+    /// On error, what was written is not a package.
+    pub fn sign_package_to<W: Write + Seek>(
+        &self,
+        uscc: &str,
+        document_ids: &[String],
+        out: W,
+    ) -> Result<PackageSummary> {
         let uscc = uscc.trim().to_ascii_uppercase();
         if document_ids.is_empty() {
             return Err(Error::invalid("documents", "请至少选择一个文件", "a package needs at least one document"));
@@ -389,7 +391,7 @@ impl Vault<'_> {
             .compression_method(CompressionMethod::Stored)
             .last_modified_time(zip_time(signed_at))
             .unix_permissions(0o600);
-        let mut zip = ZipWriter::new_stream(Counting { inner: out, n: 0 });
+        let mut zip = ZipWriter::new(out);
         let mut taken = HashSet::new();
         let mut listed = Vec::new();
         for doc in &docs {
@@ -426,9 +428,10 @@ impl Vault<'_> {
             zip.start_file(name, options).map_err(zip_write_error)?;
             zip.write_all(bytes)?;
         }
-        let mut counting = zip.finish().map_err(zip_write_error)?.into_inner();
-        counting.flush()?;
-        Ok(PackageSummary { path: None, bytes: counting.n, signer, files: listed })
+        let mut out = zip.finish().map_err(zip_write_error)?;
+        out.flush()?;
+        let bytes = out.stream_position()?;
+        Ok(PackageSummary { path: None, bytes, signer, files: listed })
     }
 
     /// Verifies the package file at `path`, trusting the seals of this app's companies and the given
@@ -598,6 +601,18 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
             Some((name, entry.is_dir()))
         })
         .collect();
+    let mut folded = HashSet::new();
+    let mut clashes: Vec<&String> = entries.keys().filter(|name| !folded.insert(name.to_lowercase())).collect();
+    clashes.sort();
+    if zip.has_duplicate_names() || !clashes.is_empty() {
+        let shown = clashes.first().map(|n| n.strip_prefix(FILES).unwrap_or(n));
+        problems.push(PackageProblem::new(
+            ProblemKind::DuplicateEntry,
+            shown,
+            "文件包中有重名的文件，其中一个可能是伪造的，请向对方重新索取".into(),
+            format!("the package has entries with the same name (or the same but for case): {clashes:?}"),
+        ));
+    }
     let mut listed = HashSet::new();
     for entry in &manifest.files {
         if !safe_name(&entry.name) {
@@ -674,10 +689,13 @@ mod tests {
         assert_eq!(package_name("营业执照.jpg", &mut taken), "营业执照 (2).jpg");
         assert_eq!(package_name("../etc/passwd", &mut taken), "_._etc_passwd");
         assert_eq!(package_name(".hidden", &mut taken), "_hidden");
+        assert_eq!(package_name("SCAN.jpg", &mut taken), "SCAN.jpg");
+        assert_eq!(package_name("scan.jpg", &mut taken), "scan (2).jpg", "case does not count on Windows or macOS");
+        assert_eq!(package_name("合同*最终版?.pdf. ", &mut taken), "合同_最终版_.pdf");
         for name in ["营业执照 (2).jpg", "_._etc_passwd", "a b"] {
             assert!(safe_name(name), "{name}");
         }
-        for name in ["", "../x", "a/b", ".x", "a\\b", "c:d"] {
+        for name in ["", "../x", "a/b", ".x", "a\\b", "c:d", "a?b", "x.", "y "] {
             assert!(!safe_name(name), "{name}");
         }
     }

@@ -124,14 +124,22 @@ function shipGuide(): Promise<void> {
 
 /** Loads the search module and the segmentation dictionary and builds the FAQ index, once, after the
  * first screen. */
+/** The second module alone (package verification needs no dictionary). */
+let moduleLoading: Promise<typeof import('zhuanshu-search-wasm')> | null = null;
+function secondModule(): Promise<typeof import('zhuanshu-search-wasm')> {
+  moduleLoading ??= import('zhuanshu-search-wasm').then(async (m) => {
+    await m.default({ module_or_path: searchWasmUrl });
+    return m;
+  });
+  moduleLoading.catch(() => (moduleLoading = null));
+  return moduleLoading;
+}
+
 function warm(): Promise<Record<string, number>> {
   indexReady ??= (async () => {
     const times: Record<string, number> = { dictionaryRequested: clock() };
     const [module, dictionary] = await Promise.all([
-      import('zhuanshu-search-wasm').then(async (m) => {
-        await m.default({ module_or_path: searchWasmUrl });
-        return m;
-      }),
+      secondModule(),
       fetch(dictUrl).then(async (response) => {
         if (!response.ok) throw internal(`dictionary: HTTP ${response.status}`);
         return new Uint8Array(await response.arrayBuffer());
@@ -146,11 +154,6 @@ function warm(): Promise<Record<string, number>> {
   })();
   indexReady.catch(() => (indexReady = null)); // a failed download is retried by the next search
   return indexReady;
-}
-
-function loadedEngine(): typeof import('zhuanshu-search-wasm') {
-  if (!engine) throw internal('search engine not loaded');
-  return engine;
 }
 
 function faqIndex(): SearchIndex {
@@ -174,8 +177,6 @@ const searches: Record<string, (...args: never[]) => unknown> = {
   'assistant.related': (id: string, limit: number) => faqIndex().related(id, limit),
   'assistant.predicted': (uscc: string) => faqIndex().predicted(service('assistant').topics(uscc)),
   'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
-  'vault.verifyPackage': (bytes: Uint8Array, trusted: string[] | null) =>
-    loadedEngine().verifyPackage(bytes, service('vault').trustedFingerprints(trusted)),
 };
 
 /** Whether the indexed entries may have changed: an import or reset of the knowledge base, or a feed sync
@@ -190,6 +191,13 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
   await opened;
   // The guide's calls need its content; a sync and the feed's status compare with it.
   if (method.startsWith('guide.') || method.startsWith('feed.')) await shipGuide();
+  if (method === 'vault.verifyPackage') {
+    // Seal packages are verified by the second module, trusting what the app module says this device
+    // trusts (the given fingerprints and its own seals).
+    const [bytes, given] = args as [Uint8Array, string[] | null];
+    const trusted = service('vault').trustedFingerprints(given);
+    return (await secondModule()).verifyPackage(bytes, trusted);
+  }
   const search = Object.hasOwn(searches, method) ? searches[method] : undefined;
   if (search) {
     await warm();

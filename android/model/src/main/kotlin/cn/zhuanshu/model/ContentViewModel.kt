@@ -42,7 +42,7 @@ class ContentViewModel(
         _state.update { it.copy(loading = true) }
         scheduler.call({ app.feedStatus() }) { outcome ->
             when (outcome) {
-                is Outcome.Ok -> _state.update { it.copy(loading = false, status = outcome.value) }
+                is Outcome.Ok -> _state.update { it.copy(loading = false, status = outcome.value, error = null) }
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = outcome.error) }
             }
         }
