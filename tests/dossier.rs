@@ -11,7 +11,8 @@ fn today() -> NaiveDate {
 }
 
 fn app_in(dir: Option<&std::path::Path>) -> Zhuanshu {
-    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::fixed_on(today()) }).unwrap()
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::fixed_on(today()), ..Default::default() })
+        .unwrap()
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn now() -> NaiveDateTime {
 }
 
 fn app(dir: Option<&Path>, at: NaiveDateTime) -> Zhuanshu {
-    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::Fixed(at) }).unwrap()
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::Fixed(at), ..Default::default() }).unwrap()
 }
 
 /// The demo companies imported; returns their codes in file order.

@@ -51,7 +51,7 @@ pub struct Outcome {
 /// Replays a scenario, asserting each step's success or expected error along the way.
 pub fn replay(scenario: &Value) -> Outcome {
     let now = serde_json::from_value(scenario["now"].clone()).expect("now");
-    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now) }).expect("open");
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now), ..Default::default() }).expect("open");
     for (i, step) in scenario["steps"].as_array().expect("steps").iter().enumerate() {
         let result = run_step(&app, step);
         match (&step["expect_error"], result) {
@@ -112,7 +112,7 @@ pub fn replay(scenario: &Value) -> Outcome {
 /// each suggestion prefix the ids.
 pub fn replay_assistant(scenario: &Value) -> Value {
     let now = serde_json::from_value(scenario["now"].clone()).expect("now");
-    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now) }).expect("open");
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::Fixed(now), ..Default::default() }).expect("open");
     let limit = scenario["limit"].as_u64().expect("limit") as u32;
     let a = app.assistant();
     let searches: Vec<Value> = scenario["searches"]

@@ -15,7 +15,8 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn app(dir: Option<&Path>, today: &str) -> Zhuanshu {
-    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::fixed_on(day(today)) }).unwrap()
+    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::fixed_on(day(today)), ..Default::default() })
+        .unwrap()
 }
 
 /// The demo companies imported; their codes in file order: software (浦东), restaurant (徐汇), factory

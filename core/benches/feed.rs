@@ -21,7 +21,7 @@ use zhuanshu::{Clock, Config, Zhuanshu};
 
 fn app() -> Zhuanshu {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
-    Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today) }).expect("open")
+    Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today), ..Default::default() }).expect("open")
 }
 
 /// The embedded content, next year's holidays (first day off given), and a larger policy catalog.

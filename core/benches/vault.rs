@@ -180,7 +180,7 @@ fn main() {
     // Through the vault: with a data directory (temporary file, fsync, rename, directory fsync, row),
     // and without one (a BLOB row, as in the browser).
     let through_vault = |data_dir: Option<std::path::PathBuf>| {
-        let app = Zhuanshu::open(Config { data_dir, clock: Clock::System }).expect("open");
+        let app = Zhuanshu::open(Config { data_dir, clock: Clock::System, ..Default::default() }).expect("open");
         let provider = MemoryKeyProvider::generate().expect("provider");
         app.vault().init(None, Some(&provider)).expect("init");
         let mut id = String::new();
@@ -208,7 +208,7 @@ fn main() {
 
     let start = Instant::now();
     let salt = [1u8; keys::SALT_LEN];
-    black_box(keys::pin_key(black_box("246810"), &salt, PIN_ITERATIONS).expect("pbkdf2"));
+    black_box(keys::pin_key(black_box("246810"), &salt, PIN_ITERATIONS, None).expect("pbkdf2"));
     let pbkdf2 = start.elapsed();
 
     println!();

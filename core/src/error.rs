@@ -148,6 +148,11 @@ pub enum Error {
     #[error("key provider failed: {0}")]
     KeyProvider(String),
 
+    /// The PIN wrapping needs this device's secret (see `vault::keys::DeviceSecret`) and the platform did
+    /// not give it: another phone, a reinstalled app, a reset key store. The recovery key still opens.
+    #[error("the device secret the PIN is bound to is unavailable: {0}")]
+    DeviceUnavailable(String),
+
     /// Sealed data failed authentication or is incomplete: a changed byte, a truncated, reordered or
     /// swapped file, or a missing one. Nothing of it is returned.
     #[error("corrupt or tampered data: {0}")]
@@ -193,6 +198,7 @@ impl Error {
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::KeyProvider(_) => "key_provider",
             Error::Corrupt(_) => "corrupt",
+            Error::DeviceUnavailable(_) => "device_unavailable",
         }
     }
 
@@ -235,6 +241,10 @@ impl Error {
             }
             Error::KeyProvider(_) => "系统密钥暂时不可用，请改用 PIN 码解锁".to_owned(),
             Error::Corrupt(_) => "文件已损坏或被篡改，无法打开".to_owned(),
+            Error::DeviceUnavailable(_) => {
+                "PIN 码只能在设置它的这台设备上使用（本机的设备密钥不可用，例如换了手机或重装了应用），请用恢复密钥解锁"
+                    .to_owned()
+            }
         }
     }
 

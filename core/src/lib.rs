@@ -37,11 +37,32 @@ pub use vault::Vault;
 uniffi::setup_scaffolding!("zhuanshu");
 
 /// How to open the app's data.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Directory for the database (created if missing); `None` keeps everything in memory.
     pub data_dir: Option<PathBuf>,
+    /// The planning clock: what "today" is for deadlines, reminders and policies. Front ends may pin it
+    /// (`--today`, `?now=`, previews); it never decides anything that protects.
     pub clock: Clock,
+    /// The clock of security decisions: PIN lockout, vault auto-lock, seal and backup times, feed expiry.
+    /// Always the device's clock in the apps and the CLI (no binding exposes it); only Rust tests pin it,
+    /// to walk a lockout through time.
+    pub security_clock: Clock,
+    /// The platform's device secret (see [`vault::DeviceSecret`]): PIN wrappings made with it need this
+    /// device to be guessed. `None` where the platform has none (the PIN alone then protects the vault,
+    /// and a copy of the database can be attacked offline).
+    pub device_secret: Option<Arc<dyn vault::DeviceSecret>>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("clock", &self.clock)
+            .field("security_clock", &self.security_clock)
+            .field("device_secret", &self.device_secret.as_ref().map(|_| ".."))
+            .finish()
+    }
 }
 
 /// The one handle an app holds. Cheap to share behind an `Arc`; every call takes the store's lock for
@@ -57,6 +78,7 @@ pub struct Zhuanshu {
     /// The policy catalog in force, parsed once per catalog file.
     policy_catalog: Mutex<Option<policy::CachedCatalog>>,
     clock: Clock,
+    security_clock: Clock,
     /// Where vault documents live and the unlocked vault key (memory only).
     vault: vault::State,
 }
@@ -68,15 +90,17 @@ impl Zhuanshu {
         let files_dir = if cfg!(target_arch = "wasm32") { None } else { config.data_dir.as_deref() };
         let path = match &config.data_dir {
             Some(dir) => {
+                let db = dir.join("zhuanshu.db");
                 if let Some(dir) = files_dir {
-                    std::fs::create_dir_all(dir)?;
+                    vault::ensure_private_dir(dir)?;
+                    vault::ensure_private_file(&db)?;
                 }
-                Some(dir.join("zhuanshu.db"))
+                Some(db)
             }
             None => None,
         };
         let mut store = store::Store::open(path.as_deref())?;
-        let vault = vault::State::open(files_dir, &mut store)?;
+        let vault = vault::State::open(files_dir, config.device_secret, &mut store)?;
         Ok(Zhuanshu {
             store: Mutex::new(store),
             #[cfg(feature = "search")]
@@ -84,6 +108,7 @@ impl Zhuanshu {
             calendar: Mutex::new(None),
             policy_catalog: Mutex::new(None),
             clock: config.clock,
+            security_clock: config.security_clock,
             vault,
         })
     }
@@ -96,8 +121,14 @@ impl Zhuanshu {
         }
     }
 
+    /// The planning clock (see [`Config::clock`]).
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The time for security decisions (see [`Config::security_clock`]): never the planning clock.
+    pub(crate) fn security_now(&self) -> chrono::NaiveDateTime {
+        self.security_clock.now()
     }
 
     /// The company dossier (一企一档).

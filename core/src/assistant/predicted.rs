@@ -149,7 +149,8 @@ mod with_search {
     #[test]
     fn an_expiring_licence_brings_its_renewal_questions() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today) }).unwrap();
+        let app =
+            Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today), ..Default::default() }).unwrap();
         // The demo restaurant's 食品经营许可证 expires 45 days after the demo day.
         let restaurant =
             demo_companies(today).unwrap().into_iter().find(|d| d.company.industry.starts_with("H62")).unwrap();

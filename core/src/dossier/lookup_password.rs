@@ -6,9 +6,8 @@
 use super::{Dossier, not_found};
 use crate::error::{Entity, Error, Result};
 use crate::store::vault as db;
+use crate::vault::{LOOKUP_COLUMN as COLUMN, LOOKUP_TABLE as TABLE};
 
-const TABLE: &str = "records";
-const COLUMN: &str = "lookup_secret";
 /// Longest password accepted, in characters.
 pub const MAX_CHARS: usize = 64;
 

@@ -11,8 +11,13 @@ use std::sync::OnceLock;
 use super::format::{Root, sha256_hex};
 use super::verify::{Rejection, verify_pinned_root};
 
-/// The pinned root. Replace this file (keeping its name) to ship the app with another publisher's keys.
+/// The pinned root: the demo root (trusting the public demo key) in ordinary builds; in a build made for
+/// distribution (feature `distribution`) the publisher's root from `$ZHUANSHU_FEED_ROOT`, which core/build.rs
+/// checks is not the demo's.
+#[cfg(not(feature = "distribution"))]
 pub const ROOT_JSON: &[u8] = include_bytes!("../../content/feed/root.json");
+#[cfg(feature = "distribution")]
+pub const ROOT_JSON: &[u8] = include_bytes!(env!("ZHUANSHU_PINNED_ROOT"));
 
 /// One embedded content file and its hash.
 #[derive(Debug)]
@@ -63,8 +68,29 @@ pub fn root() -> Result<Root, Rejection> {
 }
 
 #[cfg(test)]
+#[path = "../../build/root_guard.rs"]
+mod root_guard;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_distribution_build_refuses_the_demo_root_and_takes_a_publishers() {
+        use super::super::publish;
+        use super::root_guard::{DEMO_PUBLIC_KEY_HEX, distribution_root_problem};
+        // The guard's constant is the demo key, so the guard cannot drift from it.
+        assert_eq!(publish::demo_key().public().public, DEMO_PUBLIC_KEY_HEX);
+        let demo = include_bytes!("../../content/feed/root.json");
+        assert!(distribution_root_problem(demo).unwrap().contains("demo key"));
+        // The same root with the publisher's own key passes.
+        let own = publish::SigningKey::from_seed(&[7; 32]).public().public;
+        let root = String::from_utf8(demo.to_vec()).unwrap().replace(DEMO_PUBLIC_KEY_HEX, &own);
+        assert_eq!(distribution_root_problem(root.as_bytes()), None);
+        assert!(distribution_root_problem(b"{").unwrap().contains("not JSON"));
+        assert!(distribution_root_problem(br#"{"signed":{"_type":"manifest"}}"#).is_some());
+        assert!(distribution_root_problem(br#"{"signed":{"_type":"root","keys":{}}}"#).is_some());
+    }
 
     #[test]
     fn the_embedded_feed_is_valid_content_under_a_valid_root() {

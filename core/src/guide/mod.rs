@@ -704,7 +704,7 @@ mod tests {
     }
 
     fn app() -> Zhuanshu {
-        Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today()) }).unwrap()
+        Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today()), ..Default::default() }).unwrap()
     }
 
     fn answers(pairs: &[(&str, &str)]) -> Answers {

@@ -203,7 +203,7 @@ mod tests {
     }
 
     fn app_on(today: &str) -> Zhuanshu {
-        Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(day(today)) }).unwrap()
+        Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(day(today)), ..Default::default() }).unwrap()
     }
 
     /// The demo software company of Pudong (高新技术企业, 科技型中小企业, 专精特新).

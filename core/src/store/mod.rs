@@ -25,6 +25,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/004_vault.sql")),
         M::up(include_str!("migrations/005_policy.sql")),
         M::up(include_str!("migrations/006_feed.sql")),
+        M::up(include_str!("migrations/007_vault_device.sql")),
     ])
 }
 
@@ -54,6 +55,9 @@ impl Store {
             conn.pragma_update(None, "synchronous", "OFF")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted and overwritten content is zeroed, not left in free pages: a rotated key's old wrapping
+        // must not survive in the file (see `scrub` for the WAL).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
         Ok(Store { conn })
@@ -63,12 +67,30 @@ impl Store {
         f(&self.conn)
     }
 
-    /// Runs `f` in one transaction: everything it wrote is committed together, or nothing is.
+    /// Runs `f` in one transaction: everything it wrote is committed together, or nothing is. The write
+    /// lock is taken up front (BEGIN IMMEDIATE), so concurrent writers — another process, a sync job beside
+    /// the UI — wait their turn within the busy timeout instead of failing when a read turns into a write.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+}
+
+impl Store {
+    /// Moves everything committed out of the write-ahead log into the database and empties the log, so
+    /// old copies of overwritten pages (a rotated key's wrappings) do not stay in the `-wal` file.
+    pub fn scrub(&mut self) -> Result<()> {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            // (busy, log frames, checkpointed frames): busy = 1 means a reader held the log; try later.
+            let busy: i64 = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy != 0 {
+                return Err(Error::Internal("the write-ahead log could not be emptied: a reader holds it".into()));
+            }
+        }
+        Ok(())
     }
 }
 

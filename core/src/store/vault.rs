@@ -29,6 +29,12 @@ pub fn insert_state(conn: &Connection, s: &StateRow, now: NaiveDateTime) -> Resu
     Ok(())
 }
 
+/// Replaces the key check (after the data key was rotated).
+pub fn set_key_check(conn: &Connection, key_check: &[u8]) -> Result<()> {
+    conn.execute("UPDATE vault_state SET key_check = ?1 WHERE id = 1", [key_check])?;
+    Ok(())
+}
+
 pub fn set_auto_lock(conn: &Connection, seconds: u32) -> Result<()> {
     conn.execute("UPDATE vault_state SET auto_lock_seconds = ?1 WHERE id = 1", [seconds])?;
     Ok(())
@@ -38,22 +44,25 @@ pub struct SlotRow {
     pub salt: Option<Vec<u8>>,
     pub iterations: Option<u32>,
     pub wrapped: Vec<u8>,
+    /// The PIN's key mixes in the device secret.
+    pub device_bound: bool,
 }
 
 pub fn get_slot(conn: &Connection, slot: &str) -> Result<Option<SlotRow>> {
     Ok(conn
-        .query_row("SELECT salt, iterations, wrapped FROM vault_key_slots WHERE slot = ?1", [slot], |r| {
-            Ok(SlotRow { salt: r.get(0)?, iterations: r.get(1)?, wrapped: r.get(2)? })
+        .query_row("SELECT salt, iterations, wrapped, device_bound FROM vault_key_slots WHERE slot = ?1", [slot], |r| {
+            Ok(SlotRow { salt: r.get(0)?, iterations: r.get(1)?, wrapped: r.get(2)?, device_bound: r.get(3)? })
         })
         .optional()?)
 }
 
 pub fn put_slot(conn: &Connection, slot: &str, s: &SlotRow, now: NaiveDateTime) -> Result<()> {
     conn.execute(
-        "INSERT INTO vault_key_slots (slot, salt, iterations, wrapped, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO vault_key_slots (slot, salt, iterations, wrapped, device_bound, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(slot) DO UPDATE SET salt = excluded.salt, iterations = excluded.iterations,
-            wrapped = excluded.wrapped, created_at = excluded.created_at",
-        params![slot, s.salt, s.iterations, s.wrapped, now],
+            wrapped = excluded.wrapped, device_bound = excluded.device_bound, created_at = excluded.created_at",
+        params![slot, s.salt, s.iterations, s.wrapped, s.device_bound, now],
     )?;
     Ok(())
 }
@@ -233,6 +242,28 @@ pub fn insert_seal(conn: &Connection, s: &SealRow) -> Result<()> {
         params![s.uscc, s.key_id, s.public_key, s.sealed_private, s.created_at],
     )?;
     Ok(())
+}
+
+/// Rewrites a document's sealed name and wrapped key (after the data key was rotated).
+pub fn reseal_document(conn: &Connection, id: &str, sealed_name: &[u8], wrapped_key: &[u8]) -> Result<()> {
+    conn.execute(
+        "UPDATE vault_documents SET sealed_name = ?2, wrapped_key = ?3 WHERE id = ?1",
+        params![id, sealed_name, wrapped_key],
+    )?;
+    Ok(())
+}
+
+/// Rewrites a seal's sealed private key (after the data key was rotated).
+pub fn reseal_seal(conn: &Connection, key_id: &str, sealed_private: &[u8]) -> Result<()> {
+    conn.execute("UPDATE seal_keys SET sealed_private = ?2 WHERE key_id = ?1", params![key_id, sealed_private])?;
+    Ok(())
+}
+
+/// Every record with a sealed lookup password: (record id, sealed bytes).
+pub fn lookup_secrets(conn: &Connection) -> Result<Vec<(i64, Vec<u8>)>> {
+    let mut stmt = conn.prepare("SELECT id, lookup_secret FROM records WHERE lookup_secret IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn company_exists(conn: &Connection, uscc: &str) -> Result<bool> {

@@ -9,7 +9,8 @@
 //!
 //! The keys part carries the data key wrapped by the recovery key, and the backup key wrapped by the
 //! data key. It deliberately does not carry the PIN wrapping: a six-digit PIN falls to an offline search
-//! of a copied file in days, the 144-bit recovery key never does. Nor the platform key wrapping, which
+//! of a copied file in about 41 CPU-core-hours, on the order of minutes on one GPU (and a backup must open
+//! away from the device, so the device secret cannot help); the 144-bit recovery key never does. Nor the platform key wrapping, which
 //! is useless on another phone. Documents stay sealed under their own keys inside the sealed body, so the
 //! body's authentication covers the whole file: a changed, cut or extended backup does not restore.
 //!
@@ -28,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{Header, ID_LEN, Opener, OpeningReader, Sealer, from_io, read_full};
 use super::files::AtomicFile;
 use super::keys::{self, RecoveryKey, SecretKey};
-use super::{MAX_AUTO_LOCK_SECONDS, Secret, Slot, Vault, hex, parse_id, pin_slot, unhex};
+use super::{MAX_AUTO_LOCK_SECONDS, Secret, Slot, Vault, hex, parse_id, unhex};
 use crate::error::{Error, Result};
 use crate::store::vault as db;
 
@@ -340,8 +341,9 @@ impl Vault<'_> {
                 return Err(bad("data after the last document"));
             }
             // 2. … then every row, in one transaction.
-            let pin = pin_slot(&data_key, new_pin)?;
-            let recovery_slot = db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone() };
+            let pin = self.pin_slot(&data_key, new_pin)?;
+            let recovery_slot =
+                db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone(), device_bound: false };
             let now = self.now();
             self.app.store()?.write(|tx| {
                 if db::get_state(tx)?.is_some() {

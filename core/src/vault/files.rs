@@ -71,15 +71,47 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates `dir` (and makes its entry in the parent durable) if it does not exist.
+/// Creates `dir` owner-only (0700; its missing parents too), and makes its entry in the parent durable,
+/// if it does not exist. An existing directory that others may read is narrowed to the owner: the app's
+/// data (the dossier, the PIN wrapping, the seal's wrapped key) is nobody else's business.
 pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     if !dir.is_dir() {
-        fs::create_dir_all(dir)?;
-        if let Some(parent) = dir.parent() {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             sync_dir(parent)?;
         }
     }
+    owner_only(dir, 0o700)
+}
+
+/// Narrows `path` to `mode` if group or others have any access (Unix; elsewhere the platform's ACLs of
+/// the user's profile apply).
+pub(crate) fn owner_only(path: &Path, mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let current = fs::metadata(path)?.permissions().mode();
+        if current & 0o077 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
     Ok(())
+}
+
+/// Creates the database file owner-only (0600) before SQLite opens it, so it and the journal files SQLite
+/// makes beside it (which copy its mode) are never readable by others; an existing one is narrowed.
+pub(crate) fn ensure_private_file(path: &Path) -> Result<()> {
+    match create_private(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => owner_only(path, 0o600),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A new file only the owner can read, failing if it exists.

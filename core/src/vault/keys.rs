@@ -1,7 +1,8 @@
 //! The key hierarchy of the vault.
 //!
 //! ```text
-//! PIN ──PBKDF2-HMAC-SHA256 (600,000×, random salt)──▶ KEK ─┐
+//! PIN ──PBKDF2-HMAC-SHA256 (600,000×, random salt)─┐
+//! DeviceSecret (HMAC under a non-exportable key) ──┴HKDF─▶ KEK ─┐
 //! KeyProvider (Android Keystore / iOS Keychain) ───────────┼─wraps─▶ data key (random 256 bits)
 //! recovery key (144 random bits, written down) ──HKDF────▶ KEK ─┘        │
 //!                                                                         ├─wraps─▶ one key per document
@@ -9,9 +10,16 @@
 //!                                                                         └─seals─▶ enterprise seal private keys
 //! ```
 //!
-//! Why this shape: the data key never changes, so changing the PIN (or adding a platform key, or a new
-//! recovery key) rewraps 32 bytes and re-encrypts nothing; each document has its own key, so deleting a
-//! document deletes its key and a leaked document key opens one document only. Every wrapping is
+//! Why this shape: changing the PIN (or adding a platform key) rewraps 32 bytes and re-encrypts nothing;
+//! a new recovery key (the old one was seen or lost) rotates the data key itself, which rewraps the
+//! document keys, sealed fields and seal keys but no document; each document has its own key, so deleting
+//! a document deletes its key and a leaked document key opens one document only.
+//!
+//! Why the device secret: six digits are a million guesses. Without it, a copy of the database is
+//! attacked offline, where no lockout applies: about 41 CPU-core-hours for the whole space at 600,000
+//! PBKDF2 iterations, minutes on a GPU. Mixed into the PIN's key, a value only this device's key store
+//! can compute makes every guess need the device (and so its lockout). What each platform's key store
+//! does and does not protect is said where the platform implements [`DeviceSecret`]. Every wrapping is
 //! AES-256-GCM with a random nonce and a label in the associated data, so a wrapping cannot be moved
 //! into another role.
 
@@ -185,16 +193,170 @@ pub fn check_new_pin(pin: &str) -> Result<()> {
     Ok(())
 }
 
-/// The key-encryption key derived from a PIN. Slow on purpose (about a quarter of a second here).
-pub fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<SecretKey> {
+/// The most PBKDF2 iterations a stored PIN wrapping may ask for: a database that asks for more is
+/// corrupt or hostile (it would hang the unlock), not a stronger setting.
+pub const MAX_PIN_ITERATIONS: u32 = 100 * PIN_ITERATIONS;
+
+/// The key-encryption key derived from a PIN. Slow on purpose (about a tenth of a second here). With a
+/// device value ([`device_value`]), the KEK is HKDF(PBKDF2(PIN), salt = device value): the PIN alone,
+/// however many guesses, derives nothing without the device.
+pub fn pin_key(pin: &str, salt: &[u8], iterations: u32, device: Option<&SecretKey>) -> Result<SecretKey> {
+    if iterations > MAX_PIN_ITERATIONS {
+        return Err(Error::Corrupt(format!(
+            "the PIN wrapping asks for {iterations} PBKDF2 iterations, more than the {MAX_PIN_ITERATIONS} allowed"
+        )));
+    }
     let iterations =
         NonZeroU32::new(iterations).ok_or_else(|| Error::Corrupt("a PIN wrapping with 0 iterations".into()))?;
-    let pin = normalize_pin(pin);
+    let mut pin = normalize_pin(pin);
     let mut out = [0u8; KEY_LEN];
     pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA256, iterations, salt, pin.as_bytes(), &mut out);
+    // SAFETY: zeros are valid UTF-8, and the string is dropped right after.
+    wipe(unsafe { pin.as_bytes_mut() });
+    let stretched = SecretKey(out);
+    wipe(&mut out);
+    match device {
+        None => Ok(stretched),
+        Some(device) => hkdf_key(device.expose(), stretched.expose(), b"zhuanshu/vault/pin-kek/v2"),
+    }
+}
+
+/// HKDF-SHA256: extract with `salt` from `ikm`, expand to one key for `info`.
+fn hkdf_key(salt: &[u8], ikm: &[u8], info: &[u8]) -> Result<SecretKey> {
+    struct Len;
+    impl hkdf::KeyType for Len {
+        fn len(&self) -> usize {
+            KEY_LEN
+        }
+    }
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(ikm);
+    let mut out = [0u8; KEY_LEN];
+    prk.expand(&[info], Len).and_then(|okm| okm.fill(&mut out)).map_err(|_| Error::Internal("HKDF failed".into()))?;
     let key = SecretKey(out);
     wipe(&mut out);
     Ok(key)
+}
+
+// ---- the device ----
+
+/// What the vault asks a [`DeviceSecret`] to compute. Fixed, so a front end whose key store is
+/// asynchronous (the browser's WebCrypto) can compute it before it opens the core.
+pub const DEVICE_SECRET_INPUT: &[u8] = b"zhuanshu/vault/pin-device-binding/v1";
+
+/// A value only this device can compute: a PRF (HMAC-SHA256, or the like) of its input under a key the
+/// platform keeps and never exports — Android Keystore (TEE/StrongBox), the iOS Keychain
+/// (this-device-only), a non-extractable WebCrypto key in the browser, a key file beside (not inside) the
+/// CLI's data. It needs no user authentication: the PIN is the user's part, this is the device's. It
+/// must give the same bytes every time for the same input on this device, and is never stored.
+#[cfg_attr(feature = "ffi", uniffi::export(with_foreign))]
+pub trait DeviceSecret: Send + Sync {
+    fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError>;
+}
+
+/// The device's value for PIN wrappings, checked: at least 16 bytes, reduced to one key.
+pub(crate) fn device_value(device: &dyn DeviceSecret) -> Result<SecretKey> {
+    let mut bytes = device.derive(DEVICE_SECRET_INPUT.to_vec())?;
+    if bytes.len() < 16 {
+        let len = bytes.len();
+        wipe(&mut bytes);
+        return Err(Error::KeyProvider(format!("the device secret gave {len} bytes, at least 16 are needed")));
+    }
+    let key = hkdf_key(b"zhuanshu/vault/device-value/v1", &bytes, b"pin");
+    wipe(&mut bytes);
+    key
+}
+
+/// A [`DeviceSecret`] that is a fixed value: what a front end computed with an asynchronous key store
+/// before opening the core (the browser), or a test's device.
+pub struct FixedDeviceSecret {
+    value: SecretKey,
+}
+
+impl FixedDeviceSecret {
+    /// `value` is what the platform's PRF gave for [`DEVICE_SECRET_INPUT`].
+    pub fn new(value: &[u8]) -> Result<FixedDeviceSecret> {
+        if value.len() != KEY_LEN {
+            return Err(Error::KeyProvider(format!("a device value is {KEY_LEN} bytes, got {}", value.len())));
+        }
+        Ok(FixedDeviceSecret { value: SecretKey::from_slice(value)? })
+    }
+
+    pub fn generate() -> Result<FixedDeviceSecret> {
+        Ok(FixedDeviceSecret { value: SecretKey::generate()? })
+    }
+}
+
+impl DeviceSecret for FixedDeviceSecret {
+    fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError> {
+        if input != DEVICE_SECRET_INPUT {
+            return Err(KeyProviderError::Failed { reason: "a fixed device secret answers one input only".into() });
+        }
+        Ok(self.value.expose().to_vec())
+    }
+}
+
+/// The CLI's device secret: an HMAC key in a file of its own, created owner-only on first use and kept
+/// outside the data directory (the config directory), so a copy of the data directory — a synced or
+/// backed-up folder, a stolen database — cannot be attacked offline. It is a file: whoever copies the
+/// whole home directory, or reads it as this user, has it. Desktops have no key store the CLI can reach
+/// portably; the phones' providers are the strong ones.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct FileDeviceSecret {
+    key: ring::hmac::Key,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl FileDeviceSecret {
+    /// Reads the key file at `path`, or creates it (mode 0600, its directory 0700).
+    pub fn open(path: &std::path::Path) -> Result<FileDeviceSecret> {
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                super::files::ensure_dir(dir)?;
+            }
+            create_key_file(path)?;
+        }
+        let mut bytes = std::fs::read(path)?;
+        if bytes.len() != KEY_LEN {
+            let len = bytes.len();
+            wipe(&mut bytes);
+            return Err(Error::Corrupt(format!("the device key {} has {len} bytes, not {KEY_LEN}", path.display())));
+        }
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &bytes);
+        wipe(&mut bytes);
+        Ok(FileDeviceSecret { key })
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl DeviceSecret for FileDeviceSecret {
+    fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError> {
+        Ok(ring::hmac::sign(&self.key, &input).as_ref().to_vec())
+    }
+}
+
+/// Creates the key file at `path` whole or not at all, and never over another: a fresh key is written
+/// owner-only to a temporary file, synced, then linked to `path`. Processes that race here all end up
+/// reading the one key that was linked first (a half-written file is never seen).
+#[cfg(not(target_arch = "wasm32"))]
+fn create_key_file(path: &std::path::Path) -> Result<()> {
+    use std::io::Write;
+    let mut fresh: [u8; KEY_LEN] = random_array()?;
+    let tmp = path.with_extension(format!("tmp-{}", super::hex(&random_array::<8>()?)));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|mut file| {
+        file.write_all(&fresh)?;
+        file.sync_all()
+    });
+    wipe(&mut fresh);
+    let linked = written.and_then(|()| match std::fs::hard_link(&tmp, path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&tmp);
+    Ok(linked?)
 }
 
 // ---- recovery key ----
@@ -284,21 +446,7 @@ impl RecoveryKey {
 
     /// The key-encryption key. The secret has 144 random bits, so a fast KDF is enough.
     pub fn kek(&self) -> Result<SecretKey> {
-        struct Len;
-        impl hkdf::KeyType for Len {
-            fn len(&self) -> usize {
-                KEY_LEN
-            }
-        }
-        let salt = hkdf::Salt::new(hkdf::HKDF_SHA256, b"zhuanshu/vault/recovery-key/v1");
-        let prk = salt.extract(&self.0);
-        let mut out = [0u8; KEY_LEN];
-        prk.expand(&[b"data-key wrapping"], Len)
-            .and_then(|okm| okm.fill(&mut out))
-            .map_err(|_| Error::Internal("HKDF failed".into()))?;
-        let key = SecretKey(out);
-        wipe(&mut out);
-        Ok(key)
+        hkdf_key(b"zhuanshu/vault/recovery-key/v1", &self.0, b"data-key wrapping")
     }
 }
 
@@ -434,13 +582,49 @@ mod tests {
     fn full_width_digits_are_the_same_pin() {
         let salt = [7u8; SALT_LEN];
         // A low count keeps the unit test fast; the count itself is a parameter of the derivation.
-        let a = pin_key("１２３４５６", &salt, 1000).unwrap();
-        let b = pin_key("123456", &salt, 1000).unwrap();
+        let a = pin_key("１２３４５６", &salt, 1000, None).unwrap();
+        let b = pin_key("123456", &salt, 1000, None).unwrap();
         assert_eq!(a.expose(), b.expose());
-        assert_ne!(pin_key("123457", &salt, 1000).unwrap().expose(), a.expose());
-        assert!(pin_key("123456", &salt, 0).is_err());
+        assert_ne!(pin_key("123457", &salt, 1000, None).unwrap().expose(), a.expose());
+        assert!(pin_key("123456", &salt, 0, None).is_err());
+        // An absurd count from a hostile database is refused at once instead of hanging the unlock.
+        assert_eq!(pin_key("123456", &salt, u32::MAX, None).unwrap_err().code(), "corrupt");
         assert_eq!(check_new_pin("12345").unwrap_err().user_message(), "PIN 码至少 6 位");
         assert!(check_new_pin("１２３４５６").is_ok());
+    }
+
+    #[test]
+    fn the_same_pin_on_another_device_derives_another_key() {
+        let salt = [3u8; SALT_LEN];
+        let here = device_value(&FixedDeviceSecret::generate().unwrap()).unwrap();
+        let there = device_value(&FixedDeviceSecret::generate().unwrap()).unwrap();
+        let bound = pin_key("123456", &salt, 1000, Some(&here)).unwrap();
+        assert_eq!(bound.expose(), pin_key("123456", &salt, 1000, Some(&here)).unwrap().expose());
+        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, Some(&there)).unwrap().expose());
+        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, None).unwrap().expose());
+        // A device that answers too little is refused, not padded.
+        struct Short;
+        impl DeviceSecret for Short {
+            fn derive(&self, _: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError> {
+                Ok(vec![1; 8])
+            }
+        }
+        assert_eq!(device_value(&Short).unwrap_err().code(), "key_provider");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_cli_device_key_is_owner_only_and_stable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config").join("device.key");
+        let first = FileDeviceSecret::open(&path).unwrap().derive(DEVICE_SECRET_INPUT.to_vec()).unwrap();
+        let again = FileDeviceSecret::open(&path).unwrap().derive(DEVICE_SECRET_INPUT.to_vec()).unwrap();
+        assert_eq!(first, again);
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        std::fs::write(&path, b"short").unwrap();
+        assert_eq!(FileDeviceSecret::open(&path).err().unwrap().code(), "corrupt");
     }
 
     #[test]

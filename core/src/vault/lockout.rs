@@ -5,9 +5,13 @@
 //! and restarting the app does not reset them. An attempt is counted *before* the slow key derivation
 //! runs and forgiven when it succeeds, so killing the app mid-attempt does not help either.
 //!
-//! The times come from the caller's clock. Someone who can set the device's clock forward can shorten
-//! the wait; the delay protects against guessing at the app's own screen, not against a forensic lab
-//! (which meets the 600,000 PBKDF2 iterations instead, or the platform key store).
+//! The times come from the real clock (`Zhuanshu::security_now`), never from a planning date a front end
+//! pinned. A clock set back does not reset the count or shorten the wait: the last failure is moved back
+//! with it, so the whole wait starts again from the new "now" (and a clock that was wrong in the future
+//! does not lock the owner out for years either). Someone who sets the device's clock forward can
+//! shorten the wait; the delay protects against guessing at the app's own screen, and the device secret
+//! mixed into the PIN's key (see `keys::DeviceSecret`) keeps a copied database from being guessed
+//! elsewhere.
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -56,6 +60,15 @@ impl Attempts {
         }
     }
 
+    /// The record as seen from `now`: a last failure later than `now` (the clock went back) is moved to
+    /// `now`, so the full wait applies from here — neither cut short nor stretched to the old future.
+    pub fn rebased(&self, now: NaiveDateTime) -> Attempts {
+        match self.last_failure {
+            Some(at) if at > now => Attempts { failures: self.failures, last_failure: Some(now) },
+            _ => *self,
+        }
+    }
+
     /// The record after one more attempt started at `now` (counted as failed until it succeeds).
     pub fn counted(&self, now: NaiveDateTime) -> Attempts {
         Attempts { failures: self.failures.saturating_add(1), last_failure: Some(now) }
@@ -96,5 +109,28 @@ mod tests {
         }
         assert_eq!(err.user_message(), "PIN 码错误次数过多，请在 20 秒后（09:00:30）再试");
         assert!(a.check(at("2026-11-21T09:00:30")).is_ok());
+    }
+
+    #[test]
+    fn a_clock_set_back_neither_resets_nor_stretches_the_wait() {
+        let now = at("2026-11-21T09:00:00");
+        let mut a = Attempts::default();
+        for _ in 0..4 {
+            a = a.counted(now);
+        }
+        // 4 failures: a 60 s wait. The clock jumps back a day: still 60 s, from the new now.
+        let back = now - Duration::days(1);
+        let seen = a.rebased(back);
+        assert_eq!(seen.failures, 4);
+        assert!(seen.check(back + Duration::seconds(59)).is_err());
+        assert!(seen.check(back + Duration::seconds(60)).is_ok());
+        // A failure recorded years ahead (a clock that was wrong) costs the normal wait, not years.
+        let future = Attempts { failures: 4, last_failure: Some(at("2030-01-01T00:00:00")) };
+        match future.rebased(now).check(now).unwrap_err() {
+            Error::TooManyAttempts { wait_seconds, .. } => assert_eq!(wait_seconds, 60),
+            other => panic!("{other:?}"),
+        }
+        // Forward time is left as it is.
+        assert_eq!(a.rebased(now + Duration::hours(1)), a);
     }
 }

@@ -22,12 +22,17 @@ pub mod seal;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
-pub use keys::{KeyProvider, KeyProviderError, MemoryKeyProvider, PIN_ITERATIONS, RecoveryKey, SecretKey};
+#[cfg(not(target_arch = "wasm32"))]
+pub use keys::FileDeviceSecret;
+pub use keys::{
+    DeviceSecret, FixedDeviceSecret, KeyProvider, KeyProviderError, MemoryKeyProvider, PIN_ITERATIONS, RecoveryKey,
+    SecretKey,
+};
 pub use seal::{PackageFile, PackageProblem, PackageReport, PackageSigner, PackageSummary, ProblemKind, SealInfo};
 
 use crate::Zhuanshu;
@@ -114,6 +119,10 @@ fn name_aad(id: &str) -> Vec<u8> {
     format!("vault_documents.sealed_name.{id}").into_bytes()
 }
 
+/// Where the dossier seals a record's progress-lookup password (see `dossier::lookup_password`).
+pub(crate) const LOOKUP_TABLE: &str = "records";
+pub(crate) const LOOKUP_COLUMN: &str = "lookup_secret";
+
 fn field_aad(table: &str, column: &str, rowid: i64) -> Vec<u8> {
     format!("{table}.{column}.{rowid}").into_bytes()
 }
@@ -166,16 +175,24 @@ impl Session {
     }
 }
 
+pub(crate) use files::{ensure_dir as ensure_private_dir, ensure_private_file};
+
 /// The vault's part of the facade: where its files live and the unlocked key, if any.
 pub(crate) struct State {
     dir: Option<PathBuf>,
     session: Mutex<Option<Session>>,
+    /// The platform's device secret, mixed into PIN wrappings when present.
+    device: Option<Arc<dyn DeviceSecret>>,
 }
 
 impl State {
     /// Called when the app opens: removes what an interrupted write left behind (see `files`).
-    pub(crate) fn open(data_dir: Option<&Path>, store: &mut Store) -> Result<State> {
-        let state = State { dir: data_dir.map(|d| d.join("vault")), session: Mutex::new(None) };
+    pub(crate) fn open(
+        data_dir: Option<&Path>,
+        device: Option<Arc<dyn DeviceSecret>>,
+        store: &mut Store,
+    ) -> Result<State> {
+        let state = State { dir: data_dir.map(|d| d.join("vault")), session: Mutex::new(None), device };
         let ids = store.read(db::document_ids)?;
         if let Some(dir) = &state.dir {
             files::sweep_dir(dir, &|id| ids.contains(id))?;
@@ -205,8 +222,10 @@ impl<'a> Vault<'a> {
         Vault { app }
     }
 
+    /// Every time in the vault is a security time (lockout, auto-lock, document, seal and backup times):
+    /// the real clock, never the planning clock a front end may have pinned.
     fn now(&self) -> NaiveDateTime {
-        self.app.clock().now()
+        self.app.security_now()
     }
 
     fn state(&self) -> &State {
@@ -224,10 +243,11 @@ impl<'a> Vault<'a> {
 
     pub fn status(&self) -> Result<VaultStatus> {
         let unlocked = self.is_unlocked();
+        let now = self.now();
         self.app.store()?.read(|c| {
             let state = db::get_state(c)?;
             let slots = db::slots(c)?;
-            let attempts = db::get_attempts(c)?;
+            let attempts = db::get_attempts(c)?.rebased(now);
             Ok(VaultStatus {
                 set_up: state.is_some(),
                 unlocked,
@@ -258,7 +278,7 @@ impl<'a> Vault<'a> {
         let data_key = SecretKey::generate()?;
         let vault_id: [u8; 16] = keys::random_array()?;
         let key_check = keys::seal(&data_key, KEY_CHECK_AAD, &vault_id)?;
-        let pin_slot = pin.map(|p| pin_slot(&data_key, p)).transpose()?;
+        let pin_slot = pin.map(|p| self.pin_slot(&data_key, p)).transpose()?;
         let provider_slot = provider.map(|p| provider_slot(&data_key, p)).transpose()?;
         let recovery = RecoveryKey::generate()?;
         let recovery_slot = recovery_slot(&data_key, &recovery)?;
@@ -318,7 +338,7 @@ impl<'a> Vault<'a> {
         let kek = recovery.kek()?;
         let key =
             self.attempt(&state, Secret::RecoveryKey, || keys::unwrap_key(&kek, &Slot::Recovery.aad(), &slot.wrapped))?;
-        let slot = pin_slot(&key, new_pin)?;
+        let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
         self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
         self.start_session(key)
@@ -366,7 +386,7 @@ impl<'a> Vault<'a> {
     pub fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
         keys::check_new_pin(new_pin)?;
         let key = self.open_pin_slot(old_pin)?;
-        let slot = pin_slot(&key, new_pin)?;
+        let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
         self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
         self.start_session(key)
@@ -379,7 +399,7 @@ impl<'a> Vault<'a> {
         if self.app.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some() {
             return Err(Error::invalid("pin", "已设置 PIN 码，请使用“修改 PIN 码”", "a PIN exists: use change_pin"));
         }
-        let slot = pin_slot(&key, new_pin)?;
+        let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
         self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))
     }
@@ -407,14 +427,99 @@ impl<'a> Vault<'a> {
         })
     }
 
-    /// Replaces the recovery key (e.g. the old one was lost or seen); the new one is returned to be
-    /// shown once. Backups made before keep opening with the old one.
-    pub fn new_recovery_key(&self) -> Result<String> {
-        let key = self.key()?;
+    /// Replaces the recovery key because the old one was seen or lost, and rotates the data key with it:
+    /// every document key, sealed field and seal key is rewrapped under a new data key (no document is
+    /// re-encrypted), the old wrappings are scrubbed from the database and its log, and the new recovery
+    /// key is returned to be shown once. After this, the old recovery key opens nothing made from now on:
+    /// not the vault, not a later backup. (Backups made before stay what they were: the old key opens
+    /// them, so destroy them if the old key was seen.)
+    ///
+    /// Needs the vault unlocked and, if it has a PIN, the PIN (counted like an unlock), since the PIN's
+    /// wrapping must be made again. The platform key's wrapping is remade with `provider` if given, else
+    /// removed (set it again with [`Vault::set_key_provider`]).
+    pub fn new_recovery_key(&self, pin: Option<&str>, provider: Option<&dyn KeyProvider>) -> Result<String> {
+        let old = self.key()?;
+        let has_pin = self.app.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some();
+        let pin = match (has_pin, pin) {
+            (true, Some(pin)) => {
+                let opened = self.open_pin_slot(pin)?;
+                if opened.expose() != old.expose() {
+                    return Err(Error::Corrupt("the PIN opens another data key than the unlocked one".into()));
+                }
+                Some(pin)
+            }
+            (true, None) => {
+                return Err(Error::invalid(
+                    "pin",
+                    "请输入 PIN 码以更换恢复密钥",
+                    "the PIN is needed to rotate the keys",
+                ));
+            }
+            (false, _) => None,
+        };
+        if !has_pin && provider.is_none() {
+            return Err(Error::invalid(
+                "key_provider",
+                "请先设置 PIN 码或使用系统密钥，否则更换后将无法解锁证照夹",
+                "rotating needs the PIN or the key provider to keep a way to unlock",
+            ));
+        }
+        let new = SecretKey::generate()?;
         let recovery = RecoveryKey::generate()?;
-        let slot = recovery_slot(&key, &recovery)?;
+        let recovery_slot = recovery_slot(&new, &recovery)?;
+        let pin_slot = pin.map(|p| self.pin_slot(&new, p)).transpose()?;
+        let provider_slot = provider.map(|p| provider_slot(&new, p)).transpose()?;
         let now = self.now();
-        self.app.store()?.write(|tx| db::put_slot(tx, Slot::Recovery.name(), &slot, now))?;
+        let mut store = self.app.store()?;
+        store.write(|tx| {
+            let state = db::get_state(tx)?.ok_or(Error::VaultNotSetUp)?;
+            if !key_matches(&old, &state)? {
+                return Err(Error::Corrupt("the unlocked key is not this vault's".into()));
+            }
+            db::set_key_check(tx, &keys::seal(&new, KEY_CHECK_AAD, &state.vault_id)?)?;
+            for row in db::list_documents(tx)? {
+                let aad = doc_key_aad(&row.id);
+                let doc_key = keys::unwrap_key(&old, &aad, &row.wrapped_key)?
+                    .ok_or_else(|| Error::Corrupt(format!("the key of document {} does not open", row.id)))?;
+                let name = keys::open(&old, &name_aad(&row.id), &row.sealed_name)?
+                    .ok_or_else(|| Error::Corrupt(format!("the name of document {} does not open", row.id)))?;
+                db::reseal_document(
+                    tx,
+                    &row.id,
+                    &keys::seal(&new, &name_aad(&row.id), &name)?,
+                    &keys::seal(&new, &aad, doc_key.expose())?,
+                )?;
+            }
+            for row in db::list_seals(tx)? {
+                let aad = seal::private_aad(&row.key_id);
+                let mut private = keys::open(&old, &aad, &row.sealed_private)?
+                    .ok_or_else(|| Error::Corrupt(format!("the seal of {} does not open", row.uscc)))?;
+                let sealed = keys::seal(&new, &aad, &private);
+                keys::wipe(&mut private);
+                db::reseal_seal(tx, &row.key_id, &sealed?)?;
+            }
+            for (record_id, sealed) in db::lookup_secrets(tx)? {
+                let aad = field_aad(LOOKUP_TABLE, LOOKUP_COLUMN, record_id);
+                let mut plain = keys::open(&old, &aad, &sealed)?.ok_or_else(|| {
+                    Error::Corrupt(format!("the lookup password of record {record_id} does not open"))
+                })?;
+                let resealed = keys::seal(&new, &aad, &plain);
+                keys::wipe(&mut plain);
+                db::set_lookup_secret(tx, record_id, Some(&resealed?))?;
+            }
+            db::put_slot(tx, Slot::Recovery.name(), &recovery_slot, now)?;
+            if let Some(slot) = &pin_slot {
+                db::put_slot(tx, Slot::Pin.name(), slot, now)?;
+            }
+            match &provider_slot {
+                Some(slot) => db::put_slot(tx, Slot::Provider.name(), slot, now)?,
+                None => drop(db::delete_slot(tx, Slot::Provider.name())?),
+            }
+            Ok(())
+        })?;
+        store.scrub()?;
+        drop(store);
+        self.start_session(new)?;
         Ok(recovery.display())
     }
 
@@ -433,13 +538,28 @@ impl<'a> Vault<'a> {
         let (Some(salt), Some(iterations)) = (slot.salt.as_deref(), slot.iterations) else {
             return Err(Error::Corrupt("the PIN slot has no salt or iteration count".into()));
         };
+        if iterations == 0 || iterations > keys::MAX_PIN_ITERATIONS {
+            return Err(Error::Corrupt(format!("the PIN slot asks for {iterations} PBKDF2 iterations")));
+        }
+        // A bound wrapping needs the device before any attempt is counted: on another phone (or with the
+        // key store reset) no PIN can work, and guessing must not lock the owner out of the recovery key.
+        let device = if slot.device_bound {
+            let device = self.state().device.as_ref().ok_or_else(|| {
+                Error::DeviceUnavailable("the PIN wrapping is device-bound and this app has no device secret".into())
+            })?;
+            Some(keys::device_value(device.as_ref()).map_err(|e| Error::DeviceUnavailable(e.to_string()))?)
+        } else {
+            None
+        };
         let key = self.attempt(&state, Secret::Pin, || {
-            let kek = keys::pin_key(pin, salt, iterations)?;
+            let kek = keys::pin_key(pin, salt, iterations, device.as_ref())?;
             keys::unwrap_key(&kek, &Slot::Pin.aad(), &slot.wrapped)
         })?;
-        if iterations < PIN_ITERATIONS {
-            // The default grew since this wrapping was made: rewrap at today's count, once.
-            let upgraded = pin_slot(&key, pin)?;
+        let unbound_here = !slot.device_bound && self.state().device.is_some();
+        if iterations < PIN_ITERATIONS || unbound_here {
+            // The default grew since this wrapping was made, or it was made before this device gave a
+            // secret: rewrap at today's count and bound to the device, once.
+            let upgraded = self.pin_slot(&key, pin)?;
             let now = self.now();
             self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &upgraded, now))?;
         }
@@ -455,13 +575,21 @@ impl<'a> Vault<'a> {
         try_unwrap: impl FnOnce() -> Result<Option<SecretKey>>,
     ) -> Result<SecretKey> {
         let now = self.now();
+        // The inner result is the check's: the transaction commits either way, so a rebase (the clock
+        // went back: the wait restarts from now) is stored even when the attempt is refused.
         let counted = self.app.store()?.write(|tx| {
-            let attempts = db::get_attempts(tx)?;
-            attempts.check(now)?;
+            let stored = db::get_attempts(tx)?;
+            let attempts = stored.rebased(now);
+            if let Err(e) = attempts.check(now) {
+                if attempts != stored {
+                    db::set_attempts(tx, &attempts)?;
+                }
+                return Ok(Err(e));
+            }
             let counted = attempts.counted(now);
             db::set_attempts(tx, &counted)?;
-            Ok(counted)
-        })?;
+            Ok(Ok(counted))
+        })??;
         match try_unwrap()? {
             Some(key) => {
                 if !key_matches(&key, state)? {
@@ -478,6 +606,20 @@ impl<'a> Vault<'a> {
                 })
             }
         }
+    }
+
+    /// A PIN wrapping of `data_key`: new salt, today's iteration count, bound to the device when the
+    /// platform gives a device secret.
+    fn pin_slot(&self, data_key: &SecretKey, pin: &str) -> Result<db::SlotRow> {
+        let device = self.state().device.as_ref().map(|d| keys::device_value(d.as_ref())).transpose()?;
+        let salt: [u8; keys::SALT_LEN] = keys::random_array()?;
+        let kek = keys::pin_key(pin, &salt, PIN_ITERATIONS, device.as_ref())?;
+        Ok(db::SlotRow {
+            salt: Some(salt.to_vec()),
+            iterations: Some(PIN_ITERATIONS),
+            wrapped: keys::seal(&kek, &Slot::Pin.aad(), data_key.expose())?,
+            device_bound: device.is_some(),
+        })
     }
 
     fn start_session(&self, key: SecretKey) -> Result<()> {
@@ -552,21 +694,21 @@ impl<'a> Vault<'a> {
         let id = hex(&id_bytes);
         let doc_key = SecretKey::generate()?;
         let wrapped_key = keys::seal(&key, &doc_key_aad(&id), doc_key.expose())?;
-        let sealed_name = keys::seal(&key, &name_aad(&id), name.as_bytes())?;
         let blobs = self.blobs();
         // 1. the sealed bytes, durably under their final name …
         let mut sealer = Sealer::new(&doc_key, &Header::new(id_bytes)?, blobs.create(&id)?)?;
         let size = sealer.copy_from(input)?;
         let (pending, _) = sealer.finish()?;
         pending.commit()?;
-        // 2. … then the row that makes them a document.
+        // 2. … then the row that makes them a document: what it is, sealed; nothing of it in the clear.
+        let meta = Meta { name: name.clone(), media_type: media_type.clone(), size, created_at: self.now() };
         let row = db::DocumentRow {
             id: id.clone(),
-            sealed_name,
-            media_type: media_type.clone(),
-            size,
+            sealed_name: meta.seal(&key, &id)?,
+            media_type: String::new(),
+            size: 0,
             wrapped_key,
-            created_at: self.now(),
+            created_at: NaiveDateTime::default(),
         };
         if let Err(e) = self.app.store()?.write(|tx| db::insert_document(tx, &row)) {
             let _ = blobs.remove(&id);
@@ -577,7 +719,7 @@ impl<'a> Vault<'a> {
             name,
             media_type,
             size,
-            created_at: row.created_at,
+            created_at: meta.created_at,
             licence_ids: Vec::new(),
             material_ids: Vec::new(),
         })
@@ -619,14 +761,14 @@ impl<'a> Vault<'a> {
     /// read straight into the returned vector, allocated once at the recorded size, and opened there.
     pub fn read(&self, id: &str) -> Result<Vec<u8>> {
         let (id, id_bytes) = parse_id(id)?;
-        let (row, doc_key) = self.document_key(&id)?;
+        let (meta, doc_key) = self.document_key(&id)?;
         let blobs = self.blobs();
-        // The row says how much room to reserve, bounded by the sealed bytes (a row is no reason to
-        // allocate more than the file could hold).
-        let room = row.size.min(blobs.len(&id)?);
+        // The sealed metadata says how much room to reserve, bounded by the sealed bytes (a record is no
+        // reason to allocate more than the file could hold).
+        let room = meta.size.min(blobs.len(&id)?);
         let mut out = Vec::new();
         let size = document::decrypt_to_vec(&doc_key, Some(&id_bytes), blobs.open(&id)?, room, &mut out)?;
-        check_size(&id, size, row.size)?;
+        check_size(&id, size, meta.size)?;
         Ok(out)
     }
 
@@ -635,19 +777,19 @@ impl<'a> Vault<'a> {
     /// all or nothing.
     pub fn read_to(&self, id: &str, out: &mut dyn Write) -> Result<u64> {
         let (id, id_bytes) = parse_id(id)?;
-        let (row, doc_key) = self.document_key(&id)?;
+        let (meta, doc_key) = self.document_key(&id)?;
         let blobs = self.blobs();
         let mut opener = Opener::new(&doc_key, Some(&id_bytes), blobs.open(&id)?)?;
         while let Some(chunk) = opener.next_chunk()? {
             out.write_all(chunk)?;
         }
         out.flush()?;
-        check_size(&id, opener.plain_len(), row.size)?;
-        Ok(row.size)
+        check_size(&id, opener.plain_len(), meta.size)?;
+        Ok(meta.size)
     }
 
-    /// A document's row and its key.
-    fn document_key(&self, id: &str) -> Result<(db::DocumentRow, SecretKey)> {
+    /// A document's authenticated metadata and its key.
+    fn document_key(&self, id: &str) -> Result<(Meta, SecretKey)> {
         let key = self.key()?;
         let row = self
             .app
@@ -656,7 +798,7 @@ impl<'a> Vault<'a> {
             .ok_or_else(|| Error::NotFound { what: Entity::Document, key: id.to_owned() })?;
         let doc_key = keys::unwrap_key(&key, &doc_key_aad(id), &row.wrapped_key)?
             .ok_or_else(|| Error::Corrupt(format!("the key of document {id} does not open")))?;
-        Ok((row, doc_key))
+        Ok((Meta::open(&key, &row)?, doc_key))
     }
 
     /// Decrypts a document to `path`: all of it or nothing (written beside `path` under a temporary
@@ -743,19 +885,9 @@ fn key_matches(key: &SecretKey, state: &db::StateRow) -> Result<bool> {
     Ok(keys::open(key, KEY_CHECK_AAD, &state.key_check)?.is_some_and(|id| id == state.vault_id))
 }
 
-fn pin_slot(data_key: &SecretKey, pin: &str) -> Result<db::SlotRow> {
-    let salt: [u8; keys::SALT_LEN] = keys::random_array()?;
-    let kek = keys::pin_key(pin, &salt, PIN_ITERATIONS)?;
-    Ok(db::SlotRow {
-        salt: Some(salt.to_vec()),
-        iterations: Some(PIN_ITERATIONS),
-        wrapped: keys::seal(&kek, &Slot::Pin.aad(), data_key.expose())?,
-    })
-}
-
 fn provider_slot(data_key: &SecretKey, provider: &dyn KeyProvider) -> Result<db::SlotRow> {
     let wrapped = provider.wrap_key(data_key.expose().to_vec())?;
-    Ok(db::SlotRow { salt: None, iterations: None, wrapped })
+    Ok(db::SlotRow { salt: None, iterations: None, wrapped, device_bound: false })
 }
 
 fn recovery_slot(data_key: &SecretKey, recovery: &RecoveryKey) -> Result<db::SlotRow> {
@@ -764,6 +896,7 @@ fn recovery_slot(data_key: &SecretKey, recovery: &RecoveryKey) -> Result<db::Slo
         salt: None,
         iterations: None,
         wrapped: keys::seal(&kek, &Slot::Recovery.aad(), data_key.expose())?,
+        device_bound: false,
     })
 }
 
@@ -774,18 +907,52 @@ fn require_document(conn: &rusqlite::Connection, id: &str) -> Result<()> {
     }
 }
 
+/// What a document is — name, media type, size, time — sealed as one value with the data key (stored
+/// in `vault_documents.sealed_name`, bound to the document's id), so none of it is readable or can be
+/// changed without the key. The clear columns of the row hold placeholders. Documents added before
+/// this format sealed the name alone and kept the rest in the clear; they still read.
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct Meta {
+    name: String,
+    media_type: String,
+    size: u64,
+    created_at: NaiveDateTime,
+}
+
+/// Marks sealed metadata: a name can never start with a NUL (names refuse control characters).
+const META_V2: &[u8] = b"\0meta/2";
+
+impl Meta {
+    fn seal(&self, key: &SecretKey, id: &str) -> Result<Vec<u8>> {
+        let json = serde_json::to_vec(self).map_err(|e| Error::Internal(e.to_string()))?;
+        keys::seal(key, &name_aad(id), &[META_V2, &json].concat())
+    }
+
+    fn open(key: &SecretKey, row: &db::DocumentRow) -> Result<Meta> {
+        let bad = || Error::Corrupt(format!("the name of document {} does not open", row.id));
+        let bytes = keys::open(key, &name_aad(&row.id), &row.sealed_name)?.ok_or_else(bad)?;
+        match bytes.strip_prefix(META_V2) {
+            Some(json) => serde_json::from_slice(json).map_err(|_| bad()),
+            None => Ok(Meta {
+                name: String::from_utf8(bytes).map_err(|_| bad())?,
+                media_type: row.media_type.clone(),
+                size: row.size,
+                created_at: row.created_at,
+            }),
+        }
+    }
+}
+
 fn info(conn: &rusqlite::Connection, key: &SecretKey, row: db::DocumentRow) -> Result<DocumentInfo> {
-    let name = keys::open(key, &name_aad(&row.id), &row.sealed_name)?
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| Error::Corrupt(format!("the name of document {} does not open", row.id)))?;
+    let meta = Meta::open(key, &row)?;
     Ok(DocumentInfo {
         licence_ids: db::licences_of(conn, &row.id)?,
         material_ids: db::materials_of(conn, &row.id)?,
         id: row.id,
-        name,
-        media_type: row.media_type,
-        size: row.size,
-        created_at: row.created_at,
+        name: meta.name,
+        media_type: meta.media_type,
+        size: meta.size,
+        created_at: meta.created_at,
     })
 }
 
