@@ -50,7 +50,11 @@ struct Server {
 
 impl Server {
     fn start(files: BTreeMap<String, Vec<u8>>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        Server::start_on("127.0.0.1:0", files)
+    }
+
+    fn start_on(bind: &str, files: BTreeMap<String, Vec<u8>>) -> Server {
+        let listener = TcpListener::bind(bind).expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let site: BTreeMap<String, Served> = files.into_iter().map(|(p, b)| (p, Served::File(b))).collect();
         let site = Arc::new(Mutex::new(site));
@@ -72,6 +76,7 @@ impl Server {
         Server { addr, site, sent, stop, accept: Some(accept) }
     }
 
+    /// `http://127.0.0.1:PORT/feed/` (or `http://[::1]:PORT/feed/`): plain HTTP, allowed on loopback only.
     fn url(&self) -> String {
         format!("http://{}/feed/", self.addr)
     }
@@ -182,7 +187,13 @@ fn today() -> NaiveDate {
 }
 
 fn app() -> Zhuanshu {
-    Zhuanshu::open(Config { data_dir: None, clock: Clock::fixed_on(today()) }).unwrap()
+    Zhuanshu::open(Config {
+        data_dir: None,
+        clock: Clock::fixed_on(today()),
+        security_clock: Clock::fixed_on(today()),
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 fn at(s: &str) -> DateTime<FixedOffset> {
@@ -217,6 +228,14 @@ fn site(version: u64, expires: &str, roots: &[&[u8]], keys: &[&SigningKey]) -> B
 
 fn demo_site(version: u64) -> BTreeMap<String, Vec<u8>> {
     site(version, EXPIRES, &[embedded::ROOT_JSON], &[&publish::demo_key()])
+}
+
+/// `files` with a fresh timestamp (version `version`, valid until 2026-11-24) over the manifest it holds
+/// now, signed by the demo key: the attacks below then reach the manifest's own checks.
+fn timestamped(mut files: BTreeMap<String, Vec<u8>>, version: u64) -> BTreeMap<String, Vec<u8>> {
+    let t = publish::new_timestamp(&files[format::MANIFEST_FILE], version, at("2026-11-24T00:00:00+08:00"), 1).unwrap();
+    files.insert(format::TIMESTAMP_FILE.into(), publish::sign_timestamp(&t, &[&publish::demo_key()]).unwrap());
+    files
 }
 
 /// The site path of a content file in a built site.
@@ -289,7 +308,7 @@ fn a_bad_signature_is_rejected() {
     // The attacker changes the signed manifest (a later expiry) and keeps the publisher's signature.
     let manifest = String::from_utf8(v2[format::MANIFEST_FILE].clone()).unwrap();
     v2.insert(format::MANIFEST_FILE.into(), manifest.replace("2027-03-01", "2099-03-01").into_bytes());
-    fx.server.publish(&v2);
+    fx.server.publish(&timestamped(v2, 2));
     let reason = fx.rejected("feed_bad_signature", 1);
     assert!(matches!(reason, Rejection::BadSignature { role: format::Role::Manifest, .. }));
 }
@@ -298,7 +317,12 @@ fn a_bad_signature_is_rejected() {
 fn a_signature_by_an_unknown_key_is_rejected() {
     let fx = Fixture::new();
     let stranger = SigningKey::from_seed(&[7; 32]);
-    fx.server.publish(&site(2, EXPIRES, &[embedded::ROOT_JSON], &[&stranger]));
+    let by_stranger = site(2, EXPIRES, &[embedded::ROOT_JSON], &[&stranger]);
+    fx.server.publish(&by_stranger);
+    let reason = fx.rejected("feed_unknown_key", 1);
+    assert_eq!(reason, Rejection::UnknownKey { role: format::Role::Timestamp, keyid: stranger.id() });
+    // With a timestamp the device trusts, the manifest's own signature is refused.
+    fx.server.publish(&timestamped(by_stranger, 2));
     let reason = fx.rejected("feed_unknown_key", 1);
     assert_eq!(reason, Rejection::UnknownKey { role: format::Role::Manifest, keyid: stranger.id() });
 }
@@ -311,6 +335,10 @@ fn a_rollback_to_an_older_version_is_rejected() {
     // The attacker replays version 1: validly signed, not expired, just old.
     fx.server.publish(&demo_site(1));
     let reason = fx.rejected("feed_rollback", 2);
+    assert_eq!(reason, Rejection::Rollback { role: format::Role::Timestamp, held: 2, offered: 1 });
+    // Even under a newer timestamp (a leaked online key), the manifest itself does not go back.
+    fx.server.publish(&timestamped(demo_site(1), 3));
+    let reason = fx.rejected("feed_rollback", 2);
     assert_eq!(reason, Rejection::Rollback { role: format::Role::Manifest, held: 2, offered: 1 });
 }
 
@@ -318,7 +346,13 @@ fn a_rollback_to_an_older_version_is_rejected() {
 fn an_expired_manifest_is_rejected() {
     let fx = Fixture::new();
     // A freeze: a newer version, genuinely signed, but its expiry passed (today is 2026-11-22).
-    fx.server.publish(&site(2, "2026-11-20T00:00:00+08:00", &[embedded::ROOT_JSON], &[&publish::demo_key()]));
+    // The site's timestamp expires with it: the freshness check refuses it first.
+    let stale = site(2, "2026-11-20T00:00:00+08:00", &[embedded::ROOT_JSON], &[&publish::demo_key()]);
+    fx.server.publish(&stale);
+    let reason = fx.rejected("feed_expired", 1);
+    assert!(matches!(reason, Rejection::Expired { role: format::Role::Timestamp, .. }));
+    // A fresh timestamp over the expired manifest: the manifest's own expiry.
+    fx.server.publish(&timestamped(stale, 2));
     let reason = fx.rejected("feed_expired", 1);
     assert!(matches!(reason, Rejection::Expired { role: format::Role::Manifest, .. }));
 }
@@ -354,10 +388,13 @@ fn endless_data_is_cut_at_the_cap() {
     assert!(streamed < 16 * 1024 * 1024, "the server streamed {streamed} bytes");
     assert!(started.elapsed() < ENDLESS_TIME / 2, "the client stopped early");
 
-    // An endless manifest is cut at the manifest cap.
+    // An endless manifest is cut at the length the timestamp names, an endless timestamp at its cap.
     fx.server.serve(format::MANIFEST_FILE, Served::Endless);
     let reason = fx.rejected("feed_too_large", 1);
     assert!(matches!(reason, Rejection::TooLarge { ref file, .. } if file == format::MANIFEST_FILE));
+    fx.server.serve(format::TIMESTAMP_FILE, Served::Endless);
+    let reason = fx.rejected("feed_too_large", 1);
+    assert!(matches!(reason, Rejection::TooLarge { ref file, .. } if file == format::TIMESTAMP_FILE));
 }
 
 #[test]
@@ -375,7 +412,7 @@ fn a_truncated_response_is_rejected() {
 fn a_key_rotation_is_accepted_only_with_the_old_roots_signature() {
     let fx = Fixture::new();
     let (old, new) = (publish::demo_key(), SigningKey::from_seed(&[42; 32]));
-    let root2 = publish::new_root(2, at("2036-01-01T00:00:00+08:00"), &[&new], 1, &[&new], 1);
+    let root2 = publish::new_root(2, at("2036-01-01T00:00:00+08:00"), &[&new], 1, &[&new], 1, &[&new], 1);
 
     // The attacker holds only a new key: a root 2 signed by itself, and a manifest signed by it.
     let self_signed = publish::sign_root(&root2, &[&new]).unwrap();
@@ -413,10 +450,44 @@ fn every_attack_class_has_its_own_code_and_message() {
         Rejection::TooLarge { file: file(), cap: 9 },
         Rejection::Truncated { file: file(), got: 3 },
         Rejection::UntrustedRoot { version: 2, detail: String::new() },
+        Rejection::TimestampMismatch { detail: String::new() },
     ];
     let codes: std::collections::BTreeSet<&str> = all.iter().map(Rejection::code).collect();
     let messages: std::collections::BTreeSet<String> = all.iter().map(Rejection::user_message).collect();
     assert_eq!((codes.len(), messages.len()), (all.len(), all.len()));
+}
+
+#[test]
+fn a_frozen_site_is_noticed_when_its_timestamp_expires() {
+    let fx = Fixture::new();
+    // The manifest (valid until March) is fine; the timestamp in front of it, genuinely signed, expired
+    // yesterday: what a device sees when someone replays the site as it was days ago.
+    let mut frozen = demo_site(1);
+    let t = publish::new_timestamp(&frozen[format::MANIFEST_FILE], 2, at("2026-11-21T00:00:00+08:00"), 1).unwrap();
+    frozen.insert(format::TIMESTAMP_FILE.into(), publish::sign_timestamp(&t, &[&publish::demo_key()]).unwrap());
+    fx.server.publish(&frozen);
+    let reason = fx.rejected("feed_expired", 1);
+    assert!(matches!(reason, Rejection::Expired { role: format::Role::Timestamp, .. }));
+    assert!(reason.user_message().contains("内容更新已过期"), "{}", reason.user_message());
+}
+
+/// Plain HTTP is for this device only: refused (before any request) for another host, accepted on
+/// 127.0.0.1 (every test here) and on [::1].
+#[test]
+fn plain_http_is_accepted_only_on_loopback() {
+    let app = app();
+    let err = app.feed().sync_blocking("http://example.invalid/feed/").unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(err.user_message().contains("https://"), "{}", err.user_message());
+    match TcpListener::bind("[::1]:0") {
+        Ok(probe) => {
+            drop(probe);
+            let server = Server::start_on("[::1]:0", demo_site(1));
+            assert!(server.url().starts_with("http://[::1]:"), "{}", server.url());
+            assert_eq!(app.feed().sync_blocking(&server.url()).unwrap().version, 1);
+        }
+        Err(e) => eprintln!("no IPv6 loopback here ({e}); [::1] is covered by the core's address tests"),
+    }
 }
 
 // ---- end to end with nginx ----
@@ -521,12 +592,12 @@ fn nginx_serves_a_published_site_and_answers_304_when_nothing_changed() {
     let first = app.feed().sync_blocking(&url).unwrap();
     assert_eq!((first.updated, first.version), (true, 1));
     assert_eq!(first.changed, ["holidays/2027.json", "policies.json"]);
-    assert_eq!(first.requests, 4, "manifest, signatures, two files");
+    assert_eq!(first.requests, 5, "timestamp, manifest, signatures, two files");
 
     let again = app.feed().sync_blocking(&url).unwrap();
     assert_eq!((again.updated, again.requests, again.bytes), (false, 1, 0));
     let log = nginx.log("access.log");
-    assert!(log.lines().last().is_some_and(|l| l.contains("GET /manifest.json") && l.contains(" 304 ")), "{log}");
+    assert!(log.lines().last().is_some_and(|l| l.contains("GET /timestamp.json") && l.contains(" 304 ")), "{log}");
 
     // One file changes. nginx's ETag is mtime-size with one-second mtimes: publish in a later second.
     std::thread::sleep(Duration::from_millis(1100));
@@ -537,7 +608,7 @@ fn nginx_serves_a_published_site_and_answers_304_when_nothing_changed() {
         &publish::site(&next, 2, at(EXPIRES), &[embedded::ROOT_JSON], &[&publish::demo_key()]).unwrap(),
     );
     let second = app.feed().sync_blocking(&url).unwrap();
-    assert_eq!((second.updated, second.version, second.requests), (true, 2, 3));
+    assert_eq!((second.updated, second.version, second.requests), (true, 2, 4));
     assert_eq!(second.changed, ["holidays/2027.json"]);
     let workday = |d: u32| app.dynamics().workday(NaiveDate::from_ymd_opt(2027, 1, d).unwrap()).workday;
     assert_eq!((workday(1), workday(4)), (true, false), "the corrected notice is in force");

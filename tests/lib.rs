@@ -140,3 +140,18 @@ pub fn replay_assistant(scenario: &Value) -> Value {
         .collect();
     json!({ "searches": searches, "suggests": suggests })
 }
+
+/// Every file under `dir`, recursively (what an attacker copying the app's data would get).
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(all_files(&path)) } else { out.push(path) }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `haystack` (a secret left in a file).
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

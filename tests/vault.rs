@@ -6,8 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDateTime};
+use zhuanshu::vault::seal::TrustedSeal;
 use zhuanshu::vault::{KeyProvider, MemoryKeyProvider, ProblemKind, document};
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
+use zhuanshu_scenarios::{all_files, contains};
 
 const PIN: &str = "246810";
 const CHUNK: usize = document::CHUNK_SIZE as usize;
@@ -18,7 +20,13 @@ fn t0() -> NaiveDateTime {
 }
 
 fn open_at(dir: Option<&Path>, now: NaiveDateTime) -> Zhuanshu {
-    Zhuanshu::open(Config { data_dir: dir.map(Into::into), clock: Clock::Fixed(now) }).unwrap()
+    Zhuanshu::open(Config {
+        data_dir: dir.map(Into::into),
+        clock: Clock::Fixed(now),
+        security_clock: Clock::Fixed(now),
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 fn open(dir: Option<&Path>) -> Zhuanshu {
@@ -292,7 +300,7 @@ fn a_locked_or_idle_vault_shows_nothing() {
     }
 
     // Auto-lock, checked against the app's clock on each call: the real clock here.
-    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::System }).unwrap();
+    let app = Zhuanshu::open(Config { data_dir: None, clock: Clock::System, ..Default::default() }).unwrap();
     app.vault().init(None, Some(&provider())).unwrap();
     app.vault().set_auto_lock(1).unwrap();
     assert!(app.vault().documents().is_ok());
@@ -358,18 +366,6 @@ fn the_lookup_password_is_sealed_needs_the_key_and_is_never_exported() {
 }
 
 /// Every file under `dir`, recursively.
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(all_files(&path)) } else { out.push(path) }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
 
 #[test]
 fn no_plaintext_reaches_the_disk() {
@@ -481,19 +477,82 @@ fn unpack(pkg: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn le16(b: &[u8], at: usize) -> usize {
+    usize::from(u16::from_le_bytes([b[at], b[at + 1]]))
+}
+
+fn le32(b: &[u8], at: usize) -> usize {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize
+}
+
+fn put32(b: &mut [u8], at: usize, v: usize) {
+    b[at..at + 4].copy_from_slice(&(v as u32).to_le_bytes());
+}
+
+/// Where the end record (the last 22 bytes) says the central directory is: (offset, size).
+fn central_directory(pkg: &[u8]) -> (usize, usize) {
+    let end = pkg.len() - 22;
+    (le32(pkg, end + 16), le32(pkg, end + 12))
+}
+
+/// A stored local entry, header, name and bytes: what a forger slips into a package.
+fn local_entry(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut out = b"PK\x03\x04".to_vec();
+    for v in [20u16, 0x0800, 0, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [crc32(bytes), bytes.len() as u32, bytes.len() as u32] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// What a streaming reader (Java's ZipInputStream on Android, `unzip` from a pipe) sees: the local
+/// entries from the first byte on, until something else comes.
+fn streamed(pkg: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut at = 0;
+    let mut entries = Vec::new();
+    while pkg.len() >= at + 30 && pkg[at..at + 4] == *b"PK\x03\x04" {
+        let (size, name_len, extra_len) = (le32(pkg, at + 18), le16(pkg, at + 26), le16(pkg, at + 28));
+        let name = String::from_utf8_lossy(&pkg[at + 30..at + 30 + name_len]).into_owned();
+        let data = at + 30 + name_len + extra_len;
+        entries.push((name, pkg[data..data + size].to_vec()));
+        at = data + size;
+    }
+    entries
+}
+
+/// An end record with no comment.
+fn end_record(entries: usize, cd_size: usize, cd_offset: usize) -> Vec<u8> {
+    let mut out = b"PK\x05\x06".to_vec();
+    for v in [0u16, 0, entries as u16, entries as u16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    for v in [cd_size as u32, cd_offset as u32] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
 /// A ZIP with `entries` as given, repeated names included (the zip crate refuses to write those): each
 /// entry stored, then the central directory, by hand.
 fn repack_allowing_duplicates(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
-    }
     let (mut out, mut central) = (Vec::new(), Vec::new());
     for (name, bytes) in entries {
         let (offset, crc, len, n) = (out.len() as u32, crc32(bytes), bytes.len() as u32, name.len() as u16);
@@ -601,12 +660,16 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     assert_eq!((summary.path, summary.bytes), (None, streamed.len() as u64));
     assert!(v.verify_package_bytes(&streamed, &[]).unwrap().valid);
 
-    // A stranger's app does not know the key, unless told its fingerprint.
+    // A stranger's app does not know the key, unless told its fingerprint (and whose it is). The message
+    // shows the whole fingerprint, in groups of four, as it is read aloud.
     let stranger = open(None);
     let report = stranger.vault().verify_package(&pkg, &[]).unwrap();
     let kinds: Vec<ProblemKind> = report.problems.iter().map(|p| p.kind).collect();
     assert_eq!(kinds, [ProblemKind::UnknownKey]);
-    let spaced = seal.fingerprint.to_uppercase();
+    let grouped = zhuanshu::vault::seal::grouped_fingerprint(&seal.fingerprint);
+    assert_eq!(grouped.len(), 64 + 15);
+    assert!(report.problems[0].user_message.contains(&grouped), "{}", report.problems[0].user_message);
+    let spaced = TrustedSeal { uscc: uscc.to_lowercase(), fingerprint: grouped.to_uppercase() };
     assert!(stranger.vault().verify_package(&pkg, &[spaced]).unwrap().valid);
 
     // Tampering, each named with its file.
@@ -671,6 +734,157 @@ fn seal_packages_verify_and_every_kind_of_tampering_is_named() {
     assert_eq!(v.verify_package_bytes(&bytes[..bytes.len() / 2], &[]).unwrap_err().code(), "bad_format", "cut off");
 }
 
+#[test]
+fn seal_packages_whose_zip_layout_was_forged_are_refused_whole() {
+    let (app, _) = fresh(None);
+    app.dossier().load_demo().unwrap();
+    let uscc = app.dossier().current().unwrap().company.uscc;
+    let v = app.vault();
+    v.create_seal(&uscc).unwrap();
+    let contract = v.add("contract.txt", "text/plain", b"rent: 1000 yuan a month").unwrap();
+    let scan = v.add("scan.jpg", "image/jpeg", &content(3000, 9)).unwrap();
+    let mut genuine = std::io::Cursor::new(Vec::new());
+    v.sign_package_to(&uscc, &[contract.id, scan.id], &mut genuine).unwrap();
+    let genuine = genuine.into_inner();
+    let report = v.verify_package_bytes(&genuine, &[]).unwrap();
+    assert!(report.valid, "{:?}", report.problems);
+    assert_eq!(streamed(&genuine), unpack(&genuine), "both kinds of reader see the same package");
+
+    let forgery = local_entry("files/contract.txt", b"rent: 9000 yuan a month");
+    let (cd, cd_len) = central_directory(&genuine);
+    assert_eq!(cd + cd_len + 22, genuine.len());
+
+    // (a) A forged entry between the last entry and the central directory (the end record's offset moved).
+    let mut inserted = genuine[..cd].to_vec();
+    inserted.extend_from_slice(&forgery);
+    inserted.extend_from_slice(&genuine[cd..]);
+    let end = inserted.len() - 22;
+    put32(&mut inserted, end + 16, cd + forgery.len());
+    // (b) The same before the first entry: as is, and with every offset moved to match.
+    let mut prepended = forgery.clone();
+    prepended.extend_from_slice(&genuine);
+    let mut shifted = prepended.clone();
+    let mut record = cd + forgery.len();
+    while shifted[record..record + 4] == *b"PK\x01\x02" {
+        let offset = le32(&shifted, record + 42);
+        put32(&mut shifted, record + 42, offset + forgery.len());
+        record += 46 + le16(&shifted, record + 28) + le16(&shifted, record + 30) + le16(&shifted, record + 32);
+    }
+    let end = shifted.len() - 22;
+    put32(&mut shifted, end + 16, cd + forgery.len());
+    // (c) The genuine entry renamed in its local header only.
+    let mut renamed = genuine.clone();
+    let at = renamed.windows(18).position(|w| w == b"files/contract.txt").unwrap();
+    renamed[at + 6..at + 14].copy_from_slice(b"contrakt");
+
+    // The forgeries are real: a reader that goes by the central directory sees the signed files, one that
+    // streams the local headers sees the forgery (Android's ZipInputStream would unpack it over the
+    // genuine contract, or beside it).
+    for forged in [&inserted, &shifted] {
+        assert_eq!(unpack(forged), unpack(&genuine));
+    }
+    let forged_file = ("files/contract.txt".to_owned(), b"rent: 9000 yuan a month".to_vec());
+    assert_eq!(streamed(&inserted).last(), Some(&forged_file));
+    assert_eq!(streamed(&prepended).first(), Some(&forged_file));
+    assert_eq!(streamed(&shifted).first(), Some(&forged_file));
+    assert!(streamed(&renamed).iter().any(|(name, _)| name == "files/contrakt.txt"));
+
+    // Overlapping entries: the central directory lists the first entry 1,000 times (the hashing would
+    // read its bytes 1,000 times), and 30,000 times.
+    let first = 46 + le16(&genuine, cd + 28) + le16(&genuine, cd + 30) + le16(&genuine, cd + 32);
+    let repeated = |n: usize| {
+        let mut out = genuine[..cd].to_vec();
+        for _ in 0..n {
+            out.extend_from_slice(&genuine[cd..cd + first]);
+        }
+        out.extend_from_slice(&end_record(n, n * first, cd));
+        out
+    };
+    // Two entries over the same bytes: the second record points into the first entry.
+    let mut overlapping = genuine.clone();
+    put32(&mut overlapping, cd + first + 42, 0);
+    // A comment after the end record, and bytes appended.
+    let mut commented = genuine.clone();
+    let n = commented.len();
+    commented[n - 2] = 4;
+    commented.extend_from_slice(b"note");
+    let mut trailing = genuine.clone();
+    trailing.extend_from_slice(&forgery);
+
+    let cases: [(&str, &[u8]); 9] = [
+        ("inserted before the central directory", &inserted),
+        ("prepended", &prepended),
+        ("prepended, offsets moved", &shifted),
+        ("renamed in the local header", &renamed),
+        ("one entry listed 1,000 times", &repeated(1000)),
+        ("one entry listed 30,000 times", &repeated(30_000)),
+        ("overlapping entries", &overlapping),
+        ("a comment", &commented),
+        ("trailing bytes", &trailing),
+    ];
+    for (what, bytes) in cases {
+        let report = v.verify_package_bytes(bytes, &[]).unwrap();
+        let kinds: Vec<ProblemKind> = report.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, [ProblemKind::ForgedLayout], "{what}");
+        assert!(!report.valid && report.signer.is_none() && report.verified_files.is_empty(), "{what}");
+        assert!(report.problems[0].user_message.contains("文件包结构异常"), "{what}");
+    }
+    assert!(v.verify_package_bytes(&genuine, &[]).unwrap().valid, "the genuine package still verifies");
+}
+
+#[test]
+fn a_seal_is_trusted_for_its_own_company_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, _) = fresh(Some(dir.path()));
+    let companies = app.dossier().load_demo().unwrap();
+    let (x, y) = (companies[0].company.uscc.clone(), companies[1].company.uscc.clone());
+    let v = app.vault();
+    let seal = v.create_seal(&x).unwrap();
+    let doc = v.add("租赁合同.pdf", "application/pdf", b"%PDF-1.7 lease").unwrap();
+    let sign = |uscc: &str| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        v.sign_package_to(uscc, std::slice::from_ref(&doc.id), &mut out).map(|_| out.into_inner())
+    };
+    let pkg = sign(&x).unwrap();
+    let kinds = |app: &Zhuanshu, bytes: &[u8], trusted: &[TrustedSeal]| -> Vec<ProblemKind> {
+        app.vault().verify_package_bytes(bytes, trusted).unwrap().problems.iter().map(|p| p.kind).collect()
+    };
+
+    // This app trusts its own seal, for its own company, while the vault is unlocked (the stored public
+    // key is checked against the sealed private key, which needs the data key).
+    let own = TrustedSeal { uscc: x.clone(), fingerprint: seal.fingerprint.clone() };
+    assert_eq!(v.trusted_seals(&[]).unwrap(), [own.clone()]);
+    assert!(kinds(&app, &pkg, &[]).is_empty());
+    v.lock();
+    assert!(v.trusted_seals(&[]).unwrap().is_empty());
+    assert_eq!(kinds(&app, &pkg, &[]), [ProblemKind::UnknownKey]);
+    v.unlock_with_provider(&provider()).unwrap();
+
+    // A recipient who has X's key as X's accepts X's package; one who has it as another company's does not.
+    let stranger = open(None);
+    assert!(kinds(&stranger, &pkg, std::slice::from_ref(&own)).is_empty());
+    let as_y = TrustedSeal { uscc: y.clone(), fingerprint: seal.fingerprint.clone() };
+    assert_eq!(kinds(&stranger, &pkg, &[as_y]), [ProblemKind::SignerMismatch]);
+
+    // X's key signing as Y: its seal row moved to Y in the database. The signature is valid and the key
+    // trusted, but not for Y.
+    let db = rusqlite::Connection::open(dir.path().join("zhuanshu.db")).unwrap();
+    db.execute("UPDATE seal_keys SET uscc = ?1 WHERE uscc = ?2", [&y, &x]).unwrap();
+    let as_other = sign(&y).unwrap();
+    let report = stranger.vault().verify_package_bytes(&as_other, std::slice::from_ref(&own)).unwrap();
+    assert_eq!(report.signer.as_ref().map(|s| s.uscc.as_str()), Some(y.as_str()));
+    let problems: Vec<ProblemKind> = report.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(problems, [ProblemKind::SignerMismatch]);
+    let message = &report.problems[0].user_message;
+    assert!(message.contains(&x) && message.contains(&y), "{message}");
+    assert!(!report.valid);
+
+    // A public key written into the database: not trusted, and not signed with.
+    db.execute("UPDATE seal_keys SET public_key = ?1", [vec![7u8; 32]]).unwrap();
+    assert!(v.trusted_seals(&[]).unwrap().is_empty());
+    assert_eq!(sign(&y).unwrap_err().code(), "corrupt");
+}
+
 // ---- the crash harness ----
 
 /// Documents the harness writes in all, across every killed and restarted child.
@@ -693,7 +907,8 @@ fn crash_content(n: usize) -> Vec<u8> {
 fn crash_child() {
     let Ok(dir) = std::env::var(CHILD_ENV) else { return };
     use std::io::Write;
-    let app = Zhuanshu::open(Config { data_dir: Some(dir.into()), clock: Clock::System }).unwrap();
+    let app =
+        Zhuanshu::open(Config { data_dir: Some(dir.into()), clock: Clock::System, ..Default::default() }).unwrap();
     let v = app.vault();
     if !v.status().unwrap().set_up {
         v.init(None, Some(&provider())).unwrap();
@@ -846,7 +1061,8 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
 
     // Opening sweeps what the last kill left; then every committed document opens whole, every removed
     // one is gone, and every file belongs to a row.
-    let app = Zhuanshu::open(Config { data_dir: Some(data.clone()), clock: Clock::System }).unwrap();
+    let app =
+        Zhuanshu::open(Config { data_dir: Some(data.clone()), clock: Clock::System, ..Default::default() }).unwrap();
     let v = app.vault();
     v.unlock_with_provider(&provider()).unwrap();
     let docs = v.documents().unwrap();

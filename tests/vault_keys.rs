@@ -3,12 +3,13 @@
 //! wrappings), and lockouts that only the real clock moves.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
 use zhuanshu::vault::{DeviceSecret, FixedDeviceSecret, MemoryKeyProvider};
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
+use zhuanshu_scenarios::{all_files, contains};
 
 const PIN: &str = "246810";
 
@@ -41,19 +42,6 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(all_files(&path)) } else { out.push(path) }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The wrapped bytes of one key slot, read straight from the database as an attacker would.

@@ -50,6 +50,11 @@ dependencies {
     debugImplementation("androidx.compose.ui:ui-tooling")
     implementation("androidx.activity:activity-compose:1.9.3")
     implementation("androidx.lifecycle:lifecycle-runtime-compose:2.8.7")
+    // The vault locks when the whole app goes to the background (ProcessLifecycleOwner).
+    implementation("androidx.lifecycle:lifecycle-process:2.8.7")
+    // The vault's platform key: BiometricPrompt with a CryptoObject (it needs a FragmentActivity).
+    implementation("androidx.biometric:biometric:1.1.0")
+    implementation("androidx.fragment:fragment-ktx:1.8.5")
     implementation("androidx.work:work-runtime-ktx:2.10.0")
 }
 

@@ -126,7 +126,10 @@ test('设置 → 内容更新: a refused sync keeps the content and says why in 
   assert.equal(await sync(page), '已更新到第1版：更新了1个文件');
   assert.equal(await page.locator('#feed-version').textContent(), '第 1 版');
   assert.equal(await page.locator('#feed-card .feed-source').textContent(), site.url);
-  assert.match(await page.locator('#feed-status').textContent(), /上次更新2026-11-21 09:00/);
+  // A sync's time is a security time: the real clock (Beijing), not the page's planning date (?now=).
+  const beijingToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  assert.match(await page.locator('#feed-status').textContent(), new RegExp(`上次更新${beijingToday} \\d{2}:\\d{2}`));
+  assert.match(await page.locator('#feed-fresh').textContent(), /^内容已于 .+ 核验，有效至 .+/);
   await feedShots(page, 'settings-feed');
 
   // Again: nothing new.
@@ -208,7 +211,10 @@ test('证照夹: backup download, a package stamped with the seal, 验章 of it 
   await page.waitForSelector('.verdict');
   assert.equal(await page.locator('.verdict').getAttribute('data-valid'), 'true');
   assert.match(await page.locator('.verdict h3').textContent(), /印章有效/);
-  assert.match(await page.locator('.verdict .signer').textContent(), new RegExp(company.replace(/[()（）]/g, '.')));
+  const signer = await page.locator('.verdict .signer').textContent();
+  assert.match(signer, new RegExp(company.replace(/[()（）]/g, '.')));
+  const sealUscc = signer.match(/（([0-9A-Z]{18})）/)?.[1];
+  assert.ok(sealUscc, signer);
   assert.deepEqual((await page.locator('.verified-files li').allTextContents()).sort(), ['✓ 租赁合同.pdf', '✓ 营业执照正本.png']);
   assert.equal(await page.locator('.verdict .fingerprint').getAttribute('data-fingerprint'), sealFingerprint);
   assert.equal(await page.locator('.problem').count(), 0);
@@ -250,8 +256,14 @@ test('证照夹: backup download, a package stamped with the seal, 验章 of it 
   assert.match(await page2.locator('.problem').textContent(), /不在信任列表中/);
   assert.equal(await page2.locator('.verified-files li').count(), 2, 'the files themselves are intact');
   assert.equal(await page2.locator('details.trust').getAttribute('open'), '', 'the fingerprint field opens');
+  // A fingerprint counts for the company it was given for only: given as another company's, the
+  // package (which says it is this company's) still fails.
   await page2.locator('#verify-trusted').fill(groups.join(' '));
-  await page2.locator('#verify-trusted').dispatchEvent('change');
+  await page2.locator('#verify-trusted-uscc').fill('91110000MA0000000X');
+  await page2.locator('#verify-trusted-uscc').dispatchEvent('change');
+  await page2.waitForSelector('.problem[data-kind="signer_mismatch"]');
+  await page2.locator('#verify-trusted-uscc').fill(sealUscc.toLowerCase());
+  await page2.locator('#verify-trusted-uscc').dispatchEvent('change');
   await page2.waitForSelector('.verdict[data-valid="true"]');
   await page2.locator('#verify-title').evaluate((e) => e.scrollIntoView());
   await shots(page2, 'vault-verify-trusted');

@@ -34,12 +34,13 @@ export async function context(options = ZH) {
   return ctx;
 }
 
-export function url(query = '') {
-  return `${server.url}/?now=${NOW}${query}`;
+/** The app's address with the planning clock at `now` (`?now=`) and more of the query. */
+export function url(query = '', now = NOW) {
+  return `${server.url}/?now=${now}${query}`;
 }
 
-export async function open(page, query = '') {
-  await page.goto(url(query));
+export async function open(page, query = '', now = NOW) {
+  await page.goto(url(query, now));
   await ready(page);
 }
 

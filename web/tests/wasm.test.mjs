@@ -14,17 +14,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = process.env.ZHUANSHU_WASM_PKG ?? join(root, 'target', 'wasm-pkg');
 let server, browser, page;
 
-// Misbehaving feed servers, for the fetch transport's limits: a manifest that never ends, and one whose
-// connection drops before its Content-Length is reached.
+// Misbehaving feed servers, for the fetch transport's limits: a timestamp (the first file a sync fetches)
+// that never ends, and one whose connection drops before its Content-Length is reached.
 const feedRoutes = {
-  '/endless/manifest.json': (req, res) => {
+  '/endless/timestamp.json': (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const pump = () => { while (res.write(chunk)); };
     res.on('drain', pump);
     pump();
   },
-  '/cut/manifest.json': (req, res) => {
+  '/cut/timestamp.json': (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '10000' });
     res.write('{"signed": {"version": 1, "files": {');
     setTimeout(() => res.socket.destroy(), 50);
@@ -304,7 +304,7 @@ test('the feed syncs over fetch: signed update, 304 after, endless and cut respo
   assert.equal(out.afterAttacks, 0, 'refused syncs leave the embedded content in force');
   assert.equal(out.first.updated, true);
   assert.deepEqual(out.first.changed, ['faq.jsonl'], 'only the changed file is reported');
-  assert.equal(out.first.requests, 3, 'manifest, signatures, the one changed file');
+  assert.equal(out.first.requests, 4, 'timestamp, manifest, signatures, the one changed file');
   assert.deepEqual([out.second.updated, out.second.requests, out.second.bytes], [false, 1, 0],
     'an unchanged sync is one conditional request answered 304 (CORS lets If-None-Match and ETag through)');
   assert.deepEqual([out.version, out.source], [1, site.url]);
@@ -323,8 +323,9 @@ test('vault backup restores on another device; seal packages are signed, verifie
     const doc = v.add('营业执照.jpg', 'image/jpeg', scan);
     const seal = v.createSeal(uscc);
     const pkg = v.signPackage(uscc, [doc.id]);
-    // Packages are verified by the search module, trusting what the app module says this device trusts.
-    const verify = (vault, bytes, given) => window.search.verifyPackage(bytes, vault.trustedFingerprints(given));
+    // Packages are verified by the search module, trusting what the app module says this device trusts
+    // (seals bound to their companies: the given ones and, unlocked, its own).
+    const verify = (vault, bytes, given) => window.search.verifyPackage(bytes, vault.trustedSeals(given));
     const own = verify(v, pkg, null);
     const tampered = pkg.slice();
     const marker = new TextEncoder().encode('扫描件');
@@ -333,7 +334,39 @@ test('vault backup restores on another device; seal packages are signed, verifie
     const changed = verify(v, tampered, []);
     const stranger = ZhuanshuApp.open('2026-11-22T09:00:00').vault();
     const unknown = verify(stranger, pkg, []);
-    const trusted = verify(stranger, pkg, [seal.fingerprint.toUpperCase()]);
+    const trusted = verify(stranger, pkg, [{ uscc, fingerprint: seal.fingerprint.toUpperCase() }]);
+    // The same key trusted as another company's: the package says it is this company's, so it fails.
+    const otherUscc = a.dossier().companies().map((c) => c.company.uscc).find((u) => u !== uscc);
+    const mismatch = verify(stranger, pkg, [{ uscc: otherUscc, fingerprint: seal.fingerprint }]);
+
+    // Packages forged so that a reader of the central directory and a streaming reader (Android's
+    // ZipInputStream) see different files: refused whole by the core's strict reader of the raw bytes.
+    const crc32 = (bytes) => {
+      let c = ~0;
+      for (const b of bytes) { c ^= b; for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1; }
+      return ~c >>> 0;
+    };
+    const concat = (...parts) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let at = 0; for (const p of parts) { out.set(p, at); at += p.length; } return out; };
+    const localEntry = (name, data) => {
+      const n = new TextEncoder().encode(name);
+      const head = new DataView(new ArrayBuffer(30));
+      head.setUint32(0, 0x04034b50, true); head.setUint16(4, 20, true); head.setUint16(6, 0x0800, true);
+      head.setUint32(14, crc32(data), true); head.setUint32(18, data.length, true); head.setUint32(22, data.length, true);
+      head.setUint16(26, n.length, true);
+      return concat(new Uint8Array(head.buffer), n, data);
+    };
+    const view = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const forgery = localEntry('files/营业执照.jpg', new TextEncoder().encode('forged'));
+    const cd = view(pkg).getUint32(pkg.length - 22 + 16, true);
+    const inserted = concat(pkg.slice(0, cd), forgery, pkg.slice(cd));
+    view(inserted).setUint32(inserted.length - 22 + 16, cd + forgery.length, true);
+    const renamed = pkg.slice();
+    renamed[new TextDecoder('latin1').decode(pkg).indexOf('files/')] = 0x46; // "Files/…" in the local header only
+    const commented = concat(pkg, new TextEncoder().encode('note'));
+    commented[pkg.length - 2] = 4;
+    const forged = Object.fromEntries(Object.entries({
+      inserted, prepended: concat(forgery, pkg), renamed, commented, trailing: concat(pkg, forgery),
+    }).map(([what, bytes]) => [what, verify(v, bytes, null).problems.map((p) => p.kind)]));
     const notZip = caught(() => verify(v, new Uint8Array([1, 2, 3]), []));
     const locked = (() => { v.lock(); const e = caught(() => v.backup()); v.unlockWithPin('135790'); return e; })();
     const backup = v.backup();
@@ -346,7 +379,7 @@ test('vault backup restores on another device; seal packages are signed, verifie
     const restored = b.vault().restore(backup, recovery, '246810');
     const same = new TextDecoder().decode(b.vault().read(doc.id)) === new TextDecoder().decode(scan);
     return { pkg: Array.from(pkg), own, changed: changed.problems.map((p) => [p.kind, p.file]), unknown: unknown.problems.map((p) => p.kind),
-      trusted: trusted.valid, notZip: notZip?.code, locked: locked?.code, typo: typo?.code, wrong: wrong?.code, cut: cut?.code, restored, same,
+      trusted: trusted.valid, mismatch: mismatch.problems.map((p) => p.kind), forged, notZip: notZip?.code, locked: locked?.code, typo: typo?.code, wrong: wrong?.code, cut: cut?.code, restored, same,
       seal: seal.fingerprint, sealAfter: b.vault().sealInfo(uscc)?.fingerprint, backupBytes: backup.length };
   });
   assert.equal(out.own.valid, true, JSON.stringify(out.own.problems));
@@ -354,6 +387,10 @@ test('vault backup restores on another device; seal packages are signed, verifie
   assert.deepEqual(out.changed, [['hash_mismatch', '营业执照.jpg']]);
   assert.deepEqual(out.unknown, ['unknown_key']);
   assert.equal(out.trusted, true);
+  assert.deepEqual(out.mismatch, ['signer_mismatch'], 'a trusted key counts for its own company only');
+  for (const what of ['inserted', 'prepended', 'renamed', 'commented', 'trailing']) {
+    assert.deepEqual(out.forged[what], ['forged_layout'], what);
+  }
   assert.equal(out.notZip, 'bad_format');
   assert.equal(out.locked, 'vault_locked');
   assert.equal(out.typo, 'invalid_input');

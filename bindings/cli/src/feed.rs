@@ -1,17 +1,21 @@
 //! `zhuanshu feed …` and `zhuanshu sync URL`: publishing the signed content feed (keys, build, sign,
-//! rotate, serve) and keeping a device's content up to date. The rules — formats, signatures, every check
+//! timestamp, rotate, serve) and keeping a device's content up to date. The rules — formats, signatures, every check
 //! — are in the core (`zhuanshu::feed`); this file reads and writes files and prints.
 //!
 //! A real publisher runs `keygen`, `sign` and `rotate` on an offline machine and copies only the signed
-//! site to the web server. `keygen --demo` writes the public demo key: anyone can sign with it.
+//! site to the web server; `timestamp` runs where the online timestamp key lives, every day or so, so
+//! devices keep believing the site is current. `keygen --demo` writes the public demo key: anyone can sign
+//! with it.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use clap::Subcommand;
-use zhuanshu::feed::format::{self, MANIFEST_FILE, Manifest, ROOT_FILE, SIGNATURE_FILE, SignatureFile, root_path};
+use zhuanshu::feed::format::{
+    self, MANIFEST_FILE, Manifest, ROOT_FILE, SIGNATURE_FILE, SignatureFile, TIMESTAMP_FILE, root_path,
+};
 use zhuanshu::feed::publish::{self, SigningKey};
 use zhuanshu::feed::verify;
 use zhuanshu::feed::{FeedStatus, SyncReport};
@@ -43,14 +47,26 @@ pub enum FeedCmd {
         expires: Option<NaiveDate>,
     },
     /// Sign the site's manifest with each KEY (signatures already there are kept). A site without a root
-    /// gets root version 1 trusting exactly these keys.
+    /// gets root version 1 trusting exactly these keys for every role. Once the signatures are complete,
+    /// the timestamp is signed too if the keys include the root's timestamp keys (else run `feed timestamp`).
     Sign {
         site: PathBuf,
         #[arg(long = "key", required = true)]
         keys: Vec<PathBuf>,
     },
-    /// Rotate keys: write the next root, trusting the NEW_KEYs, signed by the current root keys (--key) and
-    /// the new ones. Then build and sign again with the new keys.
+    /// Re-sign the site's timestamp.json (what devices fetch first) for the manifest the site serves now,
+    /// valid for N hours from now (the real clock, never --today). Run it daily with the online timestamp
+    /// key; devices refuse a site whose timestamp has expired.
+    Timestamp {
+        site: PathBuf,
+        #[arg(long = "key", required = true)]
+        keys: Vec<PathBuf>,
+        #[arg(long, default_value_t = publish::TIMESTAMP_HOURS)]
+        expires_in_hours: i64,
+    },
+    /// Rotate keys: write the next root, trusting the NEW_KEYs (for the timestamp role: the
+    /// --new-timestamp-keys, default the NEW_KEYs), signed by the current root keys (--key) and the new
+    /// ones. Then build, sign and timestamp again with the new keys.
     Rotate {
         site: PathBuf,
         /// Current root keys, enough to reach their threshold.
@@ -58,6 +74,9 @@ pub enum FeedCmd {
         keys: Vec<PathBuf>,
         #[arg(long = "new-key", required = true)]
         new_keys: Vec<PathBuf>,
+        /// The online key(s) that will sign timestamps (threshold 1). Default: the new keys.
+        #[arg(long = "new-timestamp-key")]
+        new_timestamp_keys: Vec<PathBuf>,
         /// Signatures needed from the new keys (default: all of them).
         #[arg(long)]
         threshold: Option<u32>,
@@ -231,11 +250,14 @@ fn build(
             write_atomic(&target, bytes)?;
         }
     }
-    // The old signatures are for the old manifest.
-    if let Err(e) = std::fs::remove_file(site.join(SIGNATURE_FILE))
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        return Err(e.into());
+    // The old signatures and timestamp are for the old manifest (a stale timestamp would name bytes the
+    // site no longer serves; devices would refuse it anyway).
+    for stale in [SIGNATURE_FILE, TIMESTAMP_FILE] {
+        if let Err(e) = std::fs::remove_file(site.join(stale))
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(e.into());
+        }
     }
     write_atomic(&site.join(MANIFEST_FILE), &built.manifest)?;
     let info = serde_json::json!({"version": version, "expires": expires.to_rfc3339(), "root_version": root_version,
@@ -244,7 +266,7 @@ fn build(
     out(
         &info,
         format!(
-            "已生成第{version}版（有效期至{}），共{}个文件：\n{}\n下一步：zhuanshu feed sign {} --key 密钥文件",
+            "已生成第{version}版（有效期至{}），共{}个文件：\n{}\n下一步：zhuanshu feed sign {} --key 密钥文件（再 feed timestamp）",
             expires.format("%Y-%m-%d %H:%M"),
             files.len(),
             names.join("\n"),
@@ -265,7 +287,7 @@ fn sign(site: &Path, key_paths: &[PathBuf], clock: &Clock) -> Result<Output, Err
         None => {
             let expires = beijing_midnight(clock.today() + Duration::days(3650));
             let n = u32::try_from(refs.len()).unwrap_or(u32::MAX);
-            let root = publish::new_root(1, expires, &refs, n, &refs, n);
+            let root = publish::new_root(1, expires, &refs, n, &refs, n, &refs, n);
             let json = publish::sign_root(&root, &refs)?;
             write_atomic(&site.join(root_path(1)), &json)?;
             write_atomic(&site.join(ROOT_FILE), &json)?;
@@ -293,24 +315,115 @@ fn sign(site: &Path, key_paths: &[PathBuf], clock: &Clock) -> Result<Output, Err
     let count = serde_json::from_slice::<SignatureFile>(&signatures).map_or(0, |f| f.signatures.len());
     let complete = verify::verify_manifest(&root, &manifest_json, &signatures).is_ok();
     let needed = root.manifest.threshold;
+    // The convenient case (one set of keys for everything, like the demo): timestamp right away.
+    let timestamp_keys: Vec<&SigningKey> =
+        refs.iter().copied().filter(|k| root.timestamp.keyids.contains(&k.id())).collect();
+    let timestamped = if complete && timestamp_keys.len() >= root.timestamp.threshold as usize {
+        Some(write_timestamp(site, &root, &manifest_json, &timestamp_keys, publish::TIMESTAMP_HOURS)?)
+    } else {
+        None
+    };
     let info = serde_json::json!({"version": manifest.version, "signatures": count, "threshold": needed,
-        "complete": complete, "created_root": created_root});
+        "complete": complete, "created_root": created_root,
+        "timestamp_expires": timestamped.map(|t| t.to_rfc3339())});
     let mut text = format!("已签名第{}版清单（{count}个签名，需要{needed}个）", manifest.version);
     if created_root {
         text.push_str("\n站点还没有根密钥清单，已用这些密钥生成第1版（root.json）；应用内置的根密钥清单应与之相同。");
     }
-    text.push_str(if complete {
-        "\n签名齐全，可以发布。"
-    } else {
-        "\n签名尚不足，还需其他密钥签名。"
-    });
+    text.push_str(
+        match (complete, timestamped) {
+            (true, Some(until)) => {
+                format!("\n签名齐全，已签发更新时间戳（有效至{}），可以发布。", until.format("%Y-%m-%d %H:%M"))
+            }
+            (true, None) => format!("\n签名齐全。下一步：zhuanshu feed timestamp {} --key 时间戳密钥", site.display()),
+            (false, _) => "\n签名尚不足，还需其他密钥签名。".to_owned(),
+        }
+        .as_str(),
+    );
     out(&info, text)
 }
 
+/// Signs `timestamp.json` naming `manifest_json` (the site's manifest, exactly as served): the next
+/// version after the site's current timestamp, valid `hours` hours from the real clock. Returns the expiry.
+fn write_timestamp(
+    site: &Path,
+    root: &format::Root,
+    manifest_json: &[u8],
+    keys: &[&SigningKey],
+    hours: i64,
+) -> Result<DateTime<FixedOffset>, Error> {
+    if !(1..=24 * 366).contains(&hours) {
+        return Err(Error::invalid(
+            "expires-in-hours",
+            "时间戳有效期应在1小时到1年之间",
+            format!("--expires-in-hours {hours} is not between 1 and {}", 24 * 366),
+        ));
+    }
+    let previous = match read_optional(&site.join(TIMESTAMP_FILE))? {
+        Some(bytes) => serde_json::from_slice::<format::Signed>(&bytes)
+            .ok()
+            .and_then(|s| s.signed.get("version").and_then(serde_json::Value::as_u64))
+            .unwrap_or(0),
+        None => 0,
+    };
+    // Real time on purpose: a timestamp says "current as of now", whatever --today pretends.
+    let now = Clock::System.now() + Duration::hours(hours);
+    let east8 = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"));
+    let expires = east8
+        .from_local_datetime(&now)
+        .single()
+        .unwrap_or_else(|| unreachable!("a fixed offset has exactly one local time"));
+    let timestamp = publish::new_timestamp(manifest_json, previous + 1, expires, root.version)?;
+    let json = publish::sign_timestamp(&timestamp, keys)?;
+    // The same check every device makes: refuse to publish a timestamp they would reject.
+    let (checked, _) = verify::verify_timestamp(root, &json).map_err(rejected)?;
+    verify::check_manifest_bytes(&checked, manifest_json, false).map_err(rejected)?;
+    write_atomic(&site.join(TIMESTAMP_FILE), &json)?;
+    Ok(expires)
+}
+
+/// `feed timestamp`: re-signs only the timestamp, for the manifest the site serves (which must be fully
+/// signed: a timestamp vouches for what devices will accept).
+fn timestamp(site: &Path, key_paths: &[PathBuf], hours: i64) -> Result<Output, Error> {
+    let keys = read_keys(key_paths)?;
+    let refs: Vec<&SigningKey> = keys.iter().collect();
+    let root = site_root(site)?.ok_or_else(|| {
+        Error::invalid("site", "站点还没有根密钥清单（先 build 再 sign）", "the site has no root.json yet")
+    })?;
+    if let Some(stranger) = keys.iter().find(|k| !root.timestamp.keyids.contains(&k.id())) {
+        return Err(Error::invalid(
+            "key",
+            format!("密钥{}不在根密钥清单的时间戳密钥中", stranger.id()),
+            format!("key {} is not a timestamp key of root {}", stranger.id(), root.version),
+        ));
+    }
+    let manifest_json = std::fs::read(site.join(MANIFEST_FILE))?;
+    let signatures = read_optional(&site.join(SIGNATURE_FILE))?.unwrap_or_default();
+    let manifest = verify::verify_manifest(&root, &manifest_json, &signatures).map_err(|e| {
+        Error::invalid(
+            "site",
+            "站点的内容清单尚未签名齐全（先 feed sign），不能签发时间戳",
+            format!("the site's manifest does not verify ({e}): sign it first"),
+        )
+    })?;
+    let expires = write_timestamp(site, &root, &manifest_json, &refs, hours)?;
+    let info = serde_json::json!({"manifest_version": manifest.0.version, "expires": expires.to_rfc3339()});
+    out(
+        &info,
+        format!(
+            "已签发更新时间戳：第{}版内容清单，有效至{}。请在到期前再次运行。",
+            manifest.0.version,
+            expires.format("%Y-%m-%d %H:%M")
+        ),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
 fn rotate(
     site: &Path,
     key_paths: &[PathBuf],
     new_key_paths: &[PathBuf],
+    new_timestamp_key_paths: &[PathBuf],
     threshold: Option<u32>,
     expires: Option<NaiveDate>,
     clock: &Clock,
@@ -321,7 +434,10 @@ fn rotate(
     let old = read_keys(key_paths)?;
     let new = read_keys(new_key_paths)?;
     let new_refs: Vec<&SigningKey> = new.iter().collect();
+    let online = read_keys(new_timestamp_key_paths)?;
     let n = u32::try_from(new.len()).unwrap_or(u32::MAX);
+    let (timestamp_refs, timestamp_threshold): (Vec<&SigningKey>, u32) =
+        if online.is_empty() { (new_refs.clone(), threshold.unwrap_or(n)) } else { (online.iter().collect(), 1) };
     let expires = beijing_midnight(expires.unwrap_or_else(|| clock.today() + Duration::days(3650)));
     let root = publish::new_root(
         current.version + 1,
@@ -330,6 +446,8 @@ fn rotate(
         threshold.unwrap_or(n),
         &new_refs,
         threshold.unwrap_or(n),
+        &timestamp_refs,
+        timestamp_threshold,
     );
     let signers: Vec<&SigningKey> = old.iter().chain(new.iter()).collect();
     let json = publish::sign_root(&root, &signers)?;
@@ -341,7 +459,7 @@ fn rotate(
     out(
         &info,
         format!(
-            "已生成第{}版根密钥清单，由原密钥和新密钥共同签名。\n下一步：feed build 再用新密钥 feed sign。",
+            "已生成第{}版根密钥清单，由原密钥和新密钥共同签名。\n下一步：feed build，再用新密钥 feed sign 和 feed timestamp。",
             root.version
         ),
     )
@@ -355,6 +473,15 @@ fn status_text(s: &FeedStatus) -> String {
         let expires = s.expires.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
         let state = if s.expired { "（已过期，请等待发布方更新）" } else { "" };
         lines.push(format!("内容版本：第{}版，根密钥第{}版，有效期至{expires}{state}", s.version, s.root_version));
+        let minutes = |t: NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+        if let (Some(checked), Some(until)) = (s.checked_at, s.verified_until) {
+            let fresh = if s.fresh {
+                ""
+            } else {
+                "（已过期：可能被拦截或发布方未及时更新，请重新同步）"
+            };
+            lines.push(format!("内容已于{}核验，有效至{}{fresh}", minutes(checked), minutes(until)));
+        }
         if let Some(source) = &s.source {
             lines.push(format!("来源：{source}"));
         }
@@ -365,6 +492,9 @@ fn status_text(s: &FeedStatus) -> String {
                 checked.format("%Y-%m-%d %H:%M")
             ));
         }
+    }
+    if let Some(problem) = &s.problem {
+        lines.push(format!("注意：{problem}"));
     }
     lines.push("文件：".to_owned());
     for f in &s.files {
@@ -384,7 +514,16 @@ fn sync_text(r: &SyncReport) -> String {
         if !r.removed.is_empty() {
             text.push_str(&format!("\n移除：{}", r.removed.join("、")));
         }
+        if !r.repaired.is_empty() {
+            text.push_str(&format!("\n修复：{}", r.repaired.join("、")));
+        }
         text
+    } else if !r.repaired.is_empty() {
+        format!(
+            "内容已是最新（第{}版），已重新下载未通过校验的本机数据：{}（{cost}）",
+            r.version,
+            r.repaired.join("、")
+        )
     } else if r.version == 0 {
         format!("内容已是最新（内置内容，{cost}）")
     } else {
@@ -404,8 +543,9 @@ pub fn publish(cmd: &FeedCmd, clock: &Clock) -> Result<Output, Error> {
         FeedCmd::Keygen { out: path, demo } => keygen(path, *demo),
         FeedCmd::Build { content, out: site, version, expires } => build(content, site, *version, *expires, clock),
         FeedCmd::Sign { site, keys } => sign(site, keys, clock),
-        FeedCmd::Rotate { site, keys, new_keys, threshold, expires } => {
-            rotate(site, keys, new_keys, *threshold, *expires, clock)
+        FeedCmd::Timestamp { site, keys, expires_in_hours } => timestamp(site, keys, *expires_in_hours),
+        FeedCmd::Rotate { site, keys, new_keys, new_timestamp_keys, threshold, expires } => {
+            rotate(site, keys, new_keys, new_timestamp_keys, *threshold, *expires, clock)
         }
         FeedCmd::Serve { site, port, bind } => serve(site, *bind, *port),
         FeedCmd::Status | FeedCmd::Content { .. } => Err(Error::Internal("needs the app".into())),
@@ -533,7 +673,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (content, site) = (dir.path().join("content"), dir.path().join("site"));
         let clock = Clock::fixed_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
-        let app = Zhuanshu::open(zhuanshu::Config { data_dir: None, clock: clock.clone() }).unwrap();
+        let app =
+            Zhuanshu::open(zhuanshu::Config { data_dir: None, clock: clock.clone(), ..Default::default() }).unwrap();
         run(&app, &FeedCmd::Content { out: content.clone() }).unwrap();
         std::fs::write(
             content.join("holidays/2027.json"),
@@ -563,7 +704,7 @@ mod tests {
             let report = sync(&app, &url).unwrap();
             // Only the new holiday year travels; everything else equals the embedded copy.
             assert_eq!(report.json["changed"], serde_json::json!(["holidays/2027.json"]));
-            assert_eq!(report.json["requests"], 3);
+            assert_eq!(report.json["requests"], 4, "timestamp, manifest, signatures, one file");
             let again = sync(&app, &url).unwrap();
             assert_eq!((again.json["updated"].clone(), again.json["requests"].clone()), (false.into(), 1.into()));
             // Unknown paths and methods do not take the server down.
@@ -571,6 +712,19 @@ mod tests {
             assert_eq!(missing.code(), "network");
             let status = run(&app, &FeedCmd::Status).unwrap();
             assert!(status.text.contains("第1版"), "{}", status.text);
+            assert!(status.text.contains("核验，有效至"), "{}", status.text);
+            // The daily re-signing: a new timestamp, the same manifest, one request for the device.
+            let again = publish(
+                &FeedCmd::Timestamp { site: site.clone(), keys: vec![key.clone()], expires_in_hours: 24 },
+                &clock,
+            )
+            .unwrap();
+            assert_eq!(again.json["manifest_version"], 1);
+            let refreshed = sync(&app, &url).unwrap();
+            assert_eq!(
+                (refreshed.json["updated"].clone(), refreshed.json["requests"].clone()),
+                (false.into(), 1.into())
+            );
             server.unblock();
         });
         assert!(app.dynamics().calendar().knows(2027));

@@ -11,6 +11,7 @@ mod vault;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand};
@@ -19,6 +20,7 @@ use zhuanshu::dossier::{
     Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData, RecordStatus,
     TaxpayerKind, money, uscc,
 };
+use zhuanshu::vault::FileDeviceSecret;
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 
 #[derive(Parser)]
@@ -27,6 +29,11 @@ struct Cli {
     /// Where the data lives (default: the platform data directory, or $ZHUANSHU_DATA_DIR).
     #[arg(long, global = true, env = "ZHUANSHU_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// The device key that binds the vault's PIN to this machine (default: zhuanshu/device.key in the
+    /// platform config directory, created on first use, owner-only). Keep it out of the data directory:
+    /// a copy of the data without it cannot be guessed offline.
+    #[arg(long, global = true, env = "ZHUANSHU_DEVICE_KEY")]
+    device_key: Option<PathBuf>,
     /// Print JSON instead of Chinese text.
     #[arg(long, global = true)]
     json: bool,
@@ -462,6 +469,13 @@ fn default_data_dir() -> Result<PathBuf, Error> {
         .map_err(|e| Error::Internal(format!("no home directory ({e}): pass --data-dir")))
 }
 
+/// The device key's default place: the platform config directory (never the data directory). `None`
+/// without a home directory: the PIN is then not bound to the machine.
+fn default_device_key() -> Option<PathBuf> {
+    use etcetera::BaseStrategy;
+    etcetera::choose_base_strategy().ok().map(|s| s.config_dir().join("zhuanshu").join("device.key"))
+}
+
 pub(crate) fn company_key(app: &Zhuanshu, given: Option<String>) -> Result<String, Error> {
     match given {
         Some(u) => Ok(u),
@@ -484,7 +498,11 @@ fn run(cli: Cli) -> Result<Output, Error> {
         None => default_data_dir()?,
     };
     let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
-    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock })?;
+    let device_secret = match cli.device_key.or_else(default_device_key) {
+        Some(path) => Some(Arc::new(FileDeviceSecret::open(&path)?) as Arc<dyn zhuanshu::vault::DeviceSecret>),
+        None => None,
+    };
+    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock, device_secret, ..Default::default() })?;
     let d = app.dossier();
     match cli.command {
         Command::Uscc(_) => unreachable!("handled before opening the store"),

@@ -11,6 +11,7 @@
 //! - `init`: the new PIN;
 //! - `passwd`: the old PIN, then the new one;
 //! - `recover` and `restore`: the recovery key, then the new PIN;
+//! - `rekey`: the PIN;
 //! - every other command that needs the key: the PIN.
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -18,7 +19,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use zhuanshu::vault::{DocumentInfo, PackageReport, VaultStatus};
+use zhuanshu::vault::seal::TrustedSeal;
+use zhuanshu::vault::{DocumentInfo, PackageReport, ProblemKind, VaultStatus};
 use zhuanshu::{Error, Zhuanshu};
 
 use crate::{Output, company_key, out};
@@ -76,6 +78,9 @@ pub enum VaultCmd {
     Passwd,
     /// Forgot the PIN: unlock with the recovery key and set a new PIN.
     Recover,
+    /// The recovery key was seen or lost: a new one, and a new data key (the old recovery key then
+    /// opens nothing made from now on). Asks for the PIN.
+    Rekey,
     /// Write the whole vault to one encrypted file (opens with the recovery key only).
     Backup {
         out: PathBuf,
@@ -116,12 +121,13 @@ pub enum SealCmd {
         #[arg(required = true)]
         ids: Vec<String>,
     },
-    /// Verify a package; exit status 1 if anything is wrong. This app's own seals are trusted; add
-    /// others with --trust.
+    /// Verify a package; exit status 1 if anything is wrong. Trusted: the seals given with --trust and,
+    /// with --pin-stdin (the vault unlocked), this app's own seals.
     Verify {
         /// The package file.
         package: PathBuf,
-        /// A seal fingerprint to trust (hex; spaces and colons allowed). Repeat for several.
+        /// A seal to trust, for one company only: `USCC:fingerprint` (the fingerprint in hex; spaces and
+        /// colons allowed). Repeat for several.
         #[arg(long = "trust")]
         trusted: Vec<String>,
     },
@@ -369,6 +375,15 @@ pub fn run(app: &Zhuanshu, args: VaultArgs) -> Result<Output, Error> {
             v.recover(&key, &pin)?;
             out(&true, "已用恢复密钥解锁，并设置了新的 PIN 码。".into())
         }
+        VaultCmd::Rekey => {
+            let pin = secrets.read("PIN 码")?;
+            v.unlock_with_pin(&pin)?;
+            let key = v.new_recovery_key(Some(&pin), None)?;
+            let text = format!(
+                "已更换恢复密钥和数据密钥：旧的恢复密钥从此打不开证照夹和今后的备份（之前的备份仍能用旧密钥打开，如旧密钥泄露请销毁它们）。\n\n新的恢复密钥（只显示这一次，请抄写并妥善保管）：\n\n    {key}\n"
+            );
+            out(&Recovery { recovery_key: &key }, text)
+        }
         VaultCmd::Backup { out: path } => {
             secrets.unlock(app)?;
             let summary = v.backup(&path)?;
@@ -441,8 +456,18 @@ pub fn seal(app: &Zhuanshu, args: SealArgs) -> Result<Output, Error> {
             out(&summary, text)
         }
         SealCmd::Verify { package, trusted } => {
+            let trusted = trusted.iter().map(|t| TrustedSeal::parse(t)).collect::<Result<Vec<_>, _>>()?;
+            // This app's own seals are trusted only with the vault unlocked (their keys are checked
+            // against the sealed private keys), so the PIN is asked only when given on standard input.
+            if args.pin_stdin {
+                secrets.unlock(app)?;
+            }
             let report = v.verify_package(&package, &trusted)?;
-            let mut output = out(&report, report_text(&report))?;
+            let mut text = report_text(&report);
+            if !args.pin_stdin && report.problems.iter().any(|p| p.kind == ProblemKind::UnknownKey) {
+                text.push_str("\n（本机企业的印章只在解锁后受信任：加 --pin-stdin 从标准输入提供 PIN 码。）");
+            }
+            let mut output = out(&report, text)?;
             output.failed = !report.valid;
             Ok(output)
         }

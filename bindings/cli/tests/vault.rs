@@ -125,9 +125,16 @@ fn wrong_pins_make_the_next_command_wait() {
     assert_eq!(waiting.status.code(), Some(1));
     let err = json(&waiting);
     assert_eq!(err["code"], "too_many_attempts");
-    assert_eq!(err["user_message"], "PIN 码错误次数过多，请在 30 秒后（09:00:30）再试");
+    // The wait is on the real clock, not on the `--today` planning date.
+    let message = err["user_message"].as_str().unwrap();
+    assert!(
+        message.starts_with("PIN 码错误次数过多，请在 30 秒后（")
+            || message.starts_with("PIN 码错误次数过多，请在 29 秒后（"),
+        "{message}"
+    );
     let status = json(&ok(zhuanshu_with(d, &["--json", "vault", "status"], "")));
     assert_eq!(status["failed_attempts"], 3);
+    assert_ne!(status["retry_after"], "2026-11-21T09:00:30", "measured from the --today date");
 }
 
 #[test]
@@ -147,23 +154,40 @@ fn a_signed_package_verifies_and_a_changed_one_fails_by_name() {
     assert!(text(&signed.stdout).contains("已盖章"), "{}", text(&signed.stdout));
     let shown = json(&ok(zhuanshu_with(&d, &["--json", "seal", "show"], "")));
     let fingerprint = shown["fingerprint"].as_str().unwrap().to_owned();
+    let uscc = shown["uscc"].as_str().unwrap().to_owned();
 
-    let good = ok(zhuanshu_with(&d, &["seal", "verify", pkg.to_str().unwrap()], ""));
+    // The app's own seal is trusted once the vault is unlocked (its key is checked against the sealed one).
+    let good = ok(zhuanshu_with(&d, &["seal", "verify", "--pin-stdin", pkg.to_str().unwrap()], &pin_line()));
     assert!(text(&good.stdout).contains("验证通过"), "{}", text(&good.stdout));
+    let locked = zhuanshu_with(&d, &["seal", "verify", pkg.to_str().unwrap()], "");
+    assert_eq!(locked.status.code(), Some(1));
+    assert!(text(&locked.stdout).contains("--pin-stdin"), "{}", text(&locked.stdout));
 
     // A bare file name, relative to where the command runs (and a backup the same way).
     let here = Some(dir.path());
     ok(zhuanshu_in(here, &d, &["seal", "sign", "--pin-stdin", "--out", "相对.zip", id], &pin_line()));
-    ok(zhuanshu_in(here, &d, &["seal", "verify", "相对.zip"], ""));
+    ok(zhuanshu_in(here, &d, &["seal", "verify", "--pin-stdin", "相对.zip"], &pin_line()));
     ok(zhuanshu_in(here, &d, &["vault", "backup", "--pin-stdin", "相对.zsvb"], &pin_line()));
     assert!(dir.path().join("相对.zsvb").is_file());
 
-    // Another machine knows the seal only by its fingerprint.
+    // Another machine knows the seal by its fingerprint, bound to the company it belongs to.
     let elsewhere = dir.path().join("elsewhere");
     let unknown = zhuanshu_with(&elsewhere, &["--json", "seal", "verify", pkg.to_str().unwrap()], "");
     assert_eq!(unknown.status.code(), Some(1));
     assert_eq!(json(&unknown)["problems"][0]["kind"], "unknown_key");
-    ok(zhuanshu_with(&elsewhere, &["seal", "verify", pkg.to_str().unwrap(), "--trust", &fingerprint], ""));
+    let trust = format!("{uscc}:{fingerprint}");
+    ok(zhuanshu_with(&elsewhere, &["seal", "verify", pkg.to_str().unwrap(), "--trust", &trust], ""));
+    // The same key trusted as another company's: the package (which says it is this company's) fails.
+    let other = format!("91110000MA0000000X:{fingerprint}");
+    let mismatch =
+        zhuanshu_with(&elsewhere, &["--json", "seal", "verify", pkg.to_str().unwrap(), "--trust", &other], "");
+    assert_eq!(mismatch.status.code(), Some(1));
+    assert_eq!(json(&mismatch)["problems"][0]["kind"], "signer_mismatch");
+    // A bare fingerprint binds to no company: refused as input.
+    let bare =
+        zhuanshu_with(&elsewhere, &["--json", "seal", "verify", pkg.to_str().unwrap(), "--trust", &fingerprint], "");
+    assert_eq!(bare.status.code(), Some(1));
+    assert_eq!(json(&bare)["code"], "invalid_input");
 
     // One byte of the contract changed inside the ZIP.
     let mut bytes = std::fs::read(&pkg).unwrap();

@@ -20,8 +20,10 @@ use zhuanshu::guide::{
     ThemeNode,
 };
 use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
+use zhuanshu::vault::seal::TrustedSeal;
 use zhuanshu::vault::{
-    DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus, backup::BackupSummary,
+    DeviceSecret, DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus,
+    backup::BackupSummary,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 
@@ -81,7 +83,7 @@ impl From<Error> for ZhuanshuError {
             Error::NoCurrentCompany => ZhuanshuError::NoCurrentCompany { detail, user_message },
             Error::Format(_) => ZhuanshuError::BadFormat { detail, user_message },
             Error::Storage(_) | Error::Migration(_) | Error::Io(_) => ZhuanshuError::Storage { detail, user_message },
-            Error::VaultNotSetUp | Error::VaultLocked | Error::KeyProvider(_) => {
+            Error::VaultNotSetUp | Error::VaultLocked | Error::KeyProvider(_) | Error::DeviceUnavailable(_) => {
                 ZhuanshuError::VaultLocked { code, detail, user_message }
             }
             Error::WrongPin { retry_after, .. } | Error::WrongRecoveryKey { retry_after, .. } => {
@@ -124,13 +126,21 @@ pub struct ZhuanshuApp {
 
 #[uniffi::export]
 impl ZhuanshuApp {
-    /// Opens the data in `data_dir` (in memory when absent). `fixed_now` pins the clock
-    /// (Asia/Shanghai local time) for tests and previews; absent, the device clock is used.
+    /// Opens the data in `data_dir` (in memory when absent). `fixed_now` pins the planning clock
+    /// (Asia/Shanghai local time) for tests and previews; absent, the device clock is used. Security
+    /// decisions (PIN lockout, auto-lock, seal times, feed expiry) always use the device clock.
+    /// `device_secret` is the platform's non-exportable PRF (Android Keystore HMAC, iOS Keychain): PIN
+    /// wrappings made with it cannot be guessed away from this device.
     #[uniffi::constructor]
-    pub fn open(data_dir: Option<String>, fixed_now: Option<NaiveDateTime>) -> Result<Arc<Self>> {
+    pub fn open(
+        data_dir: Option<String>,
+        fixed_now: Option<NaiveDateTime>,
+        device_secret: Option<Arc<dyn DeviceSecret>>,
+    ) -> Result<Arc<Self>> {
         guard(|| {
             let clock = fixed_now.map(Clock::Fixed).unwrap_or_default();
-            let core = Zhuanshu::open(Config { data_dir: data_dir.map(Into::into), clock })?;
+            let config = Config { data_dir: data_dir.map(Into::into), clock, device_secret, ..Default::default() };
+            let core = Zhuanshu::open(config)?;
             Ok(Arc::new(ZhuanshuApp { core: Arc::new(core) }))
         })
     }
@@ -415,6 +425,13 @@ impl VaultApi {
         guard(|| self.core.vault().set_key_provider(provider.as_ref()))
     }
 
+    /// The old recovery key was seen or lost: rotates the data key and returns the new recovery key, to
+    /// show once. `pin` is required when the vault has a PIN; the platform key's wrapping is remade with
+    /// `provider`, or removed when it is absent.
+    pub fn new_recovery_key(&self, pin: Option<String>, provider: Option<Arc<dyn KeyProvider>>) -> Result<String> {
+        guard(|| self.core.vault().new_recovery_key(pin.as_deref(), provider.as_deref()))
+    }
+
     pub fn add(&self, name: String, media_type: String, bytes: Vec<u8>) -> Result<DocumentInfo> {
         guard(|| self.core.vault().add(&name, &media_type, &bytes))
     }
@@ -466,9 +483,10 @@ impl VaultApi {
         guard(|| self.core.vault().sign_package(&uscc, &document_ids, std::path::Path::new(&out)))
     }
 
-    /// Verifies the package file at `path`; every problem is in the report.
-    pub fn verify_package(&self, path: String, trusted_fingerprints: Vec<String>) -> Result<PackageReport> {
-        guard(|| self.core.vault().verify_package(std::path::Path::new(&path), &trusted_fingerprints))
+    /// Verifies the package file at `path`, trusting `trusted` (keys bound to companies) and, while the
+    /// vault is unlocked, this app's own seals; every problem is in the report.
+    pub fn verify_package(&self, path: String, trusted: Vec<TrustedSeal>) -> Result<PackageReport> {
+        guard(|| self.core.vault().verify_package(std::path::Path::new(&path), &trusted))
     }
 }
 

@@ -15,11 +15,11 @@ use zhuanshu::error::Entity;
 use zhuanshu_wasm_glue::{error, from_js, run, to_js};
 
 /// Verifies a package signed with an enterprise seal (the bytes of its ZIP file) against the trusted
-/// fingerprints (the app module's `vault().trustedFingerprints(given)`); every problem is in the report.
-/// It lives here, loaded after the first screen, because its ZIP reader is no part of that screen.
+/// seals (the app module's `vault().trustedSeals(given)`); every problem is in the report. It lives here,
+/// loaded after the first screen, because its ZIP reader is no part of that screen.
 #[wasm_bindgen(js_name = verifyPackage)]
 pub fn verify_package(package: &[u8], trusted: JsValue) -> Result<JsValue, JsValue> {
-    let trusted: Vec<String> = from_js(trusted, "trusted")?;
+    let trusted: Vec<zhuanshu::vault::seal::TrustedSeal> = from_js(trusted, "trusted")?;
     run(zhuanshu::vault::seal::verify_package_from(std::io::Cursor::new(package), &trusted))
 }
 

@@ -30,6 +30,22 @@ fn parse_time(text: Option<String>, what: &str) -> Result<Option<NaiveDateTime>,
     .transpose()
 }
 
+/// What the browser's device key must sign (HMAC-SHA256) to give the `deviceValue` of `open`.
+#[wasm_bindgen(js_name = deviceSecretInput)]
+pub fn device_secret_input() -> Vec<u8> {
+    zhuanshu::vault::keys::DEVICE_SECRET_INPUT.to_vec()
+}
+
+fn device(value: Option<Vec<u8>>) -> Result<Option<std::sync::Arc<dyn zhuanshu::vault::DeviceSecret>>, JsValue> {
+    match value {
+        None => Ok(None),
+        Some(bytes) => {
+            let fixed = zhuanshu::vault::FixedDeviceSecret::new(&bytes).map_err(error)?;
+            Ok(Some(std::sync::Arc::new(fixed)))
+        }
+    }
+}
+
 /// The app handle (`ZhuanshuApp.open()`), one per page or worker.
 #[wasm_bindgen]
 pub struct ZhuanshuApp {
@@ -43,10 +59,17 @@ const BROWSER_DATA_DIR: &str = "/zhuanshu";
 
 #[wasm_bindgen]
 impl ZhuanshuApp {
-    /// Opens an in-memory store. `fixedNow` (`YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai) pins the clock.
-    pub fn open(#[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>) -> Result<ZhuanshuApp, JsValue> {
+    /// Opens an in-memory store. `fixedNow` (`YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai) pins the planning
+    /// clock; security decisions use the browser's clock whatever it says. `deviceValue` is what the
+    /// worker's non-extractable WebCrypto HMAC key gave for `deviceSecretInput()` (see `openPersistent`).
+    pub fn open(
+        #[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>,
+        #[wasm_bindgen(js_name = deviceValue)] device_value: Option<Vec<u8>>,
+    ) -> Result<ZhuanshuApp, JsValue> {
         let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
-        let core = Zhuanshu::open(Config { data_dir: None, clock }).map_err(error)?;
+        let device_secret = device(device_value)?;
+        let config = Config { data_dir: None, clock, device_secret, ..Default::default() };
+        let core = Zhuanshu::open(config).map_err(error)?;
         Ok(ZhuanshuApp { core: Rc::new(core), storage: "memory" })
     }
 
@@ -55,13 +78,22 @@ impl ZhuanshuApp {
     /// SQLite mirrored to IndexedDB, for web views without OPFS). Throws if the backend is unavailable;
     /// the caller then tries the next one.
     #[wasm_bindgen(js_name = openPersistent)]
+    ///
+    /// `deviceValue`: the browser's device secret, computed by the worker before it opens the core — an
+    /// HMAC-SHA256 of `deviceSecretInput()` under a non-extractable WebCrypto key kept in IndexedDB. The
+    /// key's bytes cannot be read by script, so a copy of the database (OPFS or IndexedDB export) alone
+    /// cannot be guessed offline; but the browser keeps the key in the same profile, so whoever copies the
+    /// whole browser profile, or runs script in this origin, has it too. Weaker than a phone's key store,
+    /// stronger than nothing.
     pub async fn open_persistent(
         #[wasm_bindgen(js_name = fixedNow)] fixed_now: Option<String>,
         backend: String,
+        #[wasm_bindgen(js_name = deviceValue)] device_value: Option<Vec<u8>>,
     ) -> Result<ZhuanshuApp, JsValue> {
         let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
+        let device_secret = device(device_value)?;
         let storage = browser_storage::install(&backend).await.map_err(error)?;
-        let config = Config { data_dir: Some(BROWSER_DATA_DIR.into()), clock };
+        let config = Config { data_dir: Some(BROWSER_DATA_DIR.into()), clock, device_secret, ..Default::default() };
         let core = Zhuanshu::open(config).map_err(error)?;
         Ok(ZhuanshuApp { core: Rc::new(core), storage })
     }
@@ -429,10 +461,11 @@ impl VaultApi {
         self.core.vault().recover(recovery_key, new_pin).map_err(error)
     }
 
-    /// Replaces the recovery key; returns the new one, to show once.
+    /// The old recovery key was seen or lost: rotates the data key and returns the new recovery key, to
+    /// show once. `pin` is required when the vault has a PIN.
     #[wasm_bindgen(js_name = newRecoveryKey)]
-    pub fn new_recovery_key(&self) -> Result<String, JsValue> {
-        self.core.vault().new_recovery_key().map_err(error)
+    pub fn new_recovery_key(&self, pin: Option<String>) -> Result<String, JsValue> {
+        self.core.vault().new_recovery_key(pin.as_deref(), None).map_err(error)
     }
 
     /// The whole vault as one encrypted backup file (for a download), opened by the recovery key.
@@ -469,12 +502,13 @@ impl VaultApi {
         Ok(bytes.into_inner())
     }
 
-    /// The fingerprints a package verification trusts here: `given` and this app's own seals. Packages
-    /// are verified by the search module's `verifyPackage` (its ZIP reader stays out of the first screen).
-    #[wasm_bindgen(js_name = trustedFingerprints)]
-    pub fn trusted_fingerprints(&self, given: JsValue) -> Result<JsValue, JsValue> {
-        let given: Option<Vec<String>> = from_js(given, "trusted")?;
-        run(self.core.vault().trusted_fingerprints(&given.unwrap_or_default()))
+    /// The seals a package verification trusts here (`{uscc, fingerprint}`: a key bound to a company):
+    /// `given` and, while the vault is unlocked, this app's own. Packages are verified by the search
+    /// module's `verifyPackage` (its ZIP reader stays out of the first screen).
+    #[wasm_bindgen(js_name = trustedSeals)]
+    pub fn trusted_seals(&self, given: JsValue) -> Result<JsValue, JsValue> {
+        let given: Option<Vec<zhuanshu::vault::seal::TrustedSeal>> = from_js(given, "trusted")?;
+        run(self.core.vault().trusted_seals(&given.unwrap_or_default()))
     }
 }
 

@@ -5,15 +5,23 @@
 //! ```text
 //! root.json            the current root: trusted Ed25519 keys and the threshold of each role
 //! roots/1.json …       every root version, so a device several key rotations behind can walk the chain
+//! timestamp.json       small, short-lived (days), re-signed often by an online key: names the current
+//!                      manifest by version, sha256 and length (TUF's timestamp role)
 //! manifest.json        version, expiry, root version, and per content file: sha256, length, path
 //! manifest.json.sig    detached signatures over the manifest (signers can add theirs one by one)
 //! files/<sha256>       the content files, by hash: immutable, so a CDN may cache them for ever
 //! ```
 //!
-//! A signature is Ed25519 over `zhuanshu-feed/1 <role>\n` followed by the canonical JSON of the signed
+//! The manifest is signed offline and lives for months; the timestamp is what tells a device the manifest
+//! is still the current one. An attacker who replays an old but unexpired site (a freeze) is caught within
+//! the timestamp's lifetime, not the manifest's.
+//!
+//! A signature is Ed25519 over `zhuanshu-feed/2 <role>\n` followed by the canonical JSON of the signed
 //! document (object keys sorted by their UTF-8 bytes, no whitespace, integers only). The prefix keeps a
 //! manifest signature from passing as a root signature; canonical JSON lets a document be re-indented or
 //! have its keys reordered without breaking the signature, and makes "the same document" a byte test.
+//! Signed documents are read with [`parse_strict`]: a duplicated object key is refused, since two parsers
+//! could otherwise believe two different documents under one signature.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,10 +32,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The format version this build reads and writes. A document with a higher `spec` is refused (the app
-/// must be updated first) rather than half understood.
-pub const SPEC: u32 = 1;
+/// must be updated first) rather than half understood; a lower one too (the site must be republished):
+/// spec 1 had no timestamp role, and a spec-1 root cannot say who may sign timestamps.
+pub const SPEC: u32 = 2;
 
 pub const ROOT_FILE: &str = "root.json";
+pub const TIMESTAMP_FILE: &str = "timestamp.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const SIGNATURE_FILE: &str = "manifest.json.sig";
 
@@ -41,12 +51,14 @@ pub fn content_path(sha256: &str) -> String {
     format!("files/{sha256}")
 }
 
-/// The two kinds of signed documents; each has its own keys and threshold in the root.
+/// The kinds of signed documents; each has its own keys and threshold in the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Root,
     Manifest,
+    /// The short-lived document naming the current manifest, signed by an online key.
+    Timestamp,
 }
 
 impl Role {
@@ -54,6 +66,7 @@ impl Role {
         match self {
             Role::Root => "root",
             Role::Manifest => "manifest",
+            Role::Timestamp => "timestamp",
         }
     }
 
@@ -61,6 +74,7 @@ impl Role {
         match self {
             Role::Root => "根密钥清单",
             Role::Manifest => "内容清单",
+            Role::Timestamp => "更新时间戳",
         }
     }
 }
@@ -117,6 +131,8 @@ pub struct Root {
     pub keys: BTreeMap<String, PublicKey>,
     pub root: Threshold,
     pub manifest: Threshold,
+    /// Who signs `timestamp.json`: normally one online key, distinct from the offline manifest keys.
+    pub timestamp: Threshold,
 }
 
 impl Root {
@@ -124,6 +140,7 @@ impl Root {
         match role {
             Role::Root => &self.root,
             Role::Manifest => &self.manifest,
+            Role::Timestamp => &self.timestamp,
         }
     }
 }
@@ -157,6 +174,31 @@ pub struct Manifest {
     pub files: BTreeMap<String, FileEntry>,
 }
 
+/// The manifest a timestamp vouches for: a device fetches exactly these bytes, or refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestRef {
+    pub version: u64,
+    /// SHA-256 of `manifest.json` exactly as served, lowercase hex.
+    pub sha256: String,
+    pub length: u64,
+}
+
+/// `timestamp.json`'s signed part: which manifest is current, and until when that statement holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timestamp {
+    /// Always `"timestamp"`.
+    #[serde(rename = "_type")]
+    pub kind: String,
+    pub spec: u32,
+    /// Increases with every re-signing; a device never goes back to a lower one.
+    pub version: u64,
+    /// Short (the publisher's default is two days): past it, a device knows it may be frozen.
+    pub expires: DateTime<FixedOffset>,
+    /// The root version whose timestamp keys sign this.
+    pub root_version: u64,
+    pub manifest: ManifestRef,
+}
+
 /// One signature: which key, and the Ed25519 signature in hex.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
@@ -164,12 +206,15 @@ pub struct Signature {
     pub sig: String,
 }
 
-/// `root.json`: the signed root with its signatures.
+/// A document with its signatures inline: `root.json`, `roots/N.json` and `timestamp.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SignedRoot {
+pub struct Signed {
     pub signed: Value,
     pub signatures: Vec<Signature>,
 }
+
+/// `root.json`.
+pub type SignedRoot = Signed;
 
 /// `manifest.json.sig`: the detached signatures of the manifest.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -182,6 +227,79 @@ pub fn signing_message(role: Role, canonical: &[u8]) -> Vec<u8> {
     let mut message = format!("zhuanshu-feed/{SPEC} {}\n", role.name()).into_bytes();
     message.extend_from_slice(canonical);
     message
+}
+
+/// JSON text as a [`Value`], refusing a duplicated object key anywhere. serde_json keeps the last of two
+/// equal keys and other parsers the first, so a document with `"version": 1, "version": 9` would mean
+/// one thing here and another to a publisher's tools under the same signature.
+pub fn parse_strict(bytes: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice::<Strict>(bytes).map(|s| s.0).map_err(|e| e.to_string())
+}
+
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key {key:?}")));
+            }
+            let Strict(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// The canonical JSON of a value. Fails on floating-point numbers, which have no single spelling.
@@ -309,7 +427,22 @@ mod tests {
     #[test]
     fn the_role_is_part_of_what_is_signed() {
         assert_ne!(signing_message(Role::Root, b"{}"), signing_message(Role::Manifest, b"{}"));
-        assert!(signing_message(Role::Manifest, b"{}").starts_with(b"zhuanshu-feed/1 manifest\n"));
+        assert!(signing_message(Role::Manifest, b"{}").starts_with(b"zhuanshu-feed/2 manifest\n"));
+        assert_ne!(signing_message(Role::Timestamp, b"{}"), signing_message(Role::Manifest, b"{}"));
+    }
+
+    #[test]
+    fn a_duplicated_key_is_refused_at_any_depth() {
+        let ok = parse_strict(br#"{"a": [1, {"b": "x", "c": null}], "d": true, "e": -1}"#).unwrap();
+        assert_eq!(
+            ok,
+            serde_json::from_str::<Value>(r#"{"a": [1, {"b": "x", "c": null}], "d": true, "e": -1}"#).unwrap()
+        );
+        for bad in [&br#"{"version": 1, "version": 9}"#[..], br#"{"a": {"k": 1, "k": 1}}"#, br#"[{"x": 1, "x": 2}]"#] {
+            let err = parse_strict(bad).unwrap_err();
+            assert!(err.contains("duplicate key"), "{err}");
+        }
+        assert!(parse_strict(b"{} x").is_err(), "trailing data");
     }
 
     #[test]

@@ -1,24 +1,32 @@
 //! The content feed (内容更新): policies, the FAQ knowledge base, guide content and holiday years, published
 //! as static files that any web server or CDN can host, and believed only when signed.
 //!
-//! It follows The Update Framework's threat model with two documents. The *root* lists the publisher's
-//! Ed25519 keys and how many must sign; the app pins one (see [`embedded`]) and accepts a new root only
-//! when a threshold of the old root's keys signed it. The *manifest* names every content file by SHA-256
-//! and length, carries a version that only goes up and an expiry, and is signed by the root's manifest
-//! keys. Files are stored on the site by hash, so a file can never change under its name.
+//! It follows The Update Framework's threat model with three documents. The *root* lists the publisher's
+//! Ed25519 keys and how many must sign for each role; the app pins one (see [`embedded`]) and accepts a
+//! new root only when a threshold of the old root's keys signed it. The *manifest* names every content
+//! file by SHA-256 and length, carries a version that only goes up and an expiry of months, and is signed
+//! offline by the root's manifest keys. The *timestamp* names the current manifest and expires within
+//! days; an online key re-signs it, so a device that is fed an old site (a freeze) notices within days.
+//! Files are stored on the site by hash, so a file can never change under its name.
 //!
 //! A sync ([`Feed::sync`]) verifies everything before it writes anything, then applies the new version in
 //! one transaction; on any failure the device keeps the content it had and the error names the attack
-//! class ([`Rejection`]). The logic is sans-I/O: it speaks to the network through [`Transport`], so the
-//! same code runs over reqwest, fetch, a platform HTTP stack or an in-memory site.
+//! class ([`Rejection`]). Only `https://` sites are synced (plain `http://` on loopback too, for the demo
+//! and tests; see [`address`]). The logic is sans-I/O: it speaks to the network through [`Transport`], so
+//! the same code runs over reqwest, fetch, a platform HTTP stack or an in-memory site.
+//!
+//! What a sync stored is not trusted as it lies in the database: [`stored`] re-verifies it from the pinned
+//! root on every load, and each content file is hashed against the verified manifest when it is read.
 //!
 //! Consumers read content by name with [`content_file`] (stored version, else the embedded one): the
 //! policy catalog (`policies.json`), the assistant (`faq.jsonl`), the calendar (`holidays/YYYY.json`) and
 //! the guide (`guide.json`).
 
+pub mod address;
 pub mod embedded;
 pub mod format;
 pub mod publish;
+mod stored;
 mod sync;
 pub mod transport;
 pub mod verify;
@@ -58,6 +66,9 @@ pub struct SyncReport {
     pub changed: Vec<String>,
     /// Files the new version no longer carries (their embedded copy, if any, is in force again).
     pub removed: Vec<String>,
+    /// Stored data that failed its check and was replaced with verified data: content files by name, or
+    /// the feed's own documents (`timestamp.json`, `manifest.json`, `roots/N.json`).
+    pub repaired: Vec<String>,
     /// HTTP requests made, and body bytes received.
     pub requests: u32,
     pub bytes: u64,
@@ -76,52 +87,65 @@ pub struct ContentFile {
     pub sha256: String,
 }
 
-/// The feed as the device holds it (`zhuanshu feed status`).
+/// The feed as the device holds it (`zhuanshu feed status`). Versions and expiries come from the verified
+/// documents, never from a stored column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FeedStatus {
     /// 0 until the first successful sync (the embedded feed).
     pub version: u64,
     pub root_version: u64,
+    /// The manifest's expiry.
     pub expires: Option<NaiveDateTime>,
     /// The version in force has expired: syncs fail until the publisher signs a new one; content stays.
     pub expired: bool,
+    /// Until when the last verified timestamp vouches that the version in force is the publisher's
+    /// current one ("内容已于 checked_at 核验，有效至 verified_until").
+    pub verified_until: Option<NaiveDateTime>,
+    /// The content in force is known to be current: a synced version whose timestamp and manifest have not
+    /// expired. `false` for the embedded feed and once the timestamp runs out without a new sync.
+    pub fresh: bool,
     pub source: Option<String>,
     pub synced_at: Option<NaiveDateTime>,
+    /// The last sync that verified a fresh timestamp.
     pub checked_at: Option<NaiveDateTime>,
+    /// Stored feed data failed its check (the owner's message): the embedded content is in force where it
+    /// failed, and the next sync repairs it.
+    pub problem: Option<String>,
     pub files: Vec<ContentFile>,
 }
 
-/// The content file `name` in force: the stored version, else the embedded one, else the one the front
-/// end shipped beside the binary ([`crate::content::provide`]), else `None`.
+/// `name` as readers see it under `trusted`: the stored file when it matches the verified manifest, else
+/// the embedded one, else the one the front end shipped beside the binary.
+fn read_in_force(conn: &Connection, trusted: &stored::Trusted, name: &str) -> Result<Option<Vec<u8>>> {
+    Ok(match trusted.file(conn, name)? {
+        Some(bytes) => Some(bytes),
+        None => embedded::files().get(name).map(|f| f.bytes.clone()).or_else(|| crate::content::shipped(name)),
+    })
+}
+
+/// The content file `name` in force: the stored version if it matches the verified manifest, else the
+/// embedded one, else the one the front end shipped beside the binary ([`crate::content::provide`]), else
+/// `None`.
 pub fn content_file(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
-    match db::file(conn, name)? {
-        Some(bytes) => Ok(Some(bytes)),
-        None => Ok(embedded::files().get(name).map(|f| f.bytes.clone()).or_else(|| crate::content::shipped(name))),
-    }
+    read_in_force(conn, &stored::load(conn)?, name)
 }
 
-/// The file `name` only if a feed version delivered it (consumers that already hold the embedded copy in
-/// another form, like the assistant's parsed knowledge base).
+/// The file `name` only if a feed version delivered it and it matches the verified manifest (consumers
+/// that already hold the embedded copy in another form, like the assistant's parsed knowledge base).
 pub(crate) fn stored_file(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
-    db::file(conn, name)
+    stored::load(conn)?.file(conn, name)
 }
 
-/// The holiday years the feed delivered, as text, oldest first (the embedded years are in the calendar
-/// already).
+/// The holiday years the feed delivered and the verified manifest lists, as text, oldest first (the
+/// embedded years are in the calendar already).
 pub(crate) fn stored_holiday_years(conn: &Connection) -> Result<Vec<String>> {
+    let trusted = stored::load(conn)?;
     Ok(db::files_under(conn, HOLIDAYS_DIR)?
         .into_iter()
+        .filter(|(name, bytes)| trusted.holds(name, bytes))
         .filter_map(|(_, bytes)| String::from_utf8(bytes).ok())
         .collect())
-}
-
-fn stored_manifest(json: &[u8]) -> Result<(format::Manifest, Vec<u8>)> {
-    let value: serde_json::Value =
-        serde_json::from_slice(json).map_err(|e| Error::Internal(format!("stored manifest: {e}")))?;
-    let canonical = format::canonical(&value).map_err(|e| Error::Internal(format!("stored manifest: {e}")))?;
-    let manifest = serde_json::from_value(value).map_err(|e| Error::Internal(format!("stored manifest: {e}")))?;
-    Ok((manifest, canonical))
 }
 
 /// The feed service. Borrowed from [`Zhuanshu::feed`].
@@ -134,79 +158,91 @@ impl<'a> Feed<'a> {
         Feed { app }
     }
 
-    /// What the device holds: the stored state, or the embedded feed.
-    fn held(&self) -> Result<sync::Held> {
-        let (state, versions) = self.app.store()?.read(|c| Ok((db::state(c)?, db::file_versions(c)?)))?;
-        let pinned = embedded::root().map_err(|e| Error::Internal(format!("the pinned feed root: {e}")))?;
-        let stored = versions.into_keys().collect();
-        let Some(state) = state else {
-            return Ok(sync::Held {
-                root: pinned,
-                root_json: embedded::ROOT_JSON.to_vec(),
-                version: 0,
-                manifest: None,
-                canonical: None,
-                etag: None,
-                stored,
-            });
-        };
-        let stored_root = verify::verify_pinned_root(&state.root_json)
-            .map_err(|e| Error::Internal(format!("the stored feed root: {e}")))?;
-        // An app update may pin a newer root than the one synced so far; the binary is trusted.
-        let (root, root_json) = if pinned.version > stored_root.version {
-            (pinned, embedded::ROOT_JSON.to_vec())
-        } else {
-            (stored_root, state.root_json)
-        };
-        let (manifest, canonical) = stored_manifest(&state.manifest_json)?;
-        Ok(sync::Held {
-            root,
-            root_json,
-            version: state.version,
-            manifest: Some(manifest),
-            canonical: Some(canonical),
-            etag: state.etag,
-            stored,
+    /// What the device holds, as far as it is proven (see [`stored`]), and why the rest is not believed.
+    fn held(&self) -> Result<(sync::Held, Option<Rejection>)> {
+        self.app.store()?.read(|c| {
+            let trusted = stored::load(c)?;
+            let mut intact = BTreeSet::new();
+            if trusted.current.is_some() {
+                for (name, bytes) in db::files_under(c, "")? {
+                    if trusted.holds(&name, &bytes) {
+                        intact.insert(name);
+                    }
+                }
+            }
+            let held = sync::Held {
+                root: trusted.root,
+                root_json: trusted.root_json,
+                etag: trusted.row.and_then(|r| r.etag),
+                current: trusted.current,
+                stored: intact,
+                basis: trusted.basis,
+            };
+            Ok((held, trusted.problem))
         })
     }
 
-    /// Brings the content up to date from the site at `url` (the directory holding `manifest.json`).
+    /// The caches built from content: rebuilt on next use.
+    fn forget_content(&self) {
+        self.app.forget_faq_index();
+        *self.app.calendar.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.app.policy_catalog.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Brings the content up to date from the site at `url` (the directory holding `timestamp.json`).
     /// Everything is verified before anything is written; a new version is applied in one transaction and
     /// the assistant's index and the calendar are rebuilt on next use. On any error the content in force
-    /// is unchanged.
+    /// is unchanged. Stored data that fails its check is fetched again and reported in
+    /// [`SyncReport::repaired`].
     pub async fn sync<T: Transport + ?Sized>(&self, transport: &T, url: &str) -> Result<SyncReport> {
         let url = url.trim();
         if url.is_empty() {
             return Err(Error::invalid("url", "请提供内容更新地址", "the feed URL is empty"));
         }
-        let held = self.held()?;
-        let now = self.app.clock().now();
+        address::check(url)?;
+        let (held, problem) = self.held()?;
+        let now = self.app.security_now();
         let counted = sync::Counted::new(transport);
         let plan = sync::plan(&counted, url, &held, now).await?;
+        let previous = held.version();
         let mut report = SyncReport {
             updated: false,
-            version: held.version,
-            previous_version: held.version,
+            version: previous,
+            previous_version: previous,
             root_version: held.root.version,
             changed: Vec::new(),
             removed: Vec::new(),
+            repaired: Vec::new(),
             requests: counted.requests.get(),
             bytes: counted.bytes.get(),
-            expires: held.manifest.as_ref().map(|m| format::local(&m.expires)),
+            expires: held.current.as_ref().map(|c| format::local(&c.manifest.expires)),
         };
         let update = match plan {
-            sync::Plan::Unchanged { etag } => {
-                if held.version > 0 {
-                    self.app.store()?.write(|tx| db::touch(tx, etag.as_deref(), url, now))?;
+            sync::Plan::Current { timestamp_json, etag, repairs } => {
+                let Some(current) = &held.current else { return Ok(report) };
+                let timestamp_json = timestamp_json.as_deref();
+                let wrote = self.app.store()?.write(|tx| {
+                    let changes = timestamp_json.is_some() || !repairs.is_empty();
+                    if changes && !db::refresh(tx, &held.basis, timestamp_json, &repairs, current.manifest.version)? {
+                        return Ok(false); // another sync wrote meanwhile
+                    }
+                    db::touch(tx, etag.as_deref(), url, now)?;
+                    Ok(true)
+                })?;
+                if wrote && !repairs.is_empty() {
+                    self.forget_content();
+                    report.repaired = repairs.into_keys().collect();
                 }
                 return Ok(report);
             }
             sync::Plan::Update(update) => update,
         };
         let state = db::State {
+            manifest_json: update.manifest_json.clone(),
+            signatures_json: update.signatures_json.clone(),
+            timestamp_json: update.timestamp_json.clone(),
             root_json: update.root_json.clone(),
             root_version: update.root.version,
-            manifest_json: update.manifest_json.clone(),
             version: update.manifest.version,
             expires: format::local(&update.manifest.expires),
             etag: update.etag.clone(),
@@ -215,13 +251,27 @@ impl<'a> Feed<'a> {
             checked_at: now,
         };
         let keep: Vec<&str> = update.manifest.files.keys().map(String::as_str).collect();
-        if !self.app.store()?.write(|tx| db::apply(tx, &state, &update.writes, &keep))? {
-            // Another sync applied this version (or a newer one) meanwhile.
+        let applied =
+            self.app.store()?.write(|tx| db::apply(tx, &held.basis, &state, &update.roots, &update.writes, &keep))?;
+        if !applied {
+            // Another sync applied a version meanwhile.
             return Ok(report);
         }
-        self.app.forget_faq_index();
-        *self.app.calendar.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        report.updated = true;
+        self.forget_content();
+        let damaged = |name: &String| {
+            !held.stored.contains(name) && held.current.as_ref().is_some_and(|c| c.manifest.files.contains_key(name))
+        };
+        report.repaired = update
+            .writes
+            .keys()
+            .filter(|n| damaged(n) && !update.changed.contains(n))
+            .cloned()
+            .chain(problem.into_iter().filter_map(|p| match p {
+                Rejection::StoredDamaged { file, .. } => Some(file),
+                _ => None,
+            }))
+            .collect();
+        report.updated = held.current.as_ref().is_none_or(|c| c.canonical != update.canonical);
         report.version = state.version;
         report.root_version = state.root_version;
         report.changed = update.changed.clone();
@@ -238,7 +288,7 @@ impl<'a> Feed<'a> {
         transport::block_on(self.sync(&http, url))?
     }
 
-    /// The content file `name` in force (stored, else embedded, else shipped beside the binary).
+    /// The content file `name` in force (stored and intact, else embedded, else shipped beside the binary).
     pub fn file(&self, name: &str) -> Result<Option<Vec<u8>>> {
         self.app.store()?.read(|c| content_file(c, name))
     }
@@ -247,11 +297,12 @@ impl<'a> Feed<'a> {
     /// directory to publish from.
     pub fn content(&self) -> Result<BTreeMap<String, Vec<u8>>> {
         self.app.store()?.read(|c| {
+            let trusted = stored::load(c)?;
             let mut names: BTreeSet<String> = embedded::files().keys().cloned().collect();
-            names.extend(db::file_versions(c)?.into_keys());
+            names.extend(trusted.current.iter().flat_map(|cur| cur.manifest.files.keys().cloned()));
             let mut out = BTreeMap::new();
             for name in names {
-                if let Some(bytes) = content_file(c, &name)? {
+                if let Some(bytes) = read_in_force(c, &trusted, &name)? {
                     out.insert(name, bytes);
                 }
             }
@@ -260,58 +311,123 @@ impl<'a> Feed<'a> {
     }
 
     pub fn status(&self) -> Result<FeedStatus> {
-        let (state, versions) = self.app.store()?.read(|c| Ok((db::state(c)?, db::file_versions(c)?)))?;
-        let manifest = match &state {
-            Some(s) => Some(stored_manifest(&s.manifest_json)?.0),
-            None => None,
-        };
-        let mut files: Vec<ContentFile> = embedded::files()
+        let (trusted, rows) = self.app.store()?.read(|c| {
+            let trusted = stored::load(c)?;
+            let versions = db::file_versions(c)?;
+            // Name -> (version that delivered it, intact under the verified manifest).
+            let mut rows = BTreeMap::new();
+            for (name, bytes) in db::files_under(c, "")? {
+                let version = versions.get(&name).map_or(0, |(v, _)| *v);
+                rows.insert(name.clone(), (version, trusted.holds(&name, &bytes)));
+            }
+            Ok((trusted, rows))
+        })?;
+        let mut files: BTreeMap<String, ContentFile> = embedded::files()
             .iter()
-            .filter(|(name, _)| !versions.contains_key(*name))
-            .map(|(name, f)| ContentFile {
-                name: name.clone(),
-                version: 0,
-                length: f.bytes.len() as u64,
-                sha256: f.sha256.clone(),
+            .map(|(name, f)| {
+                let file = ContentFile {
+                    name: name.clone(),
+                    version: 0,
+                    length: f.bytes.len() as u64,
+                    sha256: f.sha256.clone(),
+                };
+                (name.clone(), file)
             })
             .collect();
         for (name, bytes) in crate::content::all_shipped() {
-            if !versions.contains_key(&name) && !embedded::files().contains_key(&name) {
-                let (length, sha256) = (bytes.len() as u64, format::sha256_hex(&bytes));
-                files.push(ContentFile { name, version: 0, length, sha256 });
+            let (length, sha256) = (bytes.len() as u64, format::sha256_hex(&bytes));
+            files.entry(name.clone()).or_insert(ContentFile { name, version: 0, length, sha256 });
+        }
+        let mut problem = trusted.problem.clone();
+        if let Some(current) = &trusted.current {
+            for (name, entry) in &current.manifest.files {
+                match rows.get(name) {
+                    Some((version, true)) => {
+                        let version = (*version).min(current.manifest.version);
+                        let file = ContentFile {
+                            name: name.clone(),
+                            version,
+                            length: entry.length,
+                            sha256: entry.sha256.clone(),
+                        };
+                        files.insert(name.clone(), file);
+                    }
+                    _ => {
+                        problem.get_or_insert_with(|| Rejection::StoredDamaged {
+                            file: name.clone(),
+                            detail: "missing or not matching the manifest".into(),
+                        });
+                    }
+                }
             }
         }
-        for (name, (version, length)) in versions {
-            let sha256 =
-                manifest.as_ref().and_then(|m| m.files.get(&name)).map(|e| e.sha256.clone()).unwrap_or_default();
-            files.push(ContentFile { name, version, length, sha256 });
-        }
-        files.sort_by(|a, b| a.name.cmp(&b.name));
-        let pinned = embedded::root().map_err(|e| Error::Internal(format!("the pinned feed root: {e}")))?;
-        let now = self.app.clock().now();
-        Ok(match state {
-            Some(s) => FeedStatus {
-                version: s.version,
-                root_version: s.root_version.max(pinned.version),
-                expires: Some(s.expires),
-                expired: s.expires <= now,
-                source: Some(s.source),
-                synced_at: Some(s.synced_at),
-                checked_at: Some(s.checked_at),
-                files,
-            },
-            None => FeedStatus {
-                version: 0,
-                root_version: pinned.version,
-                expires: None,
-                expired: false,
-                source: None,
-                synced_at: None,
-                checked_at: None,
-                files,
-            },
+        let now = self.app.security_now();
+        let current = trusted.current.as_ref();
+        let expires = current.map(|c| format::local(&c.manifest.expires));
+        let verified_until = current.map(|c| format::local(&c.timestamp.expires));
+        let expired = expires.is_some_and(|e| e <= now);
+        let row = trusted.row.as_ref();
+        Ok(FeedStatus {
+            version: current.map_or(0, |c| c.manifest.version),
+            root_version: trusted.root.version,
+            expires,
+            expired,
+            verified_until,
+            fresh: !expired && verified_until.is_some_and(|t| t > now),
+            source: row.map(|r| r.source.clone()),
+            synced_at: row.map(|r| r.synced_at),
+            checked_at: row.map(|r| r.checked_at),
+            problem: problem.map(|p| p.user_message()),
+            files: files.into_values().collect(),
         })
     }
+}
+
+/// For other modules' tests: makes `files` the stored content of feed version `version`, signed with the
+/// demo key (which the pinned root trusts) and applied as a sync would, but without the content checks a
+/// publisher's build makes, so a test can store content that a later app version no longer accepts.
+#[cfg(test)]
+pub(crate) fn install_for_test(app: &Zhuanshu, version: u64, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let expires = publish::demo_root_expiry();
+    let key = publish::demo_key();
+    let entries = files
+        .iter()
+        .map(|(name, bytes)| {
+            let sha256 = format::sha256_hex(bytes);
+            let entry = format::FileEntry { length: bytes.len() as u64, path: format::content_path(&sha256), sha256 };
+            (name.clone(), entry)
+        })
+        .collect();
+    let manifest = format::Manifest {
+        kind: "manifest".into(),
+        spec: format::SPEC,
+        version,
+        expires,
+        root_version: 1,
+        files: entries,
+    };
+    let manifest_json = serde_json::to_vec(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    let timestamp = publish::new_timestamp(&manifest_json, version, expires, 1)?;
+    let now = app.security_now();
+    let state = db::State {
+        signatures_json: publish::sign_manifest(&manifest_json, None, &[&key])?,
+        timestamp_json: publish::sign_timestamp(&timestamp, &[&key])?,
+        manifest_json,
+        root_json: embedded::ROOT_JSON.to_vec(),
+        root_version: 1,
+        version,
+        expires: format::local(&expires),
+        etag: None,
+        source: "test".into(),
+        synced_at: now,
+        checked_at: now,
+    };
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    app.store()?.write(|tx| {
+        let basis = stored::load(tx)?.basis;
+        db::apply(tx, &basis, &state, &[], files, &names)
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The publisher's side: keys, building a site from a content directory, signing. Pure functions over
-//! bytes; the CLI (`zhuanshu feed keygen|build|sign|rotate`) reads and writes the files.
+//! bytes; the CLI (`zhuanshu feed keygen|build|sign|timestamp|rotate`) reads and writes the files.
 //!
-//! A real publisher keeps its private keys offline (an air-gapped machine or a hardware token) and signs
-//! there; only the signed site goes to the web server. The *demo* key of [`demo_key`] is derived from a
+//! A real publisher keeps its root and manifest keys offline (an air-gapped machine or a hardware token)
+//! and signs there; only the signed site goes to the web server. The timestamp key is the exception: it
+//! re-signs `timestamp.json` every day or so, so it lives where that job runs, and a leak of it alone lets
+//! an attacker only delay updates by as long as the manifest in force is valid. The *demo* key of [`demo_key`] is derived from a
 //! public string so that tests and the demo are reproducible: anyone can sign with it, so it protects
 //! nothing and must never sign a production feed.
 
@@ -12,8 +14,8 @@ use chrono::{DateTime, FixedOffset};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
 use super::format::{
-    FileEntry, Manifest, PublicKey, Role, Root, SPEC, Signature, SignatureFile, SignedRoot, Threshold, canonical,
-    content_path, hex, key_id, sha256_hex, signing_message, valid_path,
+    FileEntry, Manifest, ManifestRef, PublicKey, Role, Root, SPEC, Signature, SignatureFile, Signed, Threshold,
+    Timestamp, canonical, content_path, hex, key_id, sha256_hex, signing_message, valid_path,
 };
 use crate::error::{Error, Result};
 
@@ -92,14 +94,20 @@ pub fn demo_root_expiry() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2036-12-31T00:00:00+08:00").unwrap_or_else(|_| unreachable!("a valid literal"))
 }
 
-/// Root version 1 of the demo feed: the demo key for both roles, threshold 1. core/content/feed/root.json
+/// Root version 1 of the demo feed: the demo key for every role, threshold 1. core/content/feed/root.json
 /// is exactly this (a test checks it); it holds the public key only.
 pub fn demo_root_json() -> Result<Vec<u8>> {
     let key = demo_key();
-    sign_root(&new_root(1, demo_root_expiry(), &[&key], 1, &[&key], 1), &[&key])
+    sign_root(&new_root(1, demo_root_expiry(), &[&key], 1, &[&key], 1, &[&key], 1), &[&key])
 }
 
-/// An unsigned root: `root_keys` may sign later roots, `manifest_keys` manifests.
+/// How long a timestamp is valid unless the publisher says otherwise: long enough to survive a missed
+/// daily re-signing, short enough that a frozen device notices within days, not months.
+pub const TIMESTAMP_HOURS: i64 = 48;
+
+/// An unsigned root: `root_keys` may sign later roots, `manifest_keys` manifests, `timestamp_keys`
+/// timestamps.
+#[allow(clippy::too_many_arguments)]
 pub fn new_root(
     version: u64,
     expires: DateTime<FixedOffset>,
@@ -107,19 +115,24 @@ pub fn new_root(
     root_threshold: u32,
     manifest_keys: &[&SigningKey],
     manifest_threshold: u32,
+    timestamp_keys: &[&SigningKey],
+    timestamp_threshold: u32,
 ) -> Root {
-    let publics: Vec<PublicKey> = root_keys.iter().chain(manifest_keys).map(|k| k.public()).collect();
+    let publics = |keys: &[&SigningKey]| keys.iter().map(|k| k.public()).collect::<Vec<PublicKey>>();
     new_root_from_public(
         version,
         expires,
-        &publics[..root_keys.len()],
+        &publics(root_keys),
         root_threshold,
-        &publics[root_keys.len()..],
+        &publics(manifest_keys),
         manifest_threshold,
+        &publics(timestamp_keys),
+        timestamp_threshold,
     )
 }
 
 /// [`new_root`] from public keys alone (a rotation to keys held elsewhere).
+#[allow(clippy::too_many_arguments)]
 pub fn new_root_from_public(
     version: u64,
     expires: DateTime<FixedOffset>,
@@ -127,6 +140,8 @@ pub fn new_root_from_public(
     root_threshold: u32,
     manifest_keys: &[PublicKey],
     manifest_threshold: u32,
+    timestamp_keys: &[PublicKey],
+    timestamp_threshold: u32,
 ) -> Root {
     let mut keys = BTreeMap::new();
     let mut ids = |list: &[PublicKey]| -> Vec<String> {
@@ -142,7 +157,8 @@ pub fn new_root_from_public(
     };
     let root = Threshold { keyids: ids(root_keys), threshold: root_threshold };
     let manifest = Threshold { keyids: ids(manifest_keys), threshold: manifest_threshold };
-    Root { kind: "root".into(), spec: SPEC, version, expires, keys, root, manifest }
+    let timestamp = Threshold { keyids: ids(timestamp_keys), threshold: timestamp_threshold };
+    Root { kind: "root".into(), spec: SPEC, version, expires, keys, root, manifest, timestamp }
 }
 
 fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
@@ -157,9 +173,44 @@ fn pretty<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
 
 /// `root.json`: the root signed by `keys` (for a rotation: the old root keys and the new ones).
 pub fn sign_root(root: &Root, keys: &[&SigningKey]) -> Result<Vec<u8>> {
-    let signed = to_value(root)?;
-    let message = signing_message(Role::Root, &canonical(&signed).map_err(Error::Internal)?);
-    pretty(&SignedRoot { signed, signatures: keys.iter().map(|k| k.sign(&message)).collect() })
+    sign_inline(Role::Root, to_value(root)?, keys)
+}
+
+fn sign_inline(role: Role, signed: serde_json::Value, keys: &[&SigningKey]) -> Result<Vec<u8>> {
+    let message = signing_message(role, &canonical(&signed).map_err(Error::Internal)?);
+    pretty(&Signed { signed, signatures: keys.iter().map(|k| k.sign(&message)).collect() })
+}
+
+/// The timestamp naming `manifest` (its exact bytes, as they will be served).
+pub fn new_timestamp(
+    manifest: &[u8],
+    version: u64,
+    expires: DateTime<FixedOffset>,
+    root_version: u64,
+) -> Result<Timestamp> {
+    let value: serde_json::Value =
+        serde_json::from_slice(manifest).map_err(|e| Error::Format(format!("manifest.json: {e}")))?;
+    let manifest_version = value
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| Error::Format("manifest.json: no version".into()))?;
+    Ok(Timestamp {
+        kind: "timestamp".into(),
+        spec: SPEC,
+        version,
+        expires,
+        root_version,
+        manifest: ManifestRef {
+            version: manifest_version,
+            sha256: sha256_hex(manifest),
+            length: manifest.len() as u64,
+        },
+    })
+}
+
+/// `timestamp.json`: the timestamp signed by `keys` (the root's timestamp keys).
+pub fn sign_timestamp(timestamp: &Timestamp, keys: &[&SigningKey]) -> Result<Vec<u8>> {
+    sign_inline(Role::Timestamp, to_value(timestamp)?, keys)
 }
 
 /// What [`build`] produces: the manifest and the content files by their site path.
@@ -216,9 +267,10 @@ pub fn sign_manifest(manifest: &[u8], existing: Option<&[u8]>, keys: &[&SigningK
     pretty(&file)
 }
 
-/// A whole signed site in memory, as `feed build` and `feed sign` write it: `roots` are the root documents
-/// in version order (the last one is also `root.json`; the manifest is built for it), and `keys` sign the
-/// manifest. For tests, benchmarks and demos.
+/// A whole signed site in memory, as `feed build`, `feed sign` and `feed timestamp` write it: `roots` are
+/// the root documents in version order (the last one is also `root.json`; the manifest is built for it),
+/// and `keys` sign the manifest and the timestamp (version `version`, expiring with the manifest). For
+/// tests, benchmarks and demos.
 pub fn site(
     content: &BTreeMap<String, Vec<u8>>,
     version: u64,
@@ -236,6 +288,8 @@ pub fn site(
     }
     let built = build(content, version, expires, root_version)?;
     out.insert(super::format::SIGNATURE_FILE.to_owned(), sign_manifest(&built.manifest, None, keys)?);
+    let timestamp = new_timestamp(&built.manifest, version, expires, root_version)?;
+    out.insert(super::format::TIMESTAMP_FILE.to_owned(), sign_timestamp(&timestamp, keys)?);
     out.insert(super::format::MANIFEST_FILE.to_owned(), built.manifest);
     out.extend(built.files);
     Ok(out)
@@ -304,5 +358,19 @@ mod tests {
         let both = sign_manifest(&built.manifest, Some(&first), &[&b, &a]).unwrap();
         let file: SignatureFile = serde_json::from_slice(&both).unwrap();
         assert_eq!(file.signatures.len(), 2, "a re-signing key replaces its own signature");
+    }
+
+    #[test]
+    fn a_timestamp_names_the_manifest_bytes_and_verifies_under_the_timestamp_keys() {
+        let (offline, online) = (SigningKey::from_seed(&[1; 32]), SigningKey::from_seed(&[2; 32]));
+        let root = new_root(1, demo_root_expiry(), &[&offline], 1, &[&offline], 1, &[&online], 1);
+        let built = build(&BTreeMap::new(), 4, demo_root_expiry(), 1).unwrap();
+        let t = new_timestamp(&built.manifest, 9, demo_root_expiry(), 1).unwrap();
+        assert_eq!((t.version, t.manifest.version, t.manifest.length), (9, 4, built.manifest.len() as u64));
+        assert_eq!(t.manifest.sha256, sha256_hex(&built.manifest));
+        let json = sign_timestamp(&t, &[&online]).unwrap();
+        assert_eq!(super::super::verify::verify_timestamp(&root, &json).unwrap().0, t);
+        let by_offline = sign_timestamp(&t, &[&offline]).unwrap();
+        assert!(super::super::verify::verify_timestamp(&root, &by_offline).is_err(), "not a timestamp key");
     }
 }

@@ -2,11 +2,14 @@
 //! an update in one transaction, or drops it, so every failure leaves the previous content in force.
 //!
 //! Requests, in order (each only when needed):
-//! 1. `manifest.json` with If-None-Match: a 304 ends an unchanged sync after one small request;
-//! 2. `roots/N.json` for each root version the manifest is ahead of the trusted one (key rotation);
-//! 3. `manifest.json.sig`;
-//! 4. `files/<sha256>` for each file whose hash the device does not already hold (stored, embedded, or
-//!    shipped beside the binary).
+//! 1. `timestamp.json` with If-None-Match: a 304 ends an unchanged sync after one small request (if the
+//!    timestamp held is still fresh);
+//! 2. `roots/N.json` for each root version the timestamp is ahead of the trusted one (key rotation);
+//! 3. `manifest.json`, exactly the bytes the timestamp names, and `manifest.json.sig`, when the timestamp
+//!    names a manifest other than the one in force;
+//! 4. `files/<sha256>` for each file whose hash the device does not already hold intact (stored, embedded,
+//!    or shipped beside the binary). A stored file that fails its check is fetched again even when nothing
+//!    else changed.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,24 +17,35 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDateTime;
 
 use super::embedded;
-use super::format::{FileEntry, MANIFEST_FILE, Manifest, Role, Root, SIGNATURE_FILE, root_path};
+use super::format::{FileEntry, MANIFEST_FILE, Manifest, Role, Root, SIGNATURE_FILE, TIMESTAMP_FILE, root_path};
+use super::stored::Current;
 use super::transport::{Response, Transport};
 use super::verify::{self, Rejection, caps};
 use crate::error::{Error, Result};
 
-/// What the device holds when a sync starts.
+/// What the device holds when a sync starts: only what [`super::stored::load`] verified.
 #[derive(Debug, Clone)]
 pub(crate) struct Held {
     pub root: Root,
     pub root_json: Vec<u8>,
-    /// 0: the embedded feed.
-    pub version: u64,
-    pub manifest: Option<Manifest>,
-    /// The canonical form of the manifest in force (what "the same manifest" compares).
-    pub canonical: Option<Vec<u8>>,
+    /// `None`: the embedded feed (version 0).
+    pub current: Option<Current>,
+    /// The timestamp's ETag, sent only with a verified current state.
     pub etag: Option<String>,
-    /// Names with a stored row.
+    /// Names whose stored row matches the current manifest.
     pub stored: BTreeSet<String>,
+    /// The stored row as read: an update is written only over exactly this.
+    pub basis: crate::store::feed::Basis,
+}
+
+impl Held {
+    pub fn version(&self) -> u64 {
+        self.current.as_ref().map_or(0, |c| c.manifest.version)
+    }
+
+    fn manifest(&self) -> Option<&Manifest> {
+        self.current.as_ref().map(|c| &c.manifest)
+    }
 }
 
 /// A verified new version, ready to apply.
@@ -39,8 +53,14 @@ pub(crate) struct Held {
 pub(crate) struct Update {
     pub root: Root,
     pub root_json: Vec<u8>,
+    /// Root documents walked in this sync, by version (the device stores them to re-verify the chain).
+    pub roots: Vec<(u64, Vec<u8>)>,
     pub manifest: Manifest,
+    /// Its canonical form (the same manifest laid out differently is not news).
+    pub canonical: Vec<u8>,
     pub manifest_json: Vec<u8>,
+    pub signatures_json: Vec<u8>,
+    pub timestamp_json: Vec<u8>,
     pub etag: Option<String>,
     /// Files to write (downloaded, or copied from the embedded feed); the others keep their rows.
     pub writes: BTreeMap<String, Vec<u8>>,
@@ -50,9 +70,13 @@ pub(crate) struct Update {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Plan {
-    /// The version in force is still current (a 304, or the same manifest again); its ETag.
-    Unchanged {
+    /// The version in force is still the current one.
+    Current {
+        /// A newer timestamp naming it, to store (`None`: a 304, or the same timestamp again).
+        timestamp_json: Option<Vec<u8>>,
         etag: Option<String>,
+        /// Stored files that failed their check, fetched again (or copied from the embedded feed).
+        repairs: BTreeMap<String, Vec<u8>>,
     },
     Update(Box<Update>),
 }
@@ -109,13 +133,51 @@ fn rejected(reason: Rejection) -> Error {
     Error::FeedRejected { reason }
 }
 
-/// The manifest in force must not have expired, even when the server says nothing changed: a server that
-/// answers 304 for ever is a freeze.
+/// What is in force must still be fresh, even when the server says nothing changed: a server that
+/// answers 304 for ever is a freeze, caught when the timestamp held expires.
 fn held_fresh(held: &Held, now: NaiveDateTime) -> Result<()> {
-    match &held.manifest {
-        Some(m) => verify::check_expiry(Role::Manifest, &m.expires, now).map_err(rejected),
+    match &held.current {
+        Some(c) => verify::check_expiry(Role::Timestamp, &c.timestamp.expires, now)
+            .and_then(|()| verify::check_expiry(Role::Manifest, &c.manifest.expires, now))
+            .map_err(rejected),
         None => Ok(()),
     }
+}
+
+/// Fetches `entry` (or copies the built-in copy with its hash) and checks it as a new file would be.
+async fn fetch_file<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    name: &str,
+    entry: &FileEntry,
+) -> Result<Vec<u8>> {
+    if let Some((_, bytes)) = built_in(name).filter(|(sha256, _)| *sha256 == entry.sha256) {
+        verify::verify_file(name, entry, &bytes, false).map_err(rejected)?;
+        return Ok(bytes);
+    }
+    let url = join(base, &entry.path);
+    let response = t.get(&url, None, entry.length).await?;
+    if response.status != 200 {
+        return Err(Error::Network(format!("HTTP {} for {url}", response.status)));
+    }
+    verify::verify_file(name, entry, &response.body, response.truncated).map_err(rejected)?;
+    verify::check_content(name, &response.body).map_err(rejected)?;
+    Ok(response.body)
+}
+
+/// The files the manifest in force lists that are not stored intact: fetched again.
+async fn repairs<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    held: &Held,
+) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    for (name, entry) in held.manifest().map(|m| &m.files).into_iter().flatten() {
+        if !held.stored.contains(name) {
+            out.insert(name.clone(), fetch_file(t, base, name, entry).await?);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) async fn plan<T: Transport + ?Sized>(
@@ -124,19 +186,21 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
     held: &Held,
     now: NaiveDateTime,
 ) -> Result<Plan> {
-    // 1. The manifest, conditionally.
-    let url = join(base, MANIFEST_FILE);
-    let etag = if held.manifest.is_some() { held.etag.as_deref() } else { None };
-    let response = t.get(&url, etag, caps::MANIFEST).await?;
+    // 1. The timestamp, conditionally.
+    let url = join(base, TIMESTAMP_FILE);
+    let etag = if held.current.is_some() { held.etag.as_deref() } else { None };
+    let response = t.get(&url, etag, caps::TIMESTAMP).await?;
     if response.status == 304 && etag.is_some() {
         held_fresh(held, now)?;
-        return Ok(Plan::Unchanged { etag: response.etag.or_else(|| held.etag.clone()) });
+        let repairs = repairs(t, base, held).await?;
+        let etag = response.etag.or_else(|| held.etag.clone());
+        return Ok(Plan::Current { timestamp_json: None, etag, repairs });
     }
     let new_etag = response.etag.clone();
-    let manifest_json = body(response, MANIFEST_FILE, &url, caps::MANIFEST)?;
+    let timestamp_json = body(response, TIMESTAMP_FILE, &url, caps::TIMESTAMP)?;
 
-    // 2. Walk the root chain up to the root the manifest names.
-    let wanted = verify::manifest_root_version(&manifest_json).map_err(rejected)?;
+    // 2. Walk the root chain up to the root the timestamp names.
+    let wanted = verify::timestamp_root_version(&timestamp_json).map_err(rejected)?;
     let (mut root, mut root_json) = (held.root.clone(), held.root_json.clone());
     if wanted < root.version {
         return Err(rejected(Rejection::Rollback { role: Role::Root, held: root.version, offered: wanted }));
@@ -147,34 +211,77 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
             detail: format!("more than {} rotations ahead of {}", caps::ROTATIONS, root.version),
         }));
     }
+    let mut roots = Vec::new();
+    let mut rotated = false;
     while root.version < wanted {
         let path = root_path(root.version + 1);
         let url = join(base, &path);
         let bytes = body(t.get(&url, None, caps::ROOT).await?, &path, &url, caps::ROOT)?;
-        root = verify::verify_rotation(&root, &path, &bytes).map_err(rejected)?;
-        root_json = bytes;
+        let next = verify::verify_rotation(&root, &path, &bytes).map_err(rejected)?;
+        rotated |= verify::online_keys_rotated(&root, &next);
+        roots.push((next.version, bytes.clone()));
+        (root, root_json) = (next, bytes);
     }
     verify::check_expiry(Role::Root, &root.expires, now).map_err(rejected)?;
 
-    // 3. Signatures, then freshness against what is held.
-    let url = join(base, SIGNATURE_FILE);
-    let signatures = body(t.get(&url, None, caps::SIGNATURES).await?, SIGNATURE_FILE, &url, caps::SIGNATURES)?;
-    let (manifest, canonical) = verify::verify_manifest(&root, &manifest_json, &signatures).map_err(rejected)?;
-    let newer =
-        verify::check_fresh(&manifest, &canonical, held.version, held.canonical.as_deref(), now).map_err(rejected)?;
-    if !newer {
-        return Ok(Plan::Unchanged { etag: new_etag });
+    // 3. The timestamp: signed by the timestamp keys, fresh, not rolled back. New online keys start the
+    //    version floors again (TUF's fast-forward recovery): what the old keys signed says nothing now.
+    let (timestamp, timestamp_canonical) = verify::verify_timestamp(&root, &timestamp_json).map_err(rejected)?;
+    let floor = if rotated { None } else { held.current.as_ref() };
+    let newer_timestamp = verify::check_fresh_as(
+        Role::Timestamp,
+        timestamp.version,
+        &timestamp.expires,
+        &timestamp_canonical,
+        floor.map_or(0, |c| c.timestamp.version),
+        floor.map(|c| c.timestamp_canonical.as_slice()),
+        now,
+    )
+    .map_err(rejected)?;
+    if let Some(current) = floor
+        && roots.is_empty()
+        && timestamp.manifest.sha256.eq_ignore_ascii_case(&current.timestamp.manifest.sha256)
+        && timestamp.manifest.length == current.timestamp.manifest.length
+    {
+        // The manifest in force is still the current one (and must not have expired itself).
+        verify::check_manifest_version(&timestamp, &current.manifest).map_err(rejected)?;
+        verify::check_expiry(Role::Manifest, &current.manifest.expires, now).map_err(rejected)?;
+        let repairs = repairs(t, base, held).await?;
+        let timestamp_json = newer_timestamp.then_some(timestamp_json);
+        return Ok(Plan::Current { timestamp_json, etag: new_etag, repairs });
     }
 
-    // 4. The files the device does not hold yet, each checked against its entry.
+    // 4. The manifest the timestamp names, byte for byte, then its signatures and freshness.
+    let url = join(base, MANIFEST_FILE);
+    let response = t.get(&url, None, timestamp.manifest.length).await?;
+    if response.status != 200 {
+        return Err(Error::Network(format!("HTTP {} for {url}", response.status)));
+    }
+    verify::check_manifest_bytes(&timestamp, &response.body, response.truncated).map_err(rejected)?;
+    let manifest_json = response.body;
+    let url = join(base, SIGNATURE_FILE);
+    let signatures_json = body(t.get(&url, None, caps::SIGNATURES).await?, SIGNATURE_FILE, &url, caps::SIGNATURES)?;
+    let (manifest, canonical) = verify::verify_manifest(&root, &manifest_json, &signatures_json).map_err(rejected)?;
+    verify::check_manifest_version(&timestamp, &manifest).map_err(rejected)?;
+    // `false` (the same manifest, only laid out differently) is applied all the same: the device stores
+    // the bytes the timestamp names.
+    verify::check_fresh(
+        &manifest,
+        &canonical,
+        floor.map_or(0, |c| c.manifest.version),
+        floor.map(|c| c.canonical.as_slice()),
+        now,
+    )
+    .map_err(rejected)?;
+
+    // 5. The files the device does not hold intact yet, each checked against its entry.
     let held_entry = |name: &str| -> Option<&FileEntry> {
-        held.manifest.as_ref().and_then(|m| m.files.get(name)).filter(|_| held.stored.contains(name))
+        held.manifest().and_then(|m| m.files.get(name)).filter(|_| held.stored.contains(name))
     };
     // The hash in force for a name: the stored file's, else the built-in copy's.
     let in_force = |name: &str| -> Option<String> {
         match held_entry(name) {
             Some(h) => Some(h.sha256.clone()),
-            None if held.stored.contains(name) => None,
             None => built_in(name).map(|(sha256, _)| sha256),
         }
     };
@@ -189,19 +296,19 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         if held_entry(name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
             continue;
         }
-        if let Some((_, bytes)) = built_in(name).filter(|(sha256, _)| *sha256 == entry.sha256) {
-            verify::verify_file(name, entry, &bytes, false).map_err(rejected)?;
-            writes.insert(name.clone(), bytes);
-            continue;
-        }
-        let url = join(base, &entry.path);
-        let response = t.get(&url, None, entry.length).await?;
-        if response.status != 200 {
-            return Err(Error::Network(format!("HTTP {} for {url}", response.status)));
-        }
-        verify::verify_file(name, entry, &response.body, response.truncated).map_err(rejected)?;
-        verify::check_content(name, &response.body).map_err(rejected)?;
-        writes.insert(name.clone(), response.body);
+        writes.insert(name.clone(), fetch_file(t, base, name, entry).await?);
     }
-    Ok(Plan::Update(Box::new(Update { root, root_json, manifest, manifest_json, etag: new_etag, writes, changed })))
+    Ok(Plan::Update(Box::new(Update {
+        root,
+        root_json,
+        roots,
+        manifest,
+        canonical,
+        manifest_json,
+        signatures_json,
+        timestamp_json,
+        etag: new_etag,
+        writes,
+        changed,
+    })))
 }

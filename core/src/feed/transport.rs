@@ -40,14 +40,15 @@ impl<T: Transport + ?Sized> Transport for &T {
 }
 
 /// A static site in memory, answering like a plain web server: 200 with a strong ETag (a hash of the
-/// file), 304 for a matching If-None-Match, 404 otherwise. URLs are `memory://site/<path>`.
+/// file), 304 for a matching If-None-Match, 404 otherwise. URLs are `https://memory.invalid/<path>` (an
+/// address a sync accepts, on a domain that can never resolve).
 #[derive(Debug, Default)]
 pub struct MemorySite {
     files: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 impl MemorySite {
-    pub const BASE: &'static str = "memory://site/";
+    pub const BASE: &'static str = "https://memory.invalid/";
 
     pub fn new(files: BTreeMap<String, Vec<u8>>) -> MemorySite {
         MemorySite { files: Mutex::new(files) }
@@ -203,14 +204,14 @@ mod tests {
     fn the_memory_site_answers_like_a_static_server() {
         let site = MemorySite::new(BTreeMap::from([("a.json".to_owned(), b"0123456789".to_vec())]));
         let run = |url: &str, etag: Option<&str>, cap: u64| block_on(site.get(url, etag, cap)).unwrap().unwrap();
-        let first = run("memory://site/a.json", None, 100);
+        let first = run("https://memory.invalid/a.json", None, 100);
         assert_eq!((first.status, first.body.len()), (200, 10));
-        let again = run("memory://site/a.json", first.etag.as_deref(), 100);
+        let again = run("https://memory.invalid/a.json", first.etag.as_deref(), 100);
         assert_eq!((again.status, again.body.len()), (304, 0));
-        assert_eq!(run("memory://site/a.json", None, 3).body, b"0123", "cap + 1 bytes");
-        assert_eq!(run("memory://site/b.json", None, 3).status, 404);
+        assert_eq!(run("https://memory.invalid/a.json", None, 3).body, b"0123", "cap + 1 bytes");
+        assert_eq!(run("https://memory.invalid/b.json", None, 3).status, 404);
         site.remove("a.json");
-        assert_eq!(run("memory://site/a.json", None, 3).status, 404);
+        assert_eq!(run("https://memory.invalid/a.json", None, 3).status, 404);
     }
 
     /// Android's CA directories, as a Linux host can imitate them: PEM files with the certificate's text

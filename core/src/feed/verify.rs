@@ -1,8 +1,9 @@
 //! Every check a feed update must pass, as pure functions of bytes, the trusted root and "now".
 //!
 //! Nothing here does I/O, so each attack of The Update Framework's model is a unit test: a forged or
-//! unknown-key signature, too few signatures, a rollback, a freeze (expired manifest), a tampered,
-//! mixed-up, endless or truncated file, and a key rotation that the old keys did not sign.
+//! unknown-key signature, too few signatures, a rollback, a freeze (expired timestamp or manifest), a
+//! manifest other than the one the timestamp names, a tampered, mixed-up, endless or truncated file, and a
+//! key rotation that the old keys did not sign.
 
 use std::collections::BTreeSet;
 
@@ -11,14 +12,16 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::format::{
-    FileEntry, Manifest, Role, Root, SPEC, SignatureFile, SignedRoot, canonical, local, sha256_hex, signing_message,
-    unhex, valid_path,
+    FileEntry, Manifest, Role, Root, SPEC, SignatureFile, Signed, Timestamp, canonical, local, parse_strict,
+    sha256_hex, signing_message, unhex, valid_path,
 };
 
 /// Sizes the client never reads past. Content files are capped by their manifest length (and this cap).
 pub mod caps {
     /// A root is a handful of keys.
     pub const ROOT: u64 = 64 * 1024;
+    /// A timestamp is a few hundred bytes; it is fetched on every sync, so it is kept small.
+    pub const TIMESTAMP: u64 = 16 * 1024;
     pub const SIGNATURES: u64 = 64 * 1024;
     pub const MANIFEST: u64 = 1024 * 1024;
     /// One content file (the FAQ base is ~0.3 MB today).
@@ -52,8 +55,9 @@ pub enum Rejection {
     /// The version the device holds, but with different content.
     #[error("{role} version {version} reused with different content")]
     VersionReused { role: Role, version: u64 },
-    /// Past its expiry: a frozen or abandoned feed.
-    #[error("{role} expired at {expires} (now {now})")]
+    /// Past its expiry: a frozen or abandoned feed. For the timestamp this is the freshness check: the
+    /// device cannot tell that what it holds is still current.
+    #[error("{role} expired at {expires} (now {now}): not fresh, frozen or intercepted")]
     Expired { role: Role, expires: NaiveDateTime, now: NaiveDateTime },
     /// A new root that the trusted root's keys did not sign (or that its own keys did not sign).
     #[error("root version {version} not trusted: {detail}")]
@@ -73,6 +77,13 @@ pub enum Rejection {
     /// Signed and intact, but not usable content (a FAQ line or a holiday file that fails its checks).
     #[error("{file}: invalid content: {detail}")]
     InvalidContent { file: String, detail: String },
+    /// The manifest is not the one the verified timestamp names (another version, other bytes).
+    #[error("manifest does not match the timestamp: {detail}")]
+    TimestampMismatch { detail: String },
+    /// What this device stored earlier fails its check now (a changed row in its database): it is not
+    /// used; the embedded content is served until a sync repairs it.
+    #[error("stored feed data {file} failed verification: {detail}")]
+    StoredDamaged { file: String, detail: String },
 }
 
 impl Rejection {
@@ -91,6 +102,8 @@ impl Rejection {
             Rejection::TooLarge { .. } => "feed_too_large",
             Rejection::Truncated { .. } => "feed_truncated",
             Rejection::InvalidContent { .. } => "feed_invalid_content",
+            Rejection::TimestampMismatch { .. } => "feed_timestamp_mismatch",
+            Rejection::StoredDamaged { .. } => "feed_stored_damaged",
         }
     }
 
@@ -110,6 +123,10 @@ impl Rejection {
             Rejection::VersionReused { role, version } => {
                 format!("服务器提供的第{version}版{}与本机同一版本不一致，{KEPT}", role.zh())
             }
+            Rejection::Expired { role: Role::Timestamp, expires, .. } => format!(
+                "内容更新已过期：发布方的更新时间戳已于{}失效，网络可能被拦截或内容被冻结，{KEPT}",
+                expires.format("%Y-%m-%d %H:%M")
+            ),
             Rejection::Expired { role, expires, .. } => format!(
                 "服务器上的{}已于{}过期，可能未及时更新或遭到冻结，{KEPT}",
                 role.zh(),
@@ -125,6 +142,12 @@ impl Rejection {
             Rejection::TooLarge { file, cap } => format!("文件{file}超过{cap}字节的上限，已停止下载，{KEPT}"),
             Rejection::Truncated { file, .. } => format!("文件{file}下载不完整（连接中断），{KEPT}，请稍后重试"),
             Rejection::InvalidContent { file, .. } => format!("更新中的文件{file}内容有误，{KEPT}"),
+            Rejection::TimestampMismatch { .. } => {
+                format!("服务器提供的内容清单与更新时间戳记录的不一致，可能混入了其他版本，{KEPT}")
+            }
+            Rejection::StoredDamaged { file, .. } => {
+                format!("本机保存的更新数据（{file}）未通过校验，已改用内置内容，下次同步时会重新下载")
+            }
         }
     }
 }
@@ -137,8 +160,9 @@ fn parse<T: DeserializeOwned>(file: &str, value: Value) -> Result<T, Rejection> 
     serde_json::from_value(value).map_err(|e| malformed(file, e.to_string()))
 }
 
+/// Every feed document is read strictly: a duplicated key anywhere is malformed.
 fn parse_bytes<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, Rejection> {
-    serde_json::from_slice(bytes).map_err(|e| malformed(file, e.to_string()))
+    parse(file, parse_strict(bytes).map_err(|e| malformed(file, e))?)
 }
 
 /// The canonical form of a signed document, checked for its type and spec before anything else is read.
@@ -148,8 +172,13 @@ fn signed_canonical(file: &str, value: &Value, kind: &str) -> Result<Vec<u8>, Re
         return Err(malformed(file, format!("_type is not {kind:?}")));
     }
     match object.get("spec").and_then(Value::as_u64) {
-        Some(spec) if spec <= u64::from(SPEC) => {}
-        Some(spec) => return Err(malformed(file, format!("format spec {spec} is newer than {SPEC}: update the app"))),
+        Some(spec) if spec == u64::from(SPEC) => {}
+        Some(spec) if spec > u64::from(SPEC) => {
+            return Err(malformed(file, format!("format spec {spec} is newer than {SPEC}: update the app")));
+        }
+        Some(spec) => {
+            return Err(malformed(file, format!("format spec {spec} is older than {SPEC}: republish the site")));
+        }
         None => return Err(malformed(file, "no spec")),
     }
     canonical(value).map_err(|e| malformed(file, e))
@@ -173,7 +202,7 @@ fn check_root(file: &str, root: &Root) -> Result<(), Rejection> {
             return Err(malformed(file, format!("key id {id} is not the SHA-256 of its key")));
         }
     }
-    for role in [Role::Root, Role::Manifest] {
+    for role in [Role::Root, Role::Manifest, Role::Timestamp] {
         let t = root.role(role);
         let distinct: BTreeSet<&String> = t.keyids.iter().collect();
         if distinct.len() != t.keyids.len() {
@@ -232,8 +261,8 @@ fn check_signatures(
 }
 
 /// A root's signed body, its signing message and signatures.
-fn read_root(file: &str, bytes: &[u8]) -> Result<(Root, Vec<u8>, SignedRoot), Rejection> {
-    let signed: SignedRoot = parse_bytes(file, bytes)?;
+fn read_root(file: &str, bytes: &[u8]) -> Result<(Root, Vec<u8>, Signed), Rejection> {
+    let signed: Signed = parse_bytes(file, bytes)?;
     let message = signing_message(Role::Root, &signed_canonical(file, &signed.signed, "root")?);
     let root: Root = parse(file, signed.signed.clone())?;
     check_root(file, &root)?;
@@ -264,6 +293,90 @@ pub fn verify_rotation(trusted: &Root, file: &str, bytes: &[u8]) -> Result<Root,
     check_signatures(trusted, Role::Root, &message, &signed.signatures).map_err(|e| untrusted("old keys", e))?;
     check_signatures(&root, Role::Root, &message, &signed.signatures).map_err(|e| untrusted("new keys", e))?;
     Ok(root)
+}
+
+/// A run of root documents, each the rotation of the one before, starting from `trusted`: what a device
+/// that stored them re-checks on every load, from the root its binary pins.
+pub fn verify_chain<'a>(trusted: &Root, docs: impl IntoIterator<Item = (u64, &'a [u8])>) -> Result<Root, Rejection> {
+    let mut root = trusted.clone();
+    for (version, bytes) in docs {
+        root = verify_rotation(&root, &super::format::root_path(version), bytes)?;
+    }
+    Ok(root)
+}
+
+/// Whether going from `old` to `new` replaced the keys of the online roles (manifest or timestamp). As in
+/// TUF, the version floors of both documents then start again: a leaked key that signed version
+/// `i64::MAX` would otherwise stop every later update for good, new keys or not.
+pub fn online_keys_rotated(old: &Root, new: &Root) -> bool {
+    [Role::Manifest, Role::Timestamp].into_iter().any(|role| {
+        let ids = |r: &Root| r.role(role).keyids.iter().cloned().collect::<BTreeSet<String>>();
+        ids(old) != ids(new)
+    })
+}
+
+/// The `root_version` a timestamp claims, read before its signatures can be checked (it says which root
+/// checks them). Nothing else of an unverified timestamp is used.
+pub fn timestamp_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
+    let file = super::format::TIMESTAMP_FILE;
+    let signed: Signed = parse_bytes(file, bytes)?;
+    signed.signed.get("root_version").and_then(Value::as_u64).ok_or_else(|| malformed(file, "no root_version"))
+}
+
+/// A timestamp checked against `root`: signatures and threshold of the timestamp role, shape, root
+/// version, and the manifest it names (a plausible hash and size). Expiry and rollback are
+/// [`check_fresh_as`]. Returns the timestamp and its canonical form.
+pub fn verify_timestamp(root: &Root, bytes: &[u8]) -> Result<(Timestamp, Vec<u8>), Rejection> {
+    let file = super::format::TIMESTAMP_FILE;
+    let signed: Signed = parse_bytes(file, bytes)?;
+    let canonical = signed_canonical(file, &signed.signed, "timestamp")?;
+    check_signatures(root, Role::Timestamp, &signing_message(Role::Timestamp, &canonical), &signed.signatures)?;
+    let t: Timestamp = parse(file, signed.signed)?;
+    if t.root_version != root.version {
+        return Err(malformed(file, format!("signed for root {}, trusted root is {}", t.root_version, root.version)));
+    }
+    for (what, v) in [("version", t.version), ("manifest version", t.manifest.version)] {
+        if v == 0 || v > i64::MAX as u64 {
+            return Err(malformed(file, format!("{what} out of range")));
+        }
+    }
+    if t.manifest.sha256.len() != 64 || unhex(&t.manifest.sha256).is_none() {
+        return Err(malformed(file, "bad manifest sha256"));
+    }
+    if t.manifest.length > caps::MANIFEST {
+        return Err(Rejection::TooLarge { file: super::format::MANIFEST_FILE.to_owned(), cap: caps::MANIFEST });
+    }
+    Ok((t, canonical))
+}
+
+/// The manifest as downloaded against what the verified timestamp names. The body holds at most
+/// `length + 1` bytes (the transport stops there).
+pub fn check_manifest_bytes(t: &Timestamp, body: &[u8], truncated: bool) -> Result<(), Rejection> {
+    let file = super::format::MANIFEST_FILE;
+    let got = body.len() as u64;
+    if got > t.manifest.length {
+        return Err(Rejection::TooLarge { file: file.to_owned(), cap: t.manifest.length });
+    }
+    if truncated {
+        return Err(Rejection::Truncated { file: file.to_owned(), got });
+    }
+    if got != t.manifest.length || sha256_hex(body) != t.manifest.sha256.to_ascii_lowercase() {
+        return Err(Rejection::TimestampMismatch {
+            detail: format!("the timestamp names {} bytes with sha256 {}", t.manifest.length, t.manifest.sha256),
+        });
+    }
+    Ok(())
+}
+
+/// The verified manifest's version against the one the timestamp names (the hash matched, so only a
+/// publisher's mistake gets here).
+pub fn check_manifest_version(t: &Timestamp, m: &Manifest) -> Result<(), Rejection> {
+    if m.version != t.manifest.version {
+        return Err(Rejection::TimestampMismatch {
+            detail: format!("manifest version {}, the timestamp names {}", m.version, t.manifest.version),
+        });
+    }
+    Ok(())
 }
 
 /// The `root_version` a manifest claims, read before its signatures can be checked (it says which root
@@ -333,18 +446,27 @@ pub fn check_fresh(
     held_canonical: Option<&[u8]>,
     now: NaiveDateTime,
 ) -> Result<bool, Rejection> {
-    if m.version < held {
-        return Err(Rejection::Rollback { role: Role::Manifest, held, offered: m.version });
+    check_fresh_as(Role::Manifest, m.version, &m.expires, canonical, held, held_canonical, now)
+}
+
+/// [`check_fresh`] for any versioned document of `role` (the manifest, the timestamp).
+pub fn check_fresh_as(
+    role: Role,
+    version: u64,
+    expires: &chrono::DateTime<chrono::FixedOffset>,
+    canonical: &[u8],
+    held: u64,
+    held_canonical: Option<&[u8]>,
+    now: NaiveDateTime,
+) -> Result<bool, Rejection> {
+    if version < held {
+        return Err(Rejection::Rollback { role, held, offered: version });
     }
-    if m.version == held {
-        if held_canonical != Some(canonical) {
-            return Err(Rejection::VersionReused { role: Role::Manifest, version: held });
-        }
-        check_expiry(Role::Manifest, &m.expires, now)?;
-        return Ok(false);
+    if version == held && held_canonical != Some(canonical) {
+        return Err(Rejection::VersionReused { role, version: held });
     }
-    check_expiry(Role::Manifest, &m.expires, now)?;
-    Ok(true)
+    check_expiry(role, expires, now)?;
+    Ok(version > held)
 }
 
 /// One downloaded content file against its manifest entry. `truncated`: the transport saw the connection
@@ -404,8 +526,10 @@ mod tests {
         "2026-11-22T09:00:00".parse().unwrap()
     }
 
+    /// A root whose manifest keys also sign timestamps.
     fn root(version: u64, root_keys: &[&SigningKey], manifest_keys: &[&SigningKey], threshold: u32) -> Root {
-        publish::new_root(version, at("2030-01-01T00:00:00+08:00"), root_keys, threshold, manifest_keys, threshold)
+        let expires = at("2030-01-01T00:00:00+08:00");
+        publish::new_root(version, expires, root_keys, threshold, manifest_keys, threshold, manifest_keys, threshold)
     }
 
     fn content() -> BTreeMap<String, Vec<u8>> {
@@ -545,9 +669,102 @@ mod tests {
             assert!(verify_manifest(&r, &bytes, &sig).is_err(), "{name}");
             m.files.remove(name);
         }
-        let newer = serde_json::to_vec(&serde_json::json!({"_type": "manifest", "spec": 2})).unwrap();
+        let newer = serde_json::to_vec(&serde_json::json!({"_type": "manifest", "spec": SPEC + 1})).unwrap();
         let err = verify_manifest(&r, &newer, b"{\"signatures\":[]}").unwrap_err();
         assert!(err.to_string().contains("update the app"), "{err}");
+        let older = serde_json::to_vec(&serde_json::json!({"_type": "manifest", "spec": SPEC - 1})).unwrap();
+        let err = verify_manifest(&r, &older, b"{\"signatures\":[]}").unwrap_err();
+        assert!(err.to_string().contains("republish"), "{err}");
+    }
+
+    /// An attacker cannot make a signed document say two things: with `"version"` twice, serde_json would
+    /// read the last one, and the signature (over the canonical form of what serde_json read) would pass.
+    #[test]
+    fn a_signed_document_with_a_duplicated_key_is_refused() {
+        let a = key(1);
+        let r = root(1, &[&a], &[&a], 1);
+        let (bytes, _) = manifest(3, 1, "2027-01-01T00:00:00+08:00");
+        let sigs = publish::sign_manifest(&bytes, None, &[&a]).unwrap();
+        assert!(verify_manifest(&r, &bytes, &sigs).is_ok());
+        // The same signed manifest, with a second "version" in front that a first-key-wins reader believes.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let doubled = text.replacen('{', "{\"version\": 999,", 1).into_bytes();
+        let lenient: Value = serde_json::from_slice(&doubled).unwrap();
+        assert_eq!(lenient["version"], 3, "serde_json keeps the last key: the signature still matches");
+        let err = verify_manifest(&r, &doubled, &sigs).unwrap_err();
+        assert!(matches!(&err, Rejection::Malformed { detail, .. } if detail.contains("duplicate key")), "{err}");
+        // Inside the signature file and inside a root too.
+        let sig_text = String::from_utf8(sigs.clone()).unwrap();
+        let doubled_sigs = sig_text.replacen("\"signatures\"", "\"signatures\": [], \"signatures\"", 1);
+        assert!(matches!(verify_manifest(&r, &bytes, doubled_sigs.as_bytes()), Err(Rejection::Malformed { .. })));
+        let root_json = String::from_utf8(publish::sign_root(&r, &[&a]).unwrap()).unwrap();
+        let doubled_root = root_json.replacen("\"version\": 1", "\"version\": 1, \"version\": 1", 1);
+        assert!(verify_pinned_root(root_json.as_bytes()).is_ok());
+        assert!(matches!(verify_pinned_root(doubled_root.as_bytes()), Err(Rejection::Malformed { .. })));
+    }
+
+    fn timestamp(manifest: &[u8], version: u64, expires: &str) -> Timestamp {
+        publish::new_timestamp(manifest, version, at(expires), 1).unwrap()
+    }
+
+    #[test]
+    fn a_timestamp_needs_the_timestamp_keys_and_names_one_manifest() {
+        let (offline, online) = (key(1), key(2));
+        let expires = at("2030-01-01T00:00:00+08:00");
+        let r = publish::new_root(1, expires, &[&offline], 1, &[&offline], 1, &[&online], 1);
+        let (bytes, m) = manifest(3, 1, "2027-01-01T00:00:00+08:00");
+        let t = timestamp(&bytes, 7, "2026-11-24T00:00:00+08:00");
+        let json = publish::sign_timestamp(&t, &[&online]).unwrap();
+        let (verified, canonical) = verify_timestamp(&r, &json).unwrap();
+        assert_eq!(verified, t);
+        assert_eq!(timestamp_root_version(&json), Ok(1));
+        // The offline manifest key cannot sign a timestamp, nor a timestamp signature pass as a manifest one.
+        let by_manifest_key = publish::sign_timestamp(&t, &[&offline]).unwrap();
+        assert!(matches!(verify_timestamp(&r, &by_manifest_key), Err(Rejection::UnknownKey { .. })));
+        // The manifest it names, byte for byte.
+        assert!(check_manifest_bytes(&t, &bytes, false).is_ok());
+        check_manifest_version(&t, &m).unwrap();
+        let (other, other_m) = manifest(4, 1, "2027-01-01T00:00:00+08:00");
+        let err = check_manifest_bytes(&t, &other, false).unwrap_err();
+        assert_eq!(err.code(), "feed_timestamp_mismatch");
+        assert!(err.user_message().contains("继续使用现有内容"), "{}", err.user_message());
+        assert!(matches!(check_manifest_version(&t, &other_m), Err(Rejection::TimestampMismatch { .. })));
+        let mut longer = bytes.clone();
+        longer.push(b' ');
+        assert!(matches!(check_manifest_bytes(&t, &longer, false), Err(Rejection::TooLarge { .. })));
+        assert!(matches!(check_manifest_bytes(&t, &bytes[..10], true), Err(Rejection::Truncated { .. })));
+
+        // Freshness: the timestamp's own short expiry (a freeze), rollback and reuse of its version.
+        let fresh = |held: u64, held_c: Option<&[u8]>, now: &str| {
+            check_fresh_as(Role::Timestamp, t.version, &t.expires, &canonical, held, held_c, now.parse().unwrap())
+        };
+        assert_eq!(fresh(6, None, "2026-11-22T09:00:00"), Ok(true));
+        assert_eq!(fresh(7, Some(&canonical), "2026-11-22T09:00:00"), Ok(false));
+        let frozen = fresh(7, Some(&canonical), "2026-11-24T00:00:00").unwrap_err();
+        assert!(matches!(frozen, Rejection::Expired { role: Role::Timestamp, .. }));
+        assert!(frozen.user_message().contains("内容更新已过期"), "{}", frozen.user_message());
+        assert!(frozen.to_string().contains("not fresh"), "{frozen}");
+        assert_eq!(
+            fresh(8, None, "2026-11-22T09:00:00"),
+            Err(Rejection::Rollback { role: Role::Timestamp, held: 8, offered: 7 })
+        );
+        assert!(matches!(fresh(7, Some(b"{}"), "2026-11-22T09:00:00"), Err(Rejection::VersionReused { .. })));
+    }
+
+    #[test]
+    fn replacing_the_online_keys_is_a_rotation_of_the_version_floors() {
+        let (a, b) = (key(1), key(2));
+        let r1 = root(1, &[&a], &[&a], 1);
+        let expires = at("2030-01-01T00:00:00+08:00");
+        let same_online = publish::new_root(2, expires, &[&b], 1, &[&a], 1, &[&a], 1);
+        assert!(!online_keys_rotated(&r1, &same_online), "only the root keys changed");
+        let new_manifest = publish::new_root(2, expires, &[&a], 1, &[&b], 1, &[&a], 1);
+        let new_timestamp = publish::new_root(2, expires, &[&a], 1, &[&a], 1, &[&b], 1);
+        assert!(online_keys_rotated(&r1, &new_manifest) && online_keys_rotated(&r1, &new_timestamp));
+        let r2 = publish::sign_root(&new_manifest, &[&a]).unwrap();
+        assert_eq!(verify_chain(&r1, [(2, r2.as_slice())]).unwrap(), new_manifest);
+        let forged = publish::sign_root(&new_manifest, &[&b]).unwrap();
+        assert!(matches!(verify_chain(&r1, [(2, forged.as_slice())]), Err(Rejection::UntrustedRoot { .. })));
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl<'a> Policies<'a> {
         let embedded = Catalog::embedded()?;
         let catalog = match key {
             None => embedded,
-            Some(_) => stored_or(embedded, self.app.store()?.read(|c| db::content_bytes(c, CATALOG_FILE))?),
+            Some(_) => stored_or(embedded, self.app.store()?.read(|c| crate::feed::stored_file(c, CATALOG_FILE))?),
         };
         *slot = Some(CachedCatalog { key, catalog: Arc::clone(&catalog) });
         Ok(catalog)
@@ -216,18 +216,9 @@ mod tests {
     fn a_stored_catalog_replaces_the_embedded_one_only_when_newer_and_valid() {
         let app = app_on("2026-11-21");
         let embedded = app.policies().catalog().unwrap();
-        let store = |version: i64, text: &str| {
-            app.store()
-                .unwrap()
-                .write(|tx| {
-                    tx.execute(
-                        "INSERT INTO content_files (name, version, bytes) VALUES (?1, ?2, ?3)
-                         ON CONFLICT(name) DO UPDATE SET version = excluded.version, bytes = excluded.bytes",
-                        rusqlite::params![CATALOG_FILE, version, text.as_bytes()],
-                    )?;
-                    Ok(())
-                })
-                .unwrap()
+        let store = |version: u64, text: &str| {
+            let files = std::collections::BTreeMap::from([(CATALOG_FILE.to_owned(), text.as_bytes().to_vec())]);
+            crate::feed::install_for_test(&app, version, &files).unwrap()
         };
         let mut doc: serde_json::Value =
             serde_json::from_str(include_str!("../../content/policies/policies.json")).unwrap();

@@ -1,5 +1,9 @@
-//! Rows of the feed tables: what the device trusts and holds (`feed_state`, one row) and the content
-//! files themselves (`content_files`, shared with their readers: policies, assistant, calendar, guide).
+//! Rows of the feed tables: the signed documents of the version in force (`feed_state`, one row, and
+//! `feed_roots`, the root chain) and the content files themselves (`content_files`, shared with their
+//! readers: policies, assistant, calendar, guide).
+//!
+//! These rows are evidence, not facts: `crate::feed::stored` verifies them again from the pinned root
+//! whenever it loads them, so a row changed behind the app's back is noticed, never believed.
 
 use std::collections::BTreeMap;
 
@@ -8,66 +12,84 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
 
-/// The feed version in force. Absent until the first successful sync (the embedded feed needs no row).
+/// What a sync writes when it applies a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
-    /// The trusted root, exactly as fetched and verified (or the pinned one).
+    /// The manifest in force, its detached signatures and the timestamp naming it, exactly as verified.
+    pub manifest_json: Vec<u8>,
+    pub signatures_json: Vec<u8>,
+    pub timestamp_json: Vec<u8>,
+    /// Copies for a person reading the database (the trusted root, its version, the manifest's version
+    /// and expiry): written, never read back for a decision.
     pub root_json: Vec<u8>,
     pub root_version: u64,
-    /// The manifest in force, exactly as fetched and verified.
-    pub manifest_json: Vec<u8>,
     pub version: u64,
-    /// The manifest's expiry, Asia/Shanghai local time.
     pub expires: NaiveDateTime,
-    /// The manifest's ETag, sent back as If-None-Match.
+    /// The timestamp's ETag, sent back as If-None-Match.
     pub etag: Option<String>,
     /// The site it came from.
     pub source: String,
     /// When this version was applied.
     pub synced_at: NaiveDateTime,
-    /// The last sync that found the feed fresh (a 200 or a 304).
+    /// The last sync that verified a fresh timestamp (a 200 or a 304).
     pub checked_at: NaiveDateTime,
 }
+
+/// The `feed_state` row as read: documents to verify, and columns that only inform (where, when, ETag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub manifest_json: Vec<u8>,
+    /// `None` only in a row no sync of this format wrote.
+    pub signatures_json: Option<Vec<u8>>,
+    pub timestamp_json: Option<Vec<u8>>,
+    pub etag: Option<String>,
+    pub source: String,
+    pub synced_at: NaiveDateTime,
+    pub checked_at: NaiveDateTime,
+}
+
+/// The documents a sync started from (manifest, timestamp; `None`: no row). A sync writes only if the row
+/// still holds them, so two syncs racing cannot interleave, whatever the versions say.
+pub type Basis = Option<(Vec<u8>, Option<Vec<u8>>)>;
 
 fn to_i64(v: u64) -> Result<i64> {
     i64::try_from(v).map_err(|_| Error::Internal(format!("version {v} does not fit")))
 }
 
-pub fn state(conn: &Connection) -> Result<Option<State>> {
-    let row = conn
+pub fn stored(conn: &Connection) -> Result<Option<Stored>> {
+    Ok(conn
         .query_row(
-            "SELECT root_json, root_version, manifest_json, manifest_version, expires, etag, source, synced_at,
-                    checked_at
+            "SELECT manifest_json, signatures_json, timestamp_json, etag, source, synced_at, checked_at
              FROM feed_state WHERE id = 1",
             [],
             |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, NaiveDateTime>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, NaiveDateTime>(7)?,
-                    r.get::<_, NaiveDateTime>(8)?,
-                ))
+                Ok(Stored {
+                    manifest_json: r.get(0)?,
+                    signatures_json: r.get(1)?,
+                    timestamp_json: r.get(2)?,
+                    etag: r.get(3)?,
+                    source: r.get(4)?,
+                    synced_at: r.get(5)?,
+                    checked_at: r.get(6)?,
+                })
             },
         )
-        .optional()?;
-    Ok(row.map(|(root_json, root_version, manifest_json, version, expires, etag, source, synced_at, checked_at)| {
-        State {
-            root_json,
-            root_version: root_version.unsigned_abs(),
-            manifest_json,
-            version: version.unsigned_abs(),
-            expires,
-            etag,
-            source,
-            synced_at,
-            checked_at,
-        }
-    }))
+        .optional()?)
+}
+
+/// The stored root documents, by version, oldest first.
+pub fn roots(conn: &Connection) -> Result<Vec<(u64, Vec<u8>)>> {
+    let mut stmt = conn.prepare("SELECT version, json FROM feed_roots ORDER BY version")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?.unsigned_abs(), r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn basis(conn: &Connection) -> Result<Basis> {
+    Ok(conn
+        .query_row("SELECT manifest_json, timestamp_json FROM feed_state WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?)
 }
 
 /// One stored content file.
@@ -75,7 +97,7 @@ pub fn file(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn.query_row("SELECT bytes FROM content_files WHERE name = ?1", [name], |r| r.get(0)).optional()?)
 }
 
-/// Stored files whose name starts with `prefix`, by name.
+/// Stored files whose name starts with `prefix` (`""`: all), by name.
 pub fn files_under(conn: &Connection, prefix: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let mut stmt =
         conn.prepare("SELECT name, bytes FROM content_files WHERE substr(name, 1, length(?1)) = ?1 ORDER BY name")?;
@@ -92,17 +114,33 @@ pub fn file_versions(conn: &Connection) -> Result<BTreeMap<String, (u64, u64)>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Makes `state` the version in force: writes the changed files, deletes the ones the new manifest no
+fn upsert_files(conn: &Connection, files: &BTreeMap<String, Vec<u8>>, version: i64) -> Result<()> {
+    let mut upsert = conn.prepare(
+        "INSERT INTO content_files (name, version, bytes) VALUES (?1, ?2, ?3)
+         ON CONFLICT(name) DO UPDATE SET version = excluded.version, bytes = excluded.bytes",
+    )?;
+    for (name, bytes) in files {
+        upsert.execute(params![name, version, bytes])?;
+    }
+    Ok(())
+}
+
+/// Makes `state` the version in force: records the root documents walked to reach it (`roots`, by
+/// version; later stored ones are dropped), writes the changed files, deletes the ones the new manifest no
 /// longer lists (`keep` is every name it lists), and records the state. Call inside one transaction.
-/// Returns `false` without writing when a version at least as new is already stored (a concurrent sync
-/// won the race).
-pub fn apply(conn: &Connection, state: &State, changed: &BTreeMap<String, Vec<u8>>, keep: &[&str]) -> Result<bool> {
-    let stored: Option<i64> =
-        conn.query_row("SELECT manifest_version FROM feed_state WHERE id = 1", [], |r| r.get(0)).optional()?;
-    let version = to_i64(state.version)?;
-    if stored.is_some_and(|v| v >= version) {
+/// Returns `false` without writing when the row no longer holds `basis` (a concurrent sync won the race).
+pub fn apply(
+    conn: &Connection,
+    basis: &Basis,
+    state: &State,
+    roots: &[(u64, Vec<u8>)],
+    changed: &BTreeMap<String, Vec<u8>>,
+    keep: &[&str],
+) -> Result<bool> {
+    if self::basis(conn)? != *basis {
         return Ok(false);
     }
+    let version = to_i64(state.version)?;
     {
         let names: Vec<String> = conn
             .prepare("SELECT name FROM content_files")?
@@ -112,23 +150,26 @@ pub fn apply(conn: &Connection, state: &State, changed: &BTreeMap<String, Vec<u8
         for name in names.iter().filter(|n| !keep.contains(&n.as_str())) {
             delete.execute([name])?;
         }
-        let mut upsert = conn.prepare(
-            "INSERT INTO content_files (name, version, bytes) VALUES (?1, ?2, ?3)
-             ON CONFLICT(name) DO UPDATE SET version = excluded.version, bytes = excluded.bytes",
+        upsert_files(conn, changed, version)?;
+        let mut root = conn.prepare(
+            "INSERT INTO feed_roots (version, json) VALUES (?1, ?2)
+             ON CONFLICT(version) DO UPDATE SET json = excluded.json",
         )?;
-        for (name, bytes) in changed {
-            upsert.execute(params![name, version, bytes])?;
+        for (v, json) in roots {
+            root.execute(params![to_i64(*v)?, json])?;
         }
+        conn.execute("DELETE FROM feed_roots WHERE version > ?1", [to_i64(state.root_version)?])?;
     }
     conn.execute(
         "INSERT INTO feed_state (id, root_json, root_version, manifest_json, manifest_version, expires, etag, source,
-                                 synced_at, checked_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                                 synced_at, checked_at, signatures_json, timestamp_json)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(id) DO UPDATE SET
             root_json = excluded.root_json, root_version = excluded.root_version,
             manifest_json = excluded.manifest_json, manifest_version = excluded.manifest_version,
             expires = excluded.expires, etag = excluded.etag, source = excluded.source,
-            synced_at = excluded.synced_at, checked_at = excluded.checked_at",
+            synced_at = excluded.synced_at, checked_at = excluded.checked_at,
+            signatures_json = excluded.signatures_json, timestamp_json = excluded.timestamp_json",
         params![
             state.root_json,
             to_i64(state.root_version)?,
@@ -138,13 +179,36 @@ pub fn apply(conn: &Connection, state: &State, changed: &BTreeMap<String, Vec<u8
             state.etag,
             state.source,
             state.synced_at,
-            state.checked_at
+            state.checked_at,
+            state.signatures_json,
+            state.timestamp_json,
         ],
     )?;
     Ok(true)
 }
 
-/// A sync found the version in force still current: remember when, and the (possibly new) ETag.
+/// The version in force is still current: a newer timestamp naming it (`timestamp_json`), and files that
+/// failed their check rewritten (`repairs`, delivered by manifest version `version`). Returns `false`
+/// without writing when the row no longer holds `basis`.
+pub fn refresh(
+    conn: &Connection,
+    basis: &Basis,
+    timestamp_json: Option<&[u8]>,
+    repairs: &BTreeMap<String, Vec<u8>>,
+    version: u64,
+) -> Result<bool> {
+    if basis.is_none() || self::basis(conn)? != *basis {
+        return Ok(false);
+    }
+    if let Some(json) = timestamp_json {
+        conn.execute("UPDATE feed_state SET timestamp_json = ?1 WHERE id = 1", [json])?;
+    }
+    upsert_files(conn, repairs, to_i64(version)?)?;
+    Ok(true)
+}
+
+/// A sync verified that the version in force is still current: remember when, and the (possibly new)
+/// ETag.
 pub fn touch(conn: &Connection, etag: Option<&str>, source: &str, at: NaiveDateTime) -> Result<()> {
     conn.execute(
         "UPDATE feed_state SET etag = ?1, source = ?2, checked_at = ?3 WHERE id = 1",
@@ -161,9 +225,11 @@ mod tests {
     fn state(version: u64) -> State {
         let t: NaiveDateTime = "2026-11-22T09:00:00".parse().unwrap();
         State {
-            root_json: b"{}".to_vec(),
-            root_version: 1,
             manifest_json: format!("{{\"v\":{version}}}").into_bytes(),
+            signatures_json: b"{}".to_vec(),
+            timestamp_json: format!("{{\"t\":{version}}}").into_bytes(),
+            root_json: b"{}".to_vec(),
+            root_version: 2,
             version,
             expires: t,
             etag: Some("\"e\"".into()),
@@ -173,27 +239,44 @@ mod tests {
         }
     }
 
+    fn basis_of(s: &State) -> Basis {
+        Some((s.manifest_json.clone(), Some(s.timestamp_json.clone())))
+    }
+
     #[test]
-    fn a_version_replaces_files_and_never_goes_back() {
+    fn a_version_replaces_files_and_only_over_what_the_sync_started_from() {
         let mut store = Store::open(None).unwrap();
         let files = BTreeMap::from([("a.json".to_owned(), b"1".to_vec()), ("b.json".to_owned(), b"2".to_vec())]);
-        assert!(store.write(|tx| apply(tx, &state(1), &files, &["a.json", "b.json"])).unwrap());
+        let walked = [(2, b"r2".to_vec()), (3, b"r3".to_vec())];
+        assert!(store.write(|tx| apply(tx, &None, &state(1), &walked, &files, &["a.json", "b.json"])).unwrap());
         let changed = BTreeMap::from([("c.json".to_owned(), b"3".to_vec())]);
-        assert!(store.write(|tx| apply(tx, &state(2), &changed, &["a.json", "c.json"])).unwrap());
+        assert!(
+            store.write(|tx| apply(tx, &basis_of(&state(1)), &state(2), &[], &changed, &["a.json", "c.json"])).unwrap()
+        );
         store
             .read(|c| {
                 assert_eq!(file(c, "a.json")?, Some(b"1".to_vec()));
                 assert_eq!(file(c, "b.json")?, None, "dropped from the manifest");
                 assert_eq!(file_versions(c)?["c.json"], (2, 1));
                 assert_eq!(file_versions(c)?["a.json"], (1, 1), "unchanged files keep their version");
-                assert_eq!(super::state(c)?.map(|s| s.version), Some(2));
+                assert_eq!(stored(c)?.map(|s| s.manifest_json), Some(state(2).manifest_json));
+                assert_eq!(roots(c)?, vec![(2, b"r2".to_vec())], "roots past the one in force are dropped");
                 Ok(())
             })
             .unwrap();
-        assert!(!store.write(|tx| apply(tx, &state(2), &files, &["a.json"])).unwrap(), "not newer");
+        // A sync that started from version 1 lost the race.
+        assert!(!store.write(|tx| apply(tx, &basis_of(&state(1)), &state(3), &[], &files, &["a.json"])).unwrap());
+        assert!(!store.write(|tx| apply(tx, &None, &state(3), &[], &files, &["a.json"])).unwrap());
         assert_eq!(store.read(|c| file(c, "c.json")).unwrap(), Some(b"3".to_vec()));
+        // A lower version is written when the sync's basis holds (a key rotation reset the floor).
+        assert!(store.write(|tx| apply(tx, &basis_of(&state(2)), &state(1), &[], &files, &["a.json"])).unwrap());
+        let repairs = BTreeMap::from([("a.json".to_owned(), b"fixed".to_vec())]);
+        assert!(!store.write(|tx| refresh(tx, &basis_of(&state(2)), Some(b"t"), &repairs, 1)).unwrap());
+        assert!(store.write(|tx| refresh(tx, &basis_of(&state(1)), Some(b"t"), &repairs, 1)).unwrap());
+        assert_eq!(store.read(|c| file(c, "a.json")).unwrap(), Some(b"fixed".to_vec()));
+        assert_eq!(store.read(stored).unwrap().unwrap().timestamp_json, Some(b"t".to_vec()));
         store.write(|tx| touch(tx, None, "http://x/", "2026-11-23T09:00:00".parse().unwrap())).unwrap();
-        let s = store.read(super::state).unwrap().unwrap();
+        let s = store.read(stored).unwrap().unwrap();
         assert_eq!((s.etag, s.checked_at.to_string()), (None, "2026-11-23 09:00:00".to_owned()));
     }
 
@@ -206,11 +289,12 @@ mod tests {
             ("holidays_x.json".to_owned(), b"x".to_vec()),
         ]);
         let names: Vec<&str> = files.keys().map(String::as_str).collect();
-        store.write(|tx| apply(tx, &state(1), &files, &names)).unwrap();
+        store.write(|tx| apply(tx, &None, &state(1), &[], &files, &names)).unwrap();
         let listed = store.read(|c| files_under(c, "holidays/")).unwrap();
         assert_eq!(
             listed.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             ["holidays/2027.json", "holidays/2028.json"]
         );
+        assert_eq!(store.read(|c| files_under(c, "")).unwrap().len(), 3);
     }
 }

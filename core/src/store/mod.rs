@@ -26,6 +26,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/005_policy.sql")),
         M::up(include_str!("migrations/006_feed.sql")),
         M::up(include_str!("migrations/007_vault_device.sql")),
+        M::up(include_str!("migrations/008_feed_trust.sql")),
     ])
 }
 

@@ -14,16 +14,14 @@ use crate::policy::{Policy, PolicyKind};
 const KEEP_OPENS_DAYS: i64 = 365;
 
 /// (feed version, byte length) of a stored content file: cheap to read, changes whenever the file does.
+/// Only a cache key: the bytes themselves are read through the feed, which checks them against the
+/// verified manifest (`crate::feed::stored_file`).
 pub fn content_key(conn: &Connection, name: &str) -> Result<Option<(i64, i64)>> {
     Ok(conn
         .query_row("SELECT version, length(bytes) FROM content_files WHERE name = ?1", [name], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?)
-}
-
-pub fn content_bytes(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
-    Ok(conn.query_row("SELECT bytes FROM content_files WHERE name = ?1", [name], |r| r.get(0)).optional()?)
 }
 
 pub fn record_open(conn: &Connection, uscc: &str, policy: &Policy, on: NaiveDate) -> Result<()> {
@@ -186,6 +184,5 @@ mod tests {
             })
             .unwrap();
         assert_eq!(store.read(|c| content_key(c, "policies.json")).unwrap(), Some((7, 2)));
-        assert_eq!(store.read(|c| content_bytes(c, "policies.json")).unwrap().as_deref(), Some(&b"{}"[..]));
     }
 }

@@ -18,9 +18,25 @@
 //! written into its local header afterwards (the output is seekable): readers that go through a ZIP
 //! front to back without the central directory, such as Java's `ZipInputStream`, need them there.
 //!
-//! Verification reports every problem it finds, not just the first: each changed, missing or extra
-//! file, a bad signature, a fingerprint that does not match the key, and a key the verifier does not
-//! know (a valid signature by a stranger proves nothing).
+//! Verification first reads the package's bytes strictly ([`zip_layout`]): a package must be laid out
+//! exactly as written here, or it is refused as a whole ([`ProblemKind::ForgedLayout`]), because ZIP
+//! readers that go by the central directory and readers that stream the local headers would otherwise
+//! show different files. Then it reports every problem it finds, not just the first: each changed,
+//! missing or extra file, a bad signature, a fingerprint that does not match the key, a key the verifier
+//! does not know (a valid signature by a stranger proves nothing), and a trusted key signing as another
+//! company than the one it is trusted for.
+//!
+//! What a seal proves is a key, so trust is a binding of a key to a company: a [`TrustedSeal`] is a
+//! fingerprint and the USCC (统一社会信用代码) it belongs to. The USCC in a package is what the signer
+//! wrote; it counts only if a trusted binding says this key is that company's. The company name in a
+//! package is the signer's own words, shown beside the bound USCC.
+//!
+//! This app's own seals are trusted for their own companies, but their public keys are stored in the
+//! clear, and a key someone wrote into the database must not become trusted. So a local seal is trusted
+//! only while the vault is unlocked, and only if its sealed private key (sealed with the data key, so only
+//! the vault could have written it) opens and its public half is the stored public key.
+
+pub mod zip_layout;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -35,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use zip::result::ZipError;
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipWriter};
 
 use super::files::AtomicFile;
 use super::{Vault, hex, keys, parse_id, unhex};
@@ -71,6 +87,48 @@ pub fn fingerprint(public_key: &[u8]) -> String {
 /// A fingerprint as typed: case, spaces and colons do not matter.
 fn normalize_fingerprint(text: &str) -> String {
     text.chars().filter(|c| c.is_ascii_hexdigit()).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// A fingerprint as it is read aloud: groups of four hex digits (`1a2b 3c4d …`), all of it.
+pub fn grouped_fingerprint(fingerprint: &str) -> String {
+    let digits: Vec<char> = normalize_fingerprint(fingerprint).chars().collect();
+    digits.chunks(4).map(|g| g.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+fn normalize_uscc(uscc: &str) -> String {
+    uscc.trim().to_ascii_uppercase()
+}
+
+/// A seal a verifier trusts: a key (its fingerprint) bound to the company it belongs to. A package signed
+/// by this key counts only as this company's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
+pub struct TrustedSeal {
+    /// The company's USCC (统一社会信用代码).
+    pub uscc: String,
+    /// SHA-256 of the public key, hex; case, spaces and colons do not matter.
+    pub fingerprint: String,
+}
+
+impl TrustedSeal {
+    /// `USCC:fingerprint`, as typed (e.g. on the command line): the fingerprint may be grouped with
+    /// spaces or colons.
+    pub fn parse(text: &str) -> Result<TrustedSeal> {
+        let invalid = || {
+            Error::invalid(
+                "trust",
+                format!("信任的印章应写作「统一社会信用代码:印章指纹」，而不是：{text}"),
+                format!("a trusted seal is USCC:fingerprint (64 hex digits), not {text:?}"),
+            )
+        };
+        let (uscc, fingerprint) = text.split_once(':').ok_or_else(invalid)?;
+        let uscc = normalize_uscc(uscc);
+        let fingerprint = normalize_fingerprint(fingerprint);
+        if uscc.len() != 18 || !uscc.chars().all(|c| c.is_ascii_alphanumeric()) || fingerprint.len() != 64 {
+            return Err(invalid());
+        }
+        Ok(TrustedSeal { uscc, fingerprint })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +190,13 @@ pub enum ProblemKind {
     FingerprintMismatch,
     /// The signature is valid, but by a key the verifier does not trust.
     UnknownKey,
+    /// The signature is valid and by a trusted key, but the package claims another company (USCC) than
+    /// the one the key is trusted for: a company's seal used to sign as another.
+    SignerMismatch,
+    /// The ZIP is not laid out exactly as a package is written (something inserted before, between or
+    /// after the entries, a local header that differs from the central directory, a comment, overlapping
+    /// or repeated entries, …): ZIP readers may show different files, so nothing in it is read.
+    ForgedLayout,
     FileMissing,
     SizeMismatch,
     HashMismatch,
@@ -262,43 +327,47 @@ fn zip_time(at: NaiveDateTime) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// Reads entry `name` whole, at most `cap` bytes. `None`: no such entry; `Some(Err)`: it does not read.
+/// Reads `entry` whole if it is at most `cap` bytes; `Err`: too large, or its CRC-32 is not the one its
+/// headers give.
 fn read_entry<R: Read + Seek>(
-    zip: &mut ZipArchive<R>,
-    name: &str,
+    source: &mut R,
+    entry: &zip_layout::Entry,
     cap: u64,
-) -> Result<Option<std::result::Result<Vec<u8>, String>>> {
-    let entry = match zip.by_name(name) {
-        Ok(entry) => entry,
-        Err(ZipError::FileNotFound) => return Ok(None),
-        Err(e) => return Ok(Some(Err(e.to_string()))),
-    };
-    let mut bytes = Vec::new();
-    Ok(Some(match entry.take(cap + 1).read_to_end(&mut bytes) {
-        Ok(_) if bytes.len() as u64 > cap => Err(format!("larger than {cap} bytes")),
-        Ok(_) => Ok(bytes),
-        Err(e) => Err(e.to_string()),
-    }))
+) -> Result<std::result::Result<Vec<u8>, String>> {
+    if entry.size > cap {
+        return Ok(Err(format!("larger than {cap} bytes")));
+    }
+    source.seek(io::SeekFrom::Start(entry.data_offset))?;
+    let mut bytes = vec![0u8; entry.size as usize];
+    source.read_exact(&mut bytes)?;
+    let mut crc = zip_layout::Crc32::new();
+    crc.update(&bytes);
+    Ok(if crc.finish() == entry.crc32 { Ok(bytes) } else { Err("its CRC-32 does not match".into()) })
 }
 
-/// The size and SHA-256 of entry `name`; `Err` if it does not read back (e.g. the ZIP's own checksum
-/// fails).
-fn hash_entry<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> std::result::Result<(u64, String), String> {
-    let mut entry = zip.by_name(name).map_err(|e| e.to_string())?;
+/// The SHA-256 and CRC-32 of `entry`'s bytes (its size is the layout's).
+fn hash_entry<R: Read + Seek>(source: &mut R, entry: &zip_layout::Entry) -> Result<(String, u32)> {
+    source.seek(io::SeekFrom::Start(entry.data_offset))?;
+    let mut data = source.take(entry.size);
     let mut hash = digest::Context::new(&SHA256);
+    let mut crc = zip_layout::Crc32::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut len = 0u64;
     loop {
-        let n = match entry.read(&mut buf) {
+        let n = match data.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e.into()),
         };
         hash.update(&buf[..n]);
+        crc.update(&buf[..n]);
         len += n as u64;
     }
-    Ok((len, hex(hash.finish().as_ref())))
+    if len != entry.size {
+        return Err(Error::Io(io::Error::new(io::ErrorKind::UnexpectedEof, "the package ended inside an entry")));
+    }
+    Ok((hex(hash.finish().as_ref()), crc.finish()))
 }
 
 impl Vault<'_> {
@@ -381,6 +450,13 @@ impl Vault<'_> {
         let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).map_err(|_| Error::Corrupt("the seal key does not parse".into()));
         keys::wipe(&mut pkcs8);
         let pair = pair?;
+        // The package names the stored public key: it must be this private key's, or every package signed
+        // here would fail to verify (or name a key someone else holds).
+        if pair.public_key().as_ref() != row.public_key.as_slice() {
+            return Err(Error::Corrupt(format!(
+                "the stored public key of the seal of {uscc} is not its private key's"
+            )));
+        }
         let mut docs = Vec::new();
         for id in document_ids {
             docs.push(self.document(&parse_id(id)?.0)?);
@@ -434,28 +510,48 @@ impl Vault<'_> {
         Ok(PackageSummary { path: None, bytes, signer, files: listed })
     }
 
-    /// Verifies the package file at `path`, trusting the seals of this app's companies and the given
-    /// fingerprints.
-    pub fn verify_package(&self, path: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
-        verify_package(path, &self.trusted_fingerprints(trusted_fingerprints)?)
+    /// Verifies the package file at `path`, trusting the given seals and, while the vault is unlocked,
+    /// this app's own (see [`Vault::trusted_seals`]).
+    pub fn verify_package(&self, path: &Path, trusted: &[TrustedSeal]) -> Result<PackageReport> {
+        verify_package(path, &self.trusted_seals(trusted)?)
     }
 
     /// [`Vault::verify_package`] of a package in memory (an upload).
-    pub fn verify_package_bytes(&self, bytes: &[u8], trusted_fingerprints: &[String]) -> Result<PackageReport> {
-        verify_package_from(io::Cursor::new(bytes), &self.trusted_fingerprints(trusted_fingerprints)?)
+    pub fn verify_package_bytes(&self, bytes: &[u8], trusted: &[TrustedSeal]) -> Result<PackageReport> {
+        verify_package_from(io::Cursor::new(bytes), &self.trusted_seals(trusted)?)
     }
 
-    /// What a verification on this device trusts: the given fingerprints and those of this app's own
-    /// seals. (The web app verifies in its second wasm module, with [`verify_package_from`] and this.)
-    pub fn trusted_fingerprints(&self, given: &[String]) -> Result<Vec<String>> {
-        let mut trusted: Vec<String> = given.to_vec();
-        let local = self.app.store()?.read(db::list_seals)?;
-        trusted.extend(local.iter().map(|s| fingerprint(&s.public_key)));
+    /// What a verification on this device trusts: the given seals and, while the vault is unlocked, this
+    /// app's own, each for its own company only. (The web app verifies in its second wasm module, with
+    /// [`verify_package_from`] and this.)
+    ///
+    /// A local seal counts only if its sealed private key opens with the data key and its public half is
+    /// the stored public key: the public key column is in the clear, and a key written into the database
+    /// by someone else must not become trusted. Locked (or not set up), only `given` is trusted; a seal
+    /// that does not check out is left out, not an error (verification goes on without it).
+    pub fn trusted_seals(&self, given: &[TrustedSeal]) -> Result<Vec<TrustedSeal>> {
+        let mut trusted: Vec<TrustedSeal> = given.to_vec();
+        let key = match self.key() {
+            Ok(key) => key,
+            Err(Error::VaultLocked | Error::VaultNotSetUp) => return Ok(trusted),
+            Err(e) => return Err(e),
+        };
+        for row in self.app.store()?.read(db::list_seals)? {
+            let Some(mut pkcs8) = keys::open(&key, &private_aad(&row.key_id), &row.sealed_private)? else {
+                continue;
+            };
+            // ring checks that the public key inside the PKCS#8 document is the private key's.
+            let public = Ed25519KeyPair::from_pkcs8(&pkcs8).ok().map(|pair| pair.public_key().as_ref().to_vec());
+            keys::wipe(&mut pkcs8);
+            if public.as_deref() == Some(row.public_key.as_slice()) {
+                trusted.push(TrustedSeal { uscc: row.uscc.clone(), fingerprint: fingerprint(&row.public_key) });
+            }
+        }
         Ok(trusted)
     }
 }
 
-fn private_aad(key_id: &str) -> Vec<u8> {
+pub(super) fn private_aad(key_id: &str) -> Vec<u8> {
     format!("seal_keys.sealed_private.{key_id}").into_bytes()
 }
 
@@ -468,22 +564,32 @@ fn seal_info(row: &db::SealRow) -> SealInfo {
     }
 }
 
-/// Verifies the package file at `path` against the fingerprints a verifier trusts; every problem is
-/// reported. Only an unreadable file, or one that is not a ZIP at all, is an error.
-pub fn verify_package(path: &Path, trusted_fingerprints: &[String]) -> Result<PackageReport> {
-    verify_package_from(File::open(path)?, trusted_fingerprints)
+/// Verifies the package file at `path` against the seals a verifier trusts; every problem is reported.
+/// Only an unreadable file, or one that is not a ZIP at all, is an error.
+pub fn verify_package(path: &Path, trusted: &[TrustedSeal]) -> Result<PackageReport> {
+    verify_package_from(File::open(path)?, trusted)
 }
 
 /// [`verify_package`] of a package from any seekable source.
-pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[String]) -> Result<PackageReport> {
-    let mut zip = ZipArchive::new(source).map_err(|e| match e {
-        ZipError::Io(e) if e.kind() != io::ErrorKind::UnexpectedEof => Error::Io(e),
-        other => Error::Format(format!("not a seal package (a ZIP file): {other}")),
-    })?;
-    let mut problems = Vec::new();
+pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal]) -> Result<PackageReport> {
     let mut report =
         PackageReport { valid: false, signer: None, signed_at: None, verified_files: Vec::new(), problems: Vec::new() };
-    let Some(manifest_read) = read_entry(&mut zip, MANIFEST, MAX_MANIFEST_BYTES)? else {
+    // Nothing is read from a package whose bytes are not exactly a package's.
+    let layout = match zip_layout::read(&mut source)? {
+        Ok(layout) => layout,
+        Err(zip_layout::Malformed(detail)) => {
+            report.problems.push(PackageProblem::new(
+                ProblemKind::ForgedLayout,
+                None,
+                "文件包结构异常，可能被插入或改动了内容，请勿使用，并向对方重新索取".into(),
+                format!("the ZIP is not laid out as a seal package: {detail}"),
+            ));
+            return Ok(report);
+        }
+    };
+    let entries: HashMap<&str, &zip_layout::Entry> = layout.entries.iter().map(|e| (e.name.as_str(), e)).collect();
+    let mut problems = Vec::new();
+    let Some(manifest_entry) = entries.get(MANIFEST) else {
         problems.push(PackageProblem::new(
             ProblemKind::MissingManifest,
             None,
@@ -493,10 +599,12 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
         report.problems = problems;
         return Ok(report);
     };
-    let read = manifest_read.and_then(|bytes| {
+    let read = read_entry(&mut source, manifest_entry, MAX_MANIFEST_BYTES)?.and_then(|bytes| {
         let m = serde_json::from_slice::<Manifest>(&bytes).map_err(|e| e.to_string())?;
         if m.format != PACKAGE_FORMAT || m.version != PACKAGE_VERSION {
             Err(format!("format {} version {} is not {PACKAGE_FORMAT} {PACKAGE_VERSION}", m.format, m.version))
+        } else if m.files.len() > zip_layout::MAX_ENTRIES {
+            Err(format!("{} files, more than {}", m.files.len(), zip_layout::MAX_ENTRIES))
         } else {
             Ok((m, bytes))
         }
@@ -537,7 +645,11 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
     }
 
     // The signature over the exact manifest bytes.
-    match read_entry(&mut zip, SIGNATURE, MAX_MANIFEST_BYTES)? {
+    let signature_read = match entries.get(SIGNATURE) {
+        None => None,
+        Some(entry) => Some(read_entry(&mut source, entry, MAX_MANIFEST_BYTES)?),
+    };
+    match signature_read {
         None => problems.push(PackageProblem::new(
             ProblemKind::MissingSignature,
             None,
@@ -578,33 +690,25 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
                         format!("signature.json names key {} but the manifest's key is {fp}", sig.fingerprint),
                     ));
                 }
-                if verified
-                    && let Some(fp) = &actual_fingerprint
-                    && !trusted_fingerprints.iter().any(|t| normalize_fingerprint(t) == *fp)
-                {
-                    problems.push(PackageProblem::new(
-                        ProblemKind::UnknownKey,
-                        None,
-                        format!("签名有效，但这枚印章（指纹 {}…）不在信任列表中，请向对方核实指纹", &fp[..16]),
-                        format!("valid signature by an unknown key {fp}"),
-                    ));
+                if verified && let Some(fp) = &actual_fingerprint {
+                    problems.extend(trust_problem(trusted, fp, &manifest.signer.uscc));
                 }
             }
         },
     }
 
-    // Every listed file, then anything not listed.
-    let entries: HashMap<String, bool> = (0..zip.len())
-        .filter_map(|i| {
-            let entry = zip.by_index_raw(i).ok()?;
-            let name = entry.name().ok()?.into_owned();
-            Some((name, entry.is_dir()))
-        })
-        .collect();
+    // Names that clash: exactly (two entries of one name: the layout allows it, a reader shows either)
+    // or but for case (one file on Windows and macOS).
+    let mut seen = HashSet::new();
     let mut folded = HashSet::new();
-    let mut clashes: Vec<&String> = entries.keys().filter(|name| !folded.insert(name.to_lowercase())).collect();
+    let mut clashes: Vec<&str> = Vec::new();
+    for e in &layout.entries {
+        if !seen.insert(e.name.as_str()) || !folded.insert(e.name.to_lowercase()) {
+            clashes.push(&e.name);
+        }
+    }
     clashes.sort();
-    if zip.has_duplicate_names() || !clashes.is_empty() {
+    if !clashes.is_empty() {
         let shown = clashes.first().map(|n| n.strip_prefix(FILES).unwrap_or(n));
         problems.push(PackageProblem::new(
             ProblemKind::DuplicateEntry,
@@ -613,6 +717,8 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
             format!("the package has entries with the same name (or the same but for case): {clashes:?}"),
         ));
     }
+
+    // Every listed file (each once: a name listed again is not hashed again), then anything not listed.
     let mut listed = HashSet::new();
     for entry in &manifest.files {
         if !safe_name(&entry.name) {
@@ -625,8 +731,16 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
             continue;
         }
         let path = format!("{FILES}{}", entry.name);
-        listed.insert(path.clone());
-        if entries.get(&path) != Some(&false) {
+        if !listed.insert(path.clone()) {
+            problems.push(PackageProblem::new(
+                ProblemKind::DuplicateEntry,
+                Some(&entry.name),
+                format!("清单中重复列出了文件：{}", entry.name),
+                format!("the manifest lists {} twice", entry.name),
+            ));
+            continue;
+        }
+        let Some(zip_entry) = entries.get(path.as_str()) else {
             problems.push(PackageProblem::new(
                 ProblemKind::FileMissing,
                 Some(&entry.name),
@@ -634,34 +748,43 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
                 format!("{} is listed but missing", entry.name),
             ));
             continue;
-        }
-        let changed = |detail: String| {
-            PackageProblem::new(
-                ProblemKind::HashMismatch,
-                Some(&entry.name),
-                format!("文件内容与盖章时不一致，已被改动：{}", entry.name),
-                format!("{}: {detail}", entry.name),
-            )
         };
-        match hash_entry(&mut zip, &path) {
-            Ok((size, _)) if size != entry.size => problems.push(PackageProblem::new(
+        if zip_entry.size != entry.size {
+            problems.push(PackageProblem::new(
                 ProblemKind::SizeMismatch,
                 Some(&entry.name),
                 format!("文件大小不符，已被改动：{}", entry.name),
-                format!("{}: {size} bytes, manifest says {}", entry.name, entry.size),
-            )),
-            Ok((_, sha)) if sha != entry.sha256.to_ascii_lowercase() => {
-                problems.push(changed(format!("sha256 {sha}, manifest says {}", entry.sha256)))
-            }
-            Ok(_) => report.verified_files.push(entry.name.clone()),
-            // The ZIP's own checksum caught the change first.
-            Err(detail) => problems.push(changed(detail)),
+                format!("{}: {} bytes, manifest says {}", entry.name, zip_entry.size, entry.size),
+            ));
+            continue;
+        }
+        let (sha, crc) = hash_entry(&mut source, zip_entry)?;
+        if sha != entry.sha256.to_ascii_lowercase() {
+            problems.push(PackageProblem::new(
+                ProblemKind::HashMismatch,
+                Some(&entry.name),
+                format!("文件内容与盖章时不一致，已被改动：{}", entry.name),
+                format!("{}: sha256 {sha}, manifest says {}", entry.name, entry.sha256),
+            ));
+        } else if crc != zip_entry.crc32 {
+            // The signed bytes, but a checksum other readers refuse (or an edited header).
+            problems.push(PackageProblem::new(
+                ProblemKind::ForgedLayout,
+                Some(&entry.name),
+                format!("文件包结构异常（校验码不符）：{}", entry.name),
+                format!("{}: CRC-32 {crc:08x}, the headers say {:08x}", entry.name, zip_entry.crc32),
+            ));
+        } else {
+            report.verified_files.push(entry.name.clone());
         }
     }
-    let mut extra: Vec<&String> = entries
+    let mut extra: Vec<&str> = layout
+        .entries
         .iter()
-        .filter(|(name, is_dir)| !**is_dir && !listed.contains(*name) && !matches!(name.as_str(), MANIFEST | SIGNATURE))
-        .map(|(name, _)| name)
+        .map(|e| e.name.as_str())
+        .filter(|name| !listed.contains(*name) && !matches!(*name, MANIFEST | SIGNATURE))
+        .collect::<HashSet<_>>()
+        .into_iter()
         .collect();
     extra.sort();
     for name in extra {
@@ -676,6 +799,40 @@ pub fn verify_package_from<R: Read + Seek>(source: R, trusted_fingerprints: &[St
     report.valid = problems.is_empty();
     report.problems = problems;
     Ok(report)
+}
+
+/// What is wrong with trusting a valid signature by key `fp` on a package that says it is `uscc`'s:
+/// nothing if a trusted binding says the key is that company's.
+fn trust_problem(trusted: &[TrustedSeal], fp: &str, uscc: &str) -> Option<PackageProblem> {
+    let claimed = normalize_uscc(uscc);
+    let mut owners: Vec<String> = trusted
+        .iter()
+        .filter(|t| normalize_fingerprint(&t.fingerprint) == fp)
+        .map(|t| normalize_uscc(&t.uscc))
+        .collect();
+    if owners.contains(&claimed) {
+        return None;
+    }
+    let grouped = grouped_fingerprint(fp);
+    if owners.is_empty() {
+        return Some(PackageProblem::new(
+            ProblemKind::UnknownKey,
+            None,
+            format!("签名有效，但这枚印章（指纹 {grouped}）不在信任列表中，请向对方核实指纹"),
+            format!("valid signature by an unknown key {fp}"),
+        ));
+    }
+    owners.sort();
+    owners.dedup();
+    let owners = owners.join("、");
+    Some(PackageProblem::new(
+        ProblemKind::SignerMismatch,
+        None,
+        format!(
+            "这枚印章（指纹 {grouped}）受信任，但它属于 {owners}，文件包却自称由 {claimed} 盖章，可能是冒用，请勿使用"
+        ),
+        format!("a trusted key {fp} of {owners} signed as {claimed}"),
+    ))
 }
 
 #[cfg(test)]
@@ -713,5 +870,38 @@ mod tests {
             .collect::<Vec<_>>()
             .join(":");
         assert_eq!(normalize_fingerprint(&spaced), fp);
+    }
+
+    #[test]
+    fn fingerprints_are_shown_whole_in_groups_of_four() {
+        let fp = fingerprint(&[1; 32]);
+        let grouped = grouped_fingerprint(&fp);
+        assert_eq!(grouped.split(' ').count(), 16);
+        assert!(grouped.split(' ').all(|g| g.len() == 4));
+        assert_eq!(normalize_fingerprint(&grouped), fp, "nothing left out");
+    }
+
+    #[test]
+    fn a_trusted_seal_binds_a_fingerprint_to_a_uscc() {
+        let fp = fingerprint(&[1; 32]);
+        let t =
+            TrustedSeal::parse(&format!(" 91310000mA1fl1ab2c :{}", grouped_fingerprint(&fp).to_uppercase())).unwrap();
+        assert_eq!(t, TrustedSeal { uscc: "91310000MA1FL1AB2C".into(), fingerprint: fp.clone() });
+        for bad in [fp.clone(), format!("91310000MA1FL1AB2C:{}", &fp[..16]), format!(":{fp}"), format!("9131:{fp}")] {
+            assert_eq!(TrustedSeal::parse(&bad).unwrap_err().code(), "invalid_input", "{bad}");
+        }
+        let trusted = [t];
+        assert_eq!(trust_problem(&trusted, &fp, "91310000ma1fl1ab2c"), None);
+        assert_eq!(
+            trust_problem(&trusted, &fp, "91110000MA00000000").map(|p| p.kind),
+            Some(ProblemKind::SignerMismatch)
+        );
+        let stranger = trust_problem(&trusted, &fingerprint(&[2; 32]), "91310000MA1FL1AB2C").unwrap();
+        assert_eq!(stranger.kind, ProblemKind::UnknownKey);
+        assert!(
+            stranger.user_message.contains(&grouped_fingerprint(&fingerprint(&[2; 32]))),
+            "{}",
+            stranger.user_message
+        );
     }
 }

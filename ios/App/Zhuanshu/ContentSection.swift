@@ -22,6 +22,14 @@ struct ContentSection: View {
                         .font(.caption)
                         .foregroundColor(.secondary)
                 }
+                if let freshness = ContentSync.freshness(status) {
+                    Text(freshness)
+                        .font(.caption)
+                        .foregroundColor(status.fresh ? .secondary : .red)
+                }
+                if let problem = status.problem {
+                    Text(problem).foregroundColor(.red)
+                }
                 if status.expired {
                     Text("内容已过期：发布方尚未发布新版本。现有内容仍可使用，但可能不是最新的。").foregroundColor(.red)
                 }

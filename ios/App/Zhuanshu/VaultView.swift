@@ -8,6 +8,8 @@ struct VaultView: View {
     @ObservedObject var vm: VaultViewModel
     let currentUscc: String?
     @State private var pin = ""
+    @State private var recoveryKey = ""
+    @State private var newPin = ""
     @State private var selected = Set<String>()
     @State private var importing = false
 
@@ -61,6 +63,20 @@ struct VaultView: View {
                 Button("用PIN码解锁") {
                     vm.unlock(pin: pin)
                     pin = ""
+                }
+            }
+        }
+        if status.setUp && (vm.state.needsPin || !status.hasKeyProvider) {
+            // Forgotten PIN, or a PIN bound to another phone (the core's message says so).
+            Section("忘记PIN码或换了手机") {
+                TextField("恢复密钥", text: $recoveryKey)
+                    .textInputAutocapitalization(.characters)
+                    .autocorrectionDisabled()
+                SecureField("新PIN码", text: $newPin).keyboardType(.numberPad)
+                Button("用恢复密钥解锁") {
+                    vm.recover(recoveryKey: recoveryKey, newPin: newPin)
+                    recoveryKey = ""
+                    newPin = ""
                 }
             }
         }

@@ -3,6 +3,10 @@ import ZhuanshuKit
 
 /// Opens the core once (data in Application Support, excluded from backups) and holds the view models.
 ///
+/// The core gets the phone's device secret (`KeychainDeviceSecret`, this-device-only): the vault's PIN is
+/// bound to this phone, so a copy of the data cannot be guessed elsewhere. When the scene goes to the
+/// background the vault locks.
+///
 /// The vault's platform key is `keyProvider` (Keychain, ZhuanshuKit's `KeychainKeyProvider`); `vault` sets
 /// the vault up with it and the PIN, and opens it with it, falling back to the PIN when the key is
 /// unavailable or lost.
@@ -29,7 +33,7 @@ final class AppModel: ObservableObject {
         var core: ZhuanshuApp?
         var failure: String?
         do {
-            core = try ZhuanshuApp.open(dataDir: AppModel.dataDirectory(), fixedNow: nil)
+            core = try ZhuanshuApp.open(dataDir: AppModel.dataDirectory(), fixedNow: nil, deviceSecret: KeychainDeviceSecret())
         } catch let error as ZhuanshuError {
             failure = error.userMessage
         } catch {
@@ -75,6 +79,9 @@ struct ZhuanshuMain: App {
                 })
                     .onAppear { LocalNotifications.shared.requestAuthorization(core: core) }
                     .onChange(of: scenePhase) { phase in
+                        if phase == .background {
+                            vault.onBackground()
+                        }
                         if phase == .active {
                             LocalNotifications.shared.refresh(core: core)
                             ContentUpdates.shared.syncIfDue(core: core, url: AppModel.feedUrl) {

@@ -106,6 +106,23 @@ public enum PeriodicSyncResult: Equatable {
 public enum ContentSync {
     public static let period: TimeInterval = 24 * 60 * 60
 
+    /// How current the content is, from the core's status, as on Android: "内容已于 … 核验，有效至 …" while
+    /// the verified timestamp holds, a warning once it has run out; nil for the built-in content.
+    public static func freshness(_ status: FeedStatus) -> String? {
+        guard let checked = status.checkedAt, let until = status.verifiedUntil else {
+            return nil
+        }
+        if status.fresh {
+            return "内容已于 \(minutes(checked)) 核验，有效至 \(minutes(until))"
+        }
+        return "内容更新已过期（有效至 \(minutes(until))）：可能被拦截或发布方未及时更新，请重新同步"
+    }
+
+    /// `2026-11-22T09:00:00` as `2026-11-22 09:00`.
+    private static func minutes(_ at: String) -> String {
+        String(at.replacingOccurrences(of: "T", with: " ").prefix(16))
+    }
+
     /// The result line of a sync, from the core's report.
     public static func message(_ report: SyncReport) -> String {
         if report.updated {

@@ -78,9 +78,12 @@ public final class KeychainKeyProvider: KeyProvider {
         let status = SecItemCopyMatching(query as CFDictionary, &result)
         switch status {
         case errSecSuccess:
-            guard let data = result as? Data, data.count == 32 else {
+            guard var data = result as? Data, data.count == 32 else {
                 throw KeyProviderError.Failed(reason: "the Keychain item is not a 256-bit key")
             }
+            // Best effort (Swift's Data is a value type): the key's bytes do not outlive the SymmetricKey,
+            // whose own copy CryptoKit zeroes on release.
+            defer { data.resetBytes(in: 0..<data.count) }
             return SymmetricKey(data: data)
         case errSecItemNotFound:
             return nil

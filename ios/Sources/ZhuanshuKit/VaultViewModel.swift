@@ -17,8 +17,10 @@ public struct VaultState {
     public init() {}
 }
 
-/// 证照夹, as `VaultViewModel` on Android: setup with a PIN and the platform key (Keychain), unlock with
-/// the platform key falling back to the PIN, documents, and packages signed with the company's seal.
+/// 证照夹, as `VaultViewModel` on Android: setup with a PIN and the platform key (Keychain, Face ID / Touch
+/// ID or the passcode for each use), unlock with the platform key falling back to the PIN or the recovery
+/// key, documents, and packages signed with the company's seal. When the app goes to the background the
+/// vault locks (`onBackground`, from scenePhase `.background`).
 public final class VaultViewModel: ObservableObject {
     @Published public private(set) var state = VaultState()
 
@@ -113,8 +115,38 @@ public final class VaultViewModel: ObservableObject {
         run({ app in try app.vault().unlockWithPin(pin: pin) }) { state, _ in state.needsPin = false }
     }
 
+    /// Forgotten PIN, or a PIN bound to another device (the core's `device_unavailable`): the written-down
+    /// recovery key opens the vault and sets `newPin` (bound to this device).
+    public func recover(recoveryKey: String, newPin: String) {
+        run({ app in try app.vault().recover(recoveryKey: recoveryKey, newPin: newPin) }) { state, _ in
+            state.needsPin = false
+        }
+    }
+
     public func lock() {
         run { app in app.vault().lock() }
+    }
+
+    /// The app went to the background (scenePhase `.background`): the key leaves memory at once, the
+    /// documents leave the screen's state, and a second lock is queued behind any core call still running
+    /// (an unlock that finishes after this must not leave the vault open). The system's file importer and
+    /// the Face ID prompt are shown inside the app (the scene stays active or inactive), so they do not
+    /// count as leaving it.
+    public func onBackground() {
+        let app = self.app
+        app.vault().lock()
+        state.status?.unlocked = false
+        state.documents = []
+        state.needsPin = false
+        scheduler.background({ () throws -> Loaded in
+            app.vault().lock()
+            return try Self.load(app)
+        }) { [weak self] result in
+            if case let .success(loaded) = result {
+                self?.state.status = loaded.status
+                self?.state.documents = loaded.documents
+            }
+        }
     }
 
     public func add(name: String, mediaType: String, bytes: Data) {

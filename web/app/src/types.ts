@@ -321,6 +321,8 @@ export interface SyncReport {
   root_version: number;
   changed: string[];
   removed: string[];
+  /** Stored data that failed its check and was fetched again. */
+  repaired: string[];
   requests: number;
   bytes: number;
   expires: string | null;
@@ -342,9 +344,16 @@ export interface FeedStatus {
   root_version: number;
   expires: string | null;
   expired: boolean;
+  /** Until when the last verified timestamp vouches that the content in force is the publisher's current one. */
+  verified_until: string | null;
+  /** A synced version whose timestamp (and manifest) have not expired. */
+  fresh: boolean;
   source: string | null;
   synced_at: string | null;
+  /** The last sync that verified a fresh timestamp. */
   checked_at: string | null;
+  /** Stored feed data failed its check (Chinese, from the core); the built-in content is in force there. */
+  problem: string | null;
   files: ContentFile[];
 }
 
@@ -374,7 +383,14 @@ export interface PackageSigner {
   fingerprint: string;
 }
 
-/** vault::PackageProblem */
+/** vault::seal::TrustedSeal: a seal trusted for one company only (a key bound to its USCC). */
+export interface TrustedSeal {
+  uscc: string;
+  /** SHA-256 of the public key, hex; case, spaces and colons do not matter. */
+  fingerprint: string;
+}
+
+/** vault::PackageProblem: `kind` is snake_case, e.g. unknown_key, signer_mismatch, forged_layout. */
 export interface PackageProblem {
   kind: string;
   file: string | null;
@@ -529,13 +545,13 @@ declare module './api' {
     'vault.linkLicence': (id: string, licenceId: number) => DocumentInfo;
     'vault.changePin': (oldPin: string, newPin: string) => null;
     'vault.recover': (recoveryKey: string, newPin: string) => null;
-    'vault.newRecoveryKey': () => string;
+    'vault.newRecoveryKey': (pin: string | null) => string;
     'vault.backup': () => Uint8Array;
     'vault.restore': (backup: Uint8Array, recoveryKey: string, newPin: string) => BackupSummary;
     'vault.sealInfo': (uscc: string) => SealInfo | null;
     'vault.createSeal': (uscc: string) => SealInfo;
     'vault.signPackage': (uscc: string, documentIds: string[]) => Uint8Array;
-    'vault.verifyPackage': (bytes: Uint8Array, trustedFingerprints: string[] | null) => PackageReport;
+    'vault.verifyPackage': (bytes: Uint8Array, trusted: TrustedSeal[] | null) => PackageReport;
     'feed.sync': (url: string) => SyncReport;
     'feed.status': () => FeedStatus;
     'guide.tree': () => ThemeNode[];

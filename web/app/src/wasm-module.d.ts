@@ -4,8 +4,10 @@
 declare module 'zhuanshu-wasm' {
   export default function init(options: { module_or_path: string | URL }): Promise<unknown>;
   export class ZhuanshuApp {
-    static open(fixedNow: string | null): ZhuanshuApp;
-    static openPersistent(fixedNow: string | null, backend: 'opfs' | 'indexeddb'): Promise<ZhuanshuApp>;
+    /** `fixedNow` pins the planning clock only (security decisions use the real one); `deviceValue` is
+     * the device secret's HMAC of `deviceSecretInput()` (see worker.ts), absent where there is none. */
+    static open(fixedNow: string | null, deviceValue?: Uint8Array): ZhuanshuApp;
+    static openPersistent(fixedNow: string | null, backend: 'opfs' | 'indexeddb', deviceValue?: Uint8Array): Promise<ZhuanshuApp>;
     storage(): string;
     dossier(): unknown;
     dynamics(): unknown;
@@ -13,6 +15,8 @@ declare module 'zhuanshu-wasm' {
     free(): void;
   }
   export function labels(): unknown;
+  /** What the browser's device key signs (HMAC-SHA256) to give `deviceValue`. */
+  export function deviceSecretInput(): Uint8Array;
   export function provideContent(name: string, bytes: Uint8Array): void;
 }
 declare module 'zhuanshu-search-wasm' {

@@ -12,7 +12,7 @@ import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url
 import dictUrl from 'zhuanshu-dict?url';
 import guideUrl from 'zhuanshu-guide?url';
 import type { Request, Response } from './api';
-import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind } from './types';
+import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind, TrustedSeal } from './types';
 
 type Service = Record<string, (...args: unknown[]) => unknown>;
 type SearchIndex = import('zhuanshu-search-wasm').SearchIndex;
@@ -40,6 +40,73 @@ function hasOpfs(): boolean {
   return typeof navigator.storage?.getDirectory === 'function' && 'FileSystemSyncAccessHandle' in self;
 }
 
+/**
+ * The browser's device secret for the vault: HMAC-SHA256 of the core's `deviceSecretInput()` under a
+ * non-extractable WebCrypto key made once and kept in IndexedDB (the CryptoKey object itself, by
+ * structured clone: script can use it but never read its bytes). The core mixes the value into the PIN's
+ * key, so the PIN is bound to this browser profile.
+ *
+ * What this protects: a copy of the database alone (the OPFS file, an IndexedDB export, a synced or
+ * backed-up copy of the site's storage) cannot have its PIN guessed offline — the key is not in it.
+ * What it does not: the browser keeps the key in the same profile, so whoever copies the whole profile, or
+ * runs script in this origin (an XSS, a malicious extension), can use the key — compute this one value and
+ * send it away with the database — and then the PIN can be guessed offline after all. Clearing the site's
+ * data, or WeChat wiping web storage at logout, removes both the database and the key: the vault's
+ * encrypted backup and the recovery key are the way back.
+ *
+ * Where WebCrypto or IndexedDB is missing or refuses (some in-app web views, private modes), this gives
+ * `undefined` and the core opens without a device secret: the vault works with the PIN alone. A key is
+ * only used once it has been stored and read back, so a PIN is never bound to a key the next visit would
+ * not find.
+ */
+async function deviceValue(): Promise<Uint8Array | undefined> {
+  try {
+    const subtle = self.crypto?.subtle;
+    if (!subtle || typeof indexedDB === 'undefined') return undefined;
+    const openDb = (version?: number) => new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('zhuanshu-device', version);
+      req.onupgradeneeded = () => {
+        if (!req.result.objectStoreNames.contains('keys')) req.result.createObjectStore('keys');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error('device key store blocked'));
+    });
+    let db = await openDb();
+    if (!db.objectStoreNames.contains('keys')) {
+      // Made by something else without the store: add it with a version step.
+      const next = db.version + 1;
+      db.close();
+      db = await openDb(next);
+    }
+    const request = <T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const tx = db.transaction('keys', mode);
+        const req = run(tx.objectStore('keys'));
+        tx.oncomplete = () => resolve(req.result);
+        tx.onerror = () => reject(tx.error ?? req.error);
+        tx.onabort = () => reject(tx.error ?? new Error('aborted'));
+      });
+    try {
+      const stored = () => request('readonly', (s) => s.get('vault-pin') as IDBRequest<CryptoKey | undefined>);
+      let key = await stored();
+      if (!key) {
+        const fresh = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']);
+        // `add`, not `put`: another tab of the app may have stored its key first, and that one wins.
+        await request('readwrite', (s) => s.add(fresh, 'vault-pin')).catch(() => undefined);
+        key = await stored();
+      }
+      if (!(key instanceof CryptoKey) || key.extractable) return undefined;
+      return new Uint8Array(await subtle.sign('HMAC', key, core.deviceSecretInput() as BufferSource));
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    console.warn('zhuanshu: no device key (the vault uses the PIN alone)', e);
+    return undefined;
+  }
+}
+
 /** Wall-clock time (ms since the epoch), comparable with the page's. */
 const clock = () => performance.timeOrigin + performance.now();
 
@@ -52,6 +119,8 @@ const wasmReady = init({ module_or_path: wasmUrl }).then(() => {
 async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'memory', demo: boolean): Promise<Ready> {
   timings.openStart = clock();
   await wasmReady;
+  const device = await deviceValue();
+  timings.deviceKey = clock();
   const Z = core.ZhuanshuApp;
   let storageNote: string | null = null;
   const attempts: Exclude<StorageKind, 'memory'>[] =
@@ -63,7 +132,7 @@ async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'mem
     let locked = false;
     for (let i = 0; i < tries && !app; i++) {
       try {
-        app = await Z.openPersistent(fixedNow, backend);
+        app = await Z.openPersistent(fixedNow, backend, device);
       } catch (e) {
         const message = isCoreError(e) ? (e as { message: string }).message : String(e);
         storageNote = isCoreError(e) ? (e as { userMessage: string }).userMessage : message;
@@ -76,7 +145,8 @@ async function open(fixedNow: string | null, wanted: 'auto' | 'indexeddb' | 'mem
     // OPFS held by another tab: a second, empty database in IndexedDB would only confuse.
     if (app || locked) break;
   }
-  app ??= Z.open(fixedNow);
+  app ??= Z.open(fixedNow, device);
+  device?.fill(0); // the core keeps its own copy
   timings.storageReady = clock();
   const storage = app.storage() as StorageKind;
   if (storage !== 'memory') storageNote = null;
@@ -193,9 +263,9 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
   if (method.startsWith('guide.') || method.startsWith('feed.')) await shipGuide();
   if (method === 'vault.verifyPackage') {
     // Seal packages are verified by the second module, trusting what the app module says this device
-    // trusts (the given fingerprints and its own seals).
-    const [bytes, given] = args as [Uint8Array, string[] | null];
-    const trusted = service('vault').trustedFingerprints(given);
+    // trusts (the given seals, each bound to its company, and, unlocked, its own).
+    const [bytes, given] = args as [Uint8Array, TrustedSeal[] | null];
+    const trusted = service('vault').trustedSeals(given);
     return (await secondModule()).verifyPackage(bytes, trusted);
   }
   const search = Object.hasOwn(searches, method) ? searches[method] : undefined;

@@ -43,6 +43,10 @@ function feedFacts(status: FeedStatus): HTMLElement {
       h('dt', {}, t('feedChecked')),
       h('dd', {}, when(status.checked_at)),
       status.expires && [h('dt', {}, t('feedExpires')), h('dd', {}, when(status.expires))]),
+    status.verified_until && status.checked_at && (status.fresh
+      ? h('p', { class: 'small muted', id: 'feed-fresh' }, t('feedFresh', { checked: when(status.checked_at), until: when(status.verified_until) }))
+      : h('p', { class: 'warn-box', role: 'alert', id: 'feed-fresh' }, t('feedStale', { until: when(status.verified_until) }))),
+    status.problem && h('p', { class: 'warn-box', role: 'alert' }, status.problem),
     status.expired && h('p', { class: 'warn-box', role: 'alert' }, t('feedExpired')),
     status.files.length > 0 && h('details', { class: 'feed-files' },
       h('summary', {}, t('feedFiles', { n: status.files.length })),

@@ -3,12 +3,16 @@
 // a forgotten PIN is reset with the recovery key), add photos and files, view, delete, link a scan to a
 // licence of the current company, lock. The open vault also stamps chosen documents with the current
 // company's electronic seal (one ZIP to send), verifies a package received, downloads an encrypted backup,
-// changes the PIN and replaces the recovery key. The page locks the vault after the idle time the core
-// keeps (auto_lock_seconds), and shows the lock screen whenever the core answers `vault_locked`. 验章 needs
-// no PIN and is there in every state.
+// changes the PIN and replaces the recovery key (the PIN is asked again: the core rotates the keys).
+// Auto-lock is the core's alone: it locks the vault once the key has gone unused for auto_lock_seconds of
+// real time (whatever `?now=` pins — that is the planning date, not the clock of security decisions).
+// The page keeps no idle rule of its own: it only asks the core again when the core's idle time may have
+// run out, and shows the lock screen whenever the core answers `vault_locked` or says it is locked. 验章
+// needs no PIN and is there in every state.
+import type { Api, Method } from '../api';
 import { clear, h, type Child } from '../dom';
 import { t } from '../i18n';
-import { call, isCoreError } from '../rpc';
+import { call as rpc, isCoreError } from '../rpc';
 import { rerender, route } from '../router';
 import { state } from '../state';
 import type { CompanyOverview, DocumentInfo, Licence, PackageReport, SealInfo, VaultStatus } from '../types';
@@ -19,8 +23,8 @@ let recoveryKey: string | null = null;
 /** What a restore brought back, said once on the opened vault. */
 let restoredNotice: string[] | null = null;
 let idleTimer = 0;
+/** The core's auto_lock_seconds while the vault is open (0: off, or locked). */
 let idleSeconds = 0;
-let watching = false;
 
 const onVault = () => route().path[0] === 'vault';
 
@@ -29,19 +33,40 @@ function stopIdle() {
   clearTimeout(idleTimer);
 }
 
-function restartIdle() {
+/** Looks at the core again once its idle time may be over: `after` ms from now, by default the whole idle
+ * time (the key was just used) and a little more. Taps and scrolls do not count: the core cannot see them. */
+function watchIdle(seconds = idleSeconds, after = seconds * 1000 + 250) {
+  idleSeconds = seconds;
   clearTimeout(idleTimer);
-  if (idleSeconds > 0) idleTimer = window.setTimeout(() => void lockNow(), idleSeconds * 1000);
+  if (seconds > 0) idleTimer = window.setTimeout(() => void checkIdle(), after);
 }
 
-/** Counts the owner's taps and keys as activity while the vault is open. */
-function armIdle(seconds: number) {
-  idleSeconds = seconds;
-  if (!watching) {
-    watching = true;
-    for (const type of ['pointerdown', 'keydown', 'scroll']) addEventListener(type, () => { if (idleSeconds > 0) restartIdle(); }, { passive: true, capture: true });
+/** The core decides: locked, so the lock screen; still open (the key was used meanwhile, e.g. by a sealed
+ * field of the dossier), so look again shortly. */
+async function checkIdle() {
+  let status: VaultStatus;
+  try {
+    status = await rpc('vault.status');
+  } catch (e) {
+    console.error(e);
+    return;
   }
-  restartIdle();
+  if (status.unlocked) return watchIdle(status.auto_lock_seconds, Math.min(status.auto_lock_seconds * 1000, 5000));
+  if (idleSeconds === 0) return; // locked on purpose meanwhile (the lock button, a failed call)
+  stopIdle();
+  document.querySelector('.overlay')?.remove();
+  toast(t('lockedToast'));
+  if (onVault()) void rerender();
+}
+
+/** Calls that do not use the vault's key, so do not restart the core's idle time. */
+const KEYLESS = new Set<string>(['vault.status', 'vault.lock', 'vault.sealInfo']);
+
+/** This screen's calls: one that used the key restarted the core's idle time, so the page looks later. */
+async function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<ReturnType<Api[M]>> {
+  const value = await rpc(method, ...args);
+  if (idleSeconds > 0 && method.startsWith('vault.') && !KEYLESS.has(method)) watchIdle();
+  return value;
 }
 
 async function lockNow() {
@@ -362,7 +387,7 @@ function autoLock(status: VaultStatus): HTMLElement {
   const select = h('select', { id: 'auto-lock', onchange: async () => {
     try {
       await call('vault.setAutoLock', Number(select.value));
-      armIdle(Number(select.value));
+      watchIdle(Number(select.value));
       toast(t('autoLockSaved'));
     } catch (e) {
       failed(e);
@@ -460,16 +485,20 @@ function verifySection(): HTMLElement {
   let last: { name: string; bytes: Uint8Array } | null = null;
   const result = h('div', { id: 'verify-result', 'aria-live': 'polite' });
   const trusted = keyInput(3);
+  const trustedUscc = h('input', { type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '18', class: 'mono' });
   const trust = h('details', { class: 'trust' },
     h('summary', {}, t('verifyTrusted')),
-    field('verify-trusted', t('verifyTrusted'), trusted, t('verifyTrustedHint')));
+    field('verify-trusted', t('verifyTrusted'), trusted, t('verifyTrustedHint')),
+    field('verify-trusted-uscc', t('verifyTrustedUscc'), trustedUscc, t('verifyTrustedUsccHint')));
   const run = async () => {
     if (!last) return;
     const { name, bytes } = last;
     clear(result, h('p', { class: 'muted small' }, t('verifying')));
     try {
-      const fp = trusted.value.trim();
-      const report = await call('vault.verifyPackage', bytes, fp ? [fp] : null);
+      // A fingerprint is trusted for one company only: the one it was given for.
+      const fingerprint = trusted.value.trim();
+      const uscc = trustedUscc.value.trim();
+      const report = await call('vault.verifyPackage', bytes, fingerprint && uscc ? [{ uscc, fingerprint }] : null);
       clear(result, verdict(report, name));
       // A good signature by a seal this phone does not know: the sender's fingerprint is what is missing.
       if (report.problems.some((p) => p.kind === 'unknown_key')) trust.open = true;
@@ -490,6 +519,7 @@ function verifySection(): HTMLElement {
       await run();
     } });
   trusted.addEventListener('change', () => void run());
+  trustedUscc.addEventListener('change', () => void run());
   return h('section', { class: 'section', 'aria-labelledby': 'verify-title' },
     h('h2', { id: 'verify-title' }, t('verifyTitle')),
     h('div', { class: 'card form verify-card' },
@@ -536,14 +566,41 @@ async function changePinSheet() {
   if (done) toast(t('pinChanged'));
 }
 
+/** 重新生成恢复密钥: the core rotates the vault's keys and needs the PIN for it (counted like an unlock);
+ * the new key is then shown once, as after setup. */
 async function replaceRecoveryKey() {
   if (!confirm(t('confirmNewRecoveryKey'))) return;
-  try {
-    recoveryKey = await call('vault.newRecoveryKey');
+  let fresh: string | null = null;
+  await sheet(t('newRecoveryKey'), (close) => {
+    const pin = pinInput('current-password');
+    const formError = h('p', { class: 'form-error', role: 'alert' });
+    const button = h('button', { type: 'submit', class: 'btn wide' }, t('newRecoveryKey'));
+    const form: HTMLFormElement = h('form', { class: 'form', id: 'vault-new-recovery-form', novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      formError.textContent = '';
+      showIssues(form, []);
+      button.disabled = true;
+      try {
+        // An empty field is no PIN: the core then says the PIN is needed, without counting an attempt.
+        fresh = await call('vault.newRecoveryKey', pin.value || null);
+        close();
+      } catch (err) {
+        button.disabled = false;
+        formFailed(form, formError, err);
+        pin.select();
+      }
+    } },
+      h('p', { class: 'muted small intro' }, t('newRecoveryKeyIntro')),
+      pathField('new-recovery-pin', 'pin', t('pinLabel'), pin),
+      formError,
+      button);
+    setTimeout(() => pin.focus(), 0);
+    return form;
+  });
+  if (fresh) {
+    recoveryKey = fresh;
     await rerender();
     window.scrollTo(0, 0);
-  } catch (e) {
-    failed(e);
   }
 }
 
@@ -593,7 +650,7 @@ async function openView(root: HTMLElement, status: VaultStatus) {
     if (isCoreError(e) && e.code === 'vault_locked') return unlockView(root);
     throw e;
   }
-  armIdle(status.auto_lock_seconds);
+  watchIdle(status.auto_lock_seconds);
   const progress = h('p', { class: 'muted small status', 'aria-live': 'polite' });
   const input = h('input', { type: 'file', id: 'vault-file', accept: 'image/*,application/pdf', class: 'visually-hidden',
     onchange: async () => {

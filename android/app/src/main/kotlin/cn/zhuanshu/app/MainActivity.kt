@@ -4,7 +4,6 @@ import android.Manifest
 import android.content.Intent
 import android.os.Build
 import android.os.Bundle
-import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.padding
@@ -28,6 +27,7 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.fragment.app.FragmentActivity
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import cn.zhuanshu.app.notify.Notifications
 import cn.zhuanshu.app.ui.AssistantScreen
@@ -49,7 +49,8 @@ enum class Tab(val label: String, val icon: ImageVector) {
     VAULT("证照夹", Icons.Filled.Lock),
 }
 
-class MainActivity : ComponentActivity() {
+/** A FragmentActivity (a ComponentActivity) because BiometricPrompt, the vault's prompt, needs one. */
+class MainActivity : FragmentActivity() {
     private val askNotifications = registerForActivityResult(ActivityResultContracts.RequestPermission()) {
         Notifications.refreshNow(this)
     }

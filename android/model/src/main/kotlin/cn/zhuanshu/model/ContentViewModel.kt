@@ -97,6 +97,23 @@ object ContentSync {
     /** Android's minimum period is 15 minutes; content changes rarely. */
     const val PERIOD_HOURS = 24L
 
+    /**
+     * How current the content is, from the core's status: "内容已于 … 核验，有效至 …" while the verified
+     * timestamp holds, a warning once it has run out (a frozen or intercepted feed); null for the built-in content.
+     */
+    fun freshness(status: FeedStatus): String? {
+        val checked = status.checkedAt ?: return null
+        val until = status.verifiedUntil ?: return null
+        return if (status.fresh) {
+            "内容已于 ${minutes(checked)} 核验，有效至 ${minutes(until)}"
+        } else {
+            "内容更新已过期（有效至 ${minutes(until)}）：可能被拦截或发布方未及时更新，请重新同步"
+        }
+    }
+
+    /** `2026-11-22T09:00:00` as `2026-11-22 09:00`. */
+    private fun minutes(at: String): String = at.replace('T', ' ').take(16)
+
     /** The result line of a sync, from the core's report. */
     fun message(report: SyncReport): String = when {
         report.updated -> "已更新到第${report.version}版，更新了${report.changed.size + report.removed.size}个文件"

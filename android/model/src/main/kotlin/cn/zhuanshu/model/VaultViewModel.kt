@@ -27,8 +27,17 @@ data class VaultState(
 
 /**
  * 证照夹: setup with a PIN and the platform key ([provider]: Android Keystore / iOS Keychain; null where the
- * device has none), unlock with the platform key falling back to the PIN, documents, and packages signed
- * with the company's seal for sharing. The keys and every rule are the core's.
+ * device has none), unlock with the platform key falling back to the PIN (or the recovery key), documents,
+ * and packages signed with the company's seal for sharing. The keys and every rule are the core's.
+ *
+ * On Android the platform key asks for the owner's biometric or screen lock on every use (see
+ * [AuthenticatedKeyProvider]); a cancelled prompt is the core's "locked" error and nothing opens. A
+ * platform key that was lost ([PlatformKeyProvider.needsRenewal]) is bound again after the next PIN or
+ * recovery-key unlock.
+ *
+ * When the app goes to the background the vault locks ([onBackground]) — unless the app itself sent the
+ * owner to the system's file picker for 添加证照 ([pickingDocument]; the core's idle auto-lock still
+ * applies then), or the owner is in the platform key's prompt ([PlatformKeyProvider.prompting]).
  */
 class VaultViewModel(
     private val app: ZhuanshuAppInterface,
@@ -98,9 +107,66 @@ class VaultViewModel(
         }
     }
 
-    fun unlockWithPin(pin: String) = run({ app.vault().unlockWithPin(pin) }) { it.copy(needsPin = false) }
+    fun unlockWithPin(pin: String) = run({
+        app.vault().unlockWithPin(pin)
+        renewPlatformKey()
+    }) { it.copy(needsPin = false) }
+
+    /**
+     * Forgotten PIN, or a PIN bound to another device (the core's `device_unavailable`): the written-down
+     * recovery key opens the vault and sets [newPin] (bound to this device).
+     */
+    fun recover(recoveryKey: String, newPin: String) = run({
+        app.vault().recover(recoveryKey, newPin)
+        renewPlatformKey()
+    }) { it.copy(needsPin = false) }
+
+    /** A platform key that no longer opens the vault is bound again, now that the vault is open. */
+    private fun renewPlatformKey() {
+        val renewable = provider as? PlatformKeyProvider ?: return
+        if (!renewable.needsRenewal || !app.vault().status().hasKeyProvider) return
+        try {
+            app.vault().setKeyProvider(renewable)
+        } catch (e: ZhuanshuException) {
+            // The owner cancelled the prompt: the PIN keeps working, and the next PIN unlock asks again.
+        }
+    }
 
     fun lock() = run({ app.vault().lock() })
+
+    @Volatile
+    private var picking = false
+
+    /** The owner is sent to the system's file picker for 添加证照: leaving for it does not lock the vault. */
+    fun pickingDocument() {
+        picking = true
+    }
+
+    /** The app is in the foreground again (a pick came back, or was abandoned). */
+    fun onForeground() {
+        picking = false
+    }
+
+    /**
+     * The app went to the background (Android: ProcessLifecycleOwner's ON_STOP; iOS: scenePhase
+     * `.background`): the key leaves memory at once, the documents leave the screen's state, and a second
+     * lock is queued behind any core call still running (an unlock that finishes after this must not leave
+     * the vault open). Not while the app waits for the file picker it opened itself, nor while the owner
+     * answers the platform key's prompt (the screen lock is another app's screen).
+     */
+    fun onBackground() {
+        if (picking || (provider as? PlatformKeyProvider)?.prompting == true) return
+        app.vault().lock()
+        _state.update { s -> s.copy(status = s.status?.copy(unlocked = false), documents = emptyList(), needsPin = false) }
+        scheduler.call({
+            app.vault().lock()
+            load()
+        }) { outcome ->
+            if (outcome is Outcome.Ok) {
+                _state.update { it.copy(status = outcome.value.status, documents = outcome.value.documents) }
+            }
+        }
+    }
 
     fun add(name: String, mediaType: String, bytes: ByteArray) = run({ app.vault().add(name, mediaType, bytes) })
 

@@ -20,7 +20,7 @@ class AssistantGoldenTest {
     fun `golden searches match the Rust replay`() {
         val scenario = JsonParser.parseString(File(goldenDir, "assistant.json").readText()).asJsonObject
         val expected = JsonParser.parseString(File(goldenDir, "assistant.expected.json").readText())
-        val assistant = ZhuanshuApp.open(null, scenario.get("now").asString).assistant()
+        val assistant = ZhuanshuApp.open(null, scenario.get("now").asString, null).assistant()
         val limit = scenario.get("limit").asInt.toUInt()
         val searches = JsonArray()
         for (q in scenario.getAsJsonArray("searches")) {
@@ -56,7 +56,7 @@ class AssistantGoldenTest {
 
     @Test
     fun `predicted questions follow the demo company's deadlines`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         val restaurant = app.dossier().loadDemo().first { it.company.industry.startsWith("H62") }
         val predicted = app.assistant().predicted(restaurant.company.uscc)
         assertTrue(predicted.any { it.reason.contains("食品经营许可证") && it.question.contains("食品经营许可") }, predicted.toString())
@@ -64,7 +64,7 @@ class AssistantGoldenTest {
 
     @Test
     fun `a bad import is refused with line numbers`() {
-        val assistant = ZhuanshuApp.open(null, null).assistant()
+        val assistant = ZhuanshuApp.open(null, null, null).assistant()
         val e = assertFailsWith<ZhuanshuException.Invalid> { assistant.importKb("not json") }
         assertEquals("line 1", e.issues.single().path)
         assertTrue(e.userMessage.startsWith("第1行"), e.userMessage)

@@ -9,7 +9,7 @@ import uniffi.zhuanshu.Span
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 class AssistantViewModelTest {
-    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
     private val scheduler = ManualScheduler()
     private val assistant = AssistantViewModel(app, scheduler, debounceMillis = 200)
 

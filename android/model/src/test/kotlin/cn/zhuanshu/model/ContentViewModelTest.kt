@@ -8,6 +8,9 @@ import java.net.InetAddress
 import java.net.InetSocketAddress
 import java.nio.file.Files
 import java.security.MessageDigest
+import java.time.Duration
+import java.time.LocalDateTime
+import java.time.ZoneId
 import java.util.Collections
 import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.AfterAll
@@ -82,7 +85,7 @@ class ContentViewModelTest {
     @BeforeEach
     fun open() {
         dataDir = Files.createTempDirectory("zhuanshu-content-app").toFile()
-        app = ZhuanshuApp.open(dataDir.path, NOW)
+        app = ZhuanshuApp.open(dataDir.path, NOW, null)
     }
 
     @AfterEach
@@ -155,7 +158,11 @@ class ContentViewModelTest {
         assertNull(s.error)
         assertEquals(1UL, s.status!!.version)
         assertEquals(feedUrl, s.status!!.source)
-        assertEquals(NOW, s.status!!.syncedAt)
+        // A sync's time is a security time (the feed's expiry is judged on it): the real clock, whatever
+        // planning date the app was opened with.
+        val synced = LocalDateTime.parse(s.status!!.syncedAt)
+        val realNow = LocalDateTime.now(ZoneId.of("Asia/Shanghai"))
+        assertTrue(Duration.between(synced, realNow).abs() < Duration.ofMinutes(5), "synced at $synced, now $realNow")
         assertEquals(listOf("faq.jsonl"), s.report!!.changed)
         assertEquals("已更新到第1版，更新了1个文件", s.message)
         assertEquals(NEW_FAQ, app.assistant().search("安卓同步测试怎么验证", 5u).first().id, "the core rebuilt the index")
@@ -166,7 +173,9 @@ class ContentViewModelTest {
         assertEquals("已是最新（第1版）", s.message)
         assertFalse(s.report!!.updated)
         assertEquals(1u, s.report!!.requests)
-        assertEquals(listOf("GET /feed/manifest.json 304"), requests.toList(), "one conditional request, answered 304")
+        assertEquals(listOf("GET /feed/timestamp.json 304"), requests.toList(), "one conditional request, answered 304")
+        assertTrue(s.status!!.fresh)
+        assertTrue(ContentSync.freshness(s.status!!)!!.startsWith("内容已于 "), ContentSync.freshness(s.status!!))
         assertEquals(1UL, s.status!!.version)
     }
 

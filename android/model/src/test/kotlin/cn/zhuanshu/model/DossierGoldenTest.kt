@@ -104,7 +104,7 @@ class DossierGoldenTest {
     @Test
     fun `dossier scenario matches the Rust replay`() {
         val scenario = load("dossier.json").asJsonObject
-        val app = ZhuanshuApp.open(null, scenario.str("now"))
+        val app = ZhuanshuApp.open(null, scenario.str("now"), null)
         for ((i, element) in scenario.getAsJsonArray("steps").withIndex()) {
             val step = element.asJsonObject
             val expected = step.getAsJsonObject("expect_error")
@@ -164,7 +164,7 @@ class DossierGoldenTest {
 
     @Test
     fun `tax deadlines, ics and notifications through the bindings`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         assertEquals("2025-10-27", app.dynamics().taxDeadline(2025, 10u).date)
         val restaurant = app.dossier().loadDemo().first { it.company.industry.startsWith("H62") }
         val ics = app.dynamics().ics(restaurant.company.uscc)
@@ -183,12 +183,12 @@ class DossierGoldenTest {
         val dir = Files.createTempDirectory("zhuanshu-kt").toFile()
         try {
             val name = "上海𠈌𠀌科技有限公司"
-            ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00").use { app ->
+            ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00", null).use { app ->
                 app.dossier().loadDemo()
                 val first = app.dossier().current().company
                 app.dossier().updateCompany(first.uscc, first.copy(name = name))
             }
-            ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00").use { app ->
+            ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00", null).use { app ->
                 assertEquals(name, app.dossier().current().company.name)
                 assertTrue(app.dossier().companies().size >= 3)
             }
@@ -203,7 +203,7 @@ class DossierGoldenTest {
         assertTrue(e.userMessage.contains("第18位应为“X”"), e.userMessage)
         assertEquals("uscc", e.issues.single().path)
         assertEquals("91310104MA1FL8XK2X", usccNormalize("91310104ma1fl8xk2x"))
-        val app = ZhuanshuApp.open(null, null)
+        val app = ZhuanshuApp.open(null, null, null)
         val missing = assertFailsWith<ZhuanshuException.NotFound> { app.dossier().company("91310104MA1FL8XK2X") }
         assertTrue(missing.userMessage.startsWith("找不到企业"))
         assertFailsWith<ZhuanshuException.NoCurrentCompany> { app.dossier().current() }

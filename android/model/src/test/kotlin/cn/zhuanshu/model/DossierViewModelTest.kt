@@ -11,7 +11,7 @@ import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 class DossierViewModelTest {
-    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
     private val scheduler = ManualScheduler()
     private val dossier = DossierViewModel(app, scheduler)
 
@@ -33,7 +33,7 @@ class DossierViewModelTest {
 
     /** A valid USCC: the demo company's, which the empty dossier of this test does not hold. */
     private fun demoUscc(): String {
-        val other = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val other = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         return other.dossier().loadDemo().first().company.uscc
     }
 

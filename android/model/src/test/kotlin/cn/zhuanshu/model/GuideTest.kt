@@ -12,7 +12,7 @@ import uniffi.zhuanshu_ffi.ZhuanshuException
 class GuideTest {
     @Test
     fun `the question loop ends in a plan checked against the dossier`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         val restaurant = app.dossier().loadDemo().first { it.company.industry.startsWith("H62") }
         val guide = app.guide()
         assertTrue(guide.tree().size >= 12)

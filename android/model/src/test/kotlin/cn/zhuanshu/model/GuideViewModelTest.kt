@@ -8,7 +8,7 @@ import uniffi.zhuanshu.MaterialStatus
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 class GuideViewModelTest {
-    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
     private val guide = GuideViewModel(app, ManualScheduler())
     private val bundle = "bundle-small-restaurant"
 

@@ -10,7 +10,7 @@ import uniffi.zhuanshu.StateKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 class HomeViewModelTest {
-    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+    private val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
     private val scheduler = ManualScheduler()
     private val home = HomeViewModel(app, scheduler)
 

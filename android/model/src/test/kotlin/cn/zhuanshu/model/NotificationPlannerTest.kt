@@ -13,7 +13,7 @@ class NotificationPlannerTest {
 
     @Test
     fun `the core's schedule becomes OS requests, old ones are cancelled`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         app.dossier().loadDemo()
         val notes = app.dynamics().notifications(30u, "09:00")
         val plan = NotificationPlanner.plan(app, setOf("gone#d0@x", notes.first().id), now)
@@ -34,7 +34,7 @@ class NotificationPlannerTest {
 
     @Test
     fun `past notifications are dropped and a bad time is the core's error`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         app.dossier().loadDemo()
         val all = app.dynamics().notifications(30u, "09:00")
         val later = all.last().timestamp * 1000

@@ -10,7 +10,7 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
 class PolicyBindingsTest {
     @Test
     fun `checkup ranks eligible policies first and explains every condition`() {
-        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00")
+        val app = ZhuanshuApp.open(null, "2026-11-21T09:00:00", null)
         val software = app.dossier().loadDemo().first { it.company.industry == "I65" }
         val checkup = app.policies().checkup(software.company.uscc)
         assertTrue(checkup.eligible > 0u)

@@ -44,7 +44,7 @@ class VaultKeyProviderTest {
         val dir = Files.createTempDirectory("zhuanshu-vault").toFile()
         try {
             val provider = JceKeyProvider()
-            val app = ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00")
+            val app = ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00", null)
             val vault = app.vault()
             val recovery = vault.init("246810", provider)
             assertTrue(recovery.isNotBlank())

@@ -12,7 +12,7 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 class VaultViewModelTest {
     private val dir: File = Files.createTempDirectory("zhuanshu-vault-vm").toFile()
-    private val app = ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00")
+    private val app = ZhuanshuApp.open(dir.path, "2026-11-21T09:00:00", null)
     private val provider = JceKeyProvider()
     private val vault = VaultViewModel(app, ManualScheduler(), provider)
 
@@ -92,6 +92,37 @@ class VaultViewModelTest {
         vault.signPackage(company.uscc, listOf(id), out.path)
         assertEquals(UiError.Kind.INVALID, vault.state.value.error?.kind)
         assertNull(vault.state.value.shared)
+    }
+
+    @Test
+    fun `going to the background locks the vault, except while the file picker is open`() {
+        val id = setUpWithDocument()
+        vault.recoveryKeyNoted()
+        vault.onBackground()
+        var s = vault.state.value
+        assertFalse(s.status!!.unlocked)
+        assertTrue(s.documents.isEmpty(), "no document name stays in the screen's state")
+        assertFalse(app.vault().status().unlocked, "the core dropped the key")
+
+        // The owner comes back: the PIN opens again.
+        vault.onForeground()
+        vault.unlockWithPin("246810")
+        assertTrue(vault.state.value.status!!.unlocked)
+
+        // 添加证照 sends the owner to the system's picker: leaving for it does not lock …
+        vault.pickingDocument()
+        vault.onBackground()
+        assertTrue(app.vault().status().unlocked)
+        vault.add("税务登记证.pdf", "application/pdf", "%PDF-1.4".toByteArray())
+        assertEquals(2, vault.state.value.documents.size)
+        // … but once back, the next trip to the background does.
+        vault.onForeground()
+        vault.onBackground()
+        s = vault.state.value
+        assertFalse(s.status!!.unlocked)
+        assertTrue(s.documents.isEmpty())
+        vault.unlockWithPin("246810")
+        assertTrue(id in vault.state.value.documents.map { it.id })
     }
 
     @Test

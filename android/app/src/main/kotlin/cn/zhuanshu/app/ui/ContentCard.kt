@@ -11,8 +11,10 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import cn.zhuanshu.model.ContentSync
 import cn.zhuanshu.model.ContentViewModel
 
 /**
@@ -33,6 +35,10 @@ fun ContentCard(vm: ContentViewModel, modifier: Modifier = Modifier) {
                 )
                 Text("上次检查：" + (status.checkedAt?.let(::minutes) ?: "尚未检查"), style = MaterialTheme.typography.bodySmall)
                 status.expires?.let { Text("有效期至：${minutes(it)}", style = MaterialTheme.typography.bodySmall) }
+                ContentSync.freshness(status)?.let {
+                    Text(it, style = MaterialTheme.typography.bodySmall, color = if (status.fresh) Color.Unspecified else MaterialTheme.colorScheme.error)
+                }
+                status.problem?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 if (status.expired) {
                     Text("内容已过期：发布方尚未发布新版本。现有内容仍可使用，但可能不是最新的。", color = MaterialTheme.colorScheme.error)
                 }

@@ -1,9 +1,12 @@
 package cn.zhuanshu.app.ui
 
+import android.app.Activity
 import android.content.Context
+import android.content.ContextWrapper
 import android.content.Intent
 import android.net.Uri
 import android.provider.OpenableColumns
+import android.view.WindowManager
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Arrangement
@@ -25,6 +28,7 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -36,6 +40,8 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.unit.dp
+import androidx.compose.ui.window.DialogProperties
+import androidx.compose.ui.window.SecureFlagPolicy
 import androidx.core.content.FileProvider
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import cn.zhuanshu.model.VaultViewModel
@@ -43,17 +49,26 @@ import java.io.File
 import uniffi.zhuanshu.PackageSummary
 
 /**
- * 证照夹: setup (PIN + Android Keystore key), unlock with the platform key or the PIN, documents, and a
- * package signed with the company's seal handed to the share sheet.
+ * 证照夹: setup (PIN + Android Keystore key), unlock with the platform key (biometric or screen lock), the
+ * PIN or the recovery key, documents, and a package signed with the company's seal handed to the share
+ * sheet. While it is shown the window is FLAG_SECURE: no screenshots, screen recording or recents
+ * thumbnail of documents or the recovery key.
  */
 @Composable
 fun VaultScreen(vm: VaultViewModel, currentUscc: String?, modifier: Modifier = Modifier) {
     val s by vm.state.collectAsStateWithLifecycle()
     val context = LocalContext.current
     var pin by remember { mutableStateOf("") }
+    var recoveryKey by remember { mutableStateOf("") }
+    var newPin by remember { mutableStateOf("") }
     var selected by remember { mutableStateOf(setOf<String>()) }
     val pick = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
         if (uri != null) readDocument(context, uri)?.let { (name, type, bytes) -> vm.add(name, type, bytes) }
+    }
+    DisposableEffect(context) {
+        val window = context.findActivity()?.window
+        window?.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
+        onDispose { window?.clearFlags(WindowManager.LayoutParams.FLAG_SECURE) }
     }
     LaunchedEffect(s.shared) {
         s.shared?.let {
@@ -86,10 +101,33 @@ fun VaultScreen(vm: VaultViewModel, currentUscc: String?, modifier: Modifier = M
                         if (s.needsPin || !status.hasKeyProvider) Button(onClick = { vm.unlockWithPin(pin); pin = "" }) { Text("用PIN码解锁") }
                     }
                 }
+                if (status.setUp && (s.needsPin || !status.hasKeyProvider)) {
+                    // Forgotten PIN, or a PIN bound to another phone (the core's message says so).
+                    Text("忘记PIN码或换了手机：用抄下的恢复密钥解锁，并设置新的PIN码。", style = MaterialTheme.typography.bodySmall)
+                    OutlinedTextField(
+                        value = recoveryKey,
+                        onValueChange = { recoveryKey = it },
+                        label = { Text("恢复密钥") },
+                        modifier = Modifier.fillMaxWidth(),
+                    )
+                    OutlinedTextField(
+                        value = newPin,
+                        onValueChange = { newPin = it },
+                        label = { Text("新PIN码") },
+                        visualTransformation = PasswordVisualTransformation(),
+                        keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.NumberPassword),
+                        modifier = Modifier.fillMaxWidth(),
+                    )
+                    OutlinedButton(onClick = { vm.recover(recoveryKey, newPin); recoveryKey = ""; newPin = "" }) { Text("用恢复密钥解锁") }
+                }
             }
             else -> {
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    Button(onClick = { pick.launch(arrayOf("image/*", "application/pdf")) }) { Text("添加证照") }
+                    Button(onClick = {
+                        // The system's picker is another app: leaving for it must not lock the vault.
+                        vm.pickingDocument()
+                        pick.launch(arrayOf("image/*", "application/pdf"))
+                    }) { Text("添加证照") }
                     OutlinedButton(onClick = vm::lock) { Text("锁定") }
                 }
                 s.documents.forEach { d ->
@@ -120,8 +158,16 @@ fun VaultScreen(vm: VaultViewModel, currentUscc: String?, modifier: Modifier = M
             title = { Text("请抄下恢复密钥") },
             text = { Text("忘记PIN码或更换手机时，只能用它恢复证照夹。它只显示这一次。\n\n$key") },
             confirmButton = { TextButton(onClick = vm::recoveryKeyNoted) { Text("我已抄下") } },
+            // A dialog is a window of its own: secure too, so the key is in no screenshot.
+            properties = DialogProperties(securePolicy = SecureFlagPolicy.SecureOn),
         )
     }
+}
+
+private tailrec fun Context.findActivity(): Activity? = when (this) {
+    is Activity -> this
+    is ContextWrapper -> baseContext.findActivity()
+    else -> null
 }
 
 /** The picked file's name, type and bytes (scans are small; large files would go through `addFile`). */
