@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime};
-use zhuanshu::vault::{DeviceSecret, FixedDeviceSecret, MemoryKeyProvider};
+use zhuanshu::vault::{Device, FileDeviceSecret, MemoryKeyProvider};
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 use zhuanshu_scenarios::{all_files, contains};
 
@@ -17,16 +17,18 @@ fn t0() -> NaiveDateTime {
     "2026-11-21T09:00:00".parse().unwrap()
 }
 
-fn device(seed: u8) -> Arc<dyn DeviceSecret> {
-    Arc::new(FixedDeviceSecret::new(&[seed; 32]).unwrap())
+/// A device's key store: the CLI's key file, one per "device" under the system's temp directory.
+fn device(seed: u8) -> Device {
+    let dir = std::env::temp_dir().join(format!("zhuanshu-test-device-{}-{seed}", std::process::id()));
+    Device::Secret(Arc::new(FileDeviceSecret::open(&dir.join("device.key")).unwrap()))
 }
 
-fn open_with(dir: &Path, device: Option<Arc<dyn DeviceSecret>>, now: NaiveDateTime) -> Zhuanshu {
+fn open_with(dir: &Path, device: Option<Device>, now: NaiveDateTime) -> Zhuanshu {
     Zhuanshu::open(Config {
         data_dir: Some(dir.into()),
         clock: Clock::Fixed(now),
         security_clock: Clock::Fixed(now),
-        device_secret: device,
+        device,
     })
     .unwrap()
 }
@@ -50,9 +52,10 @@ fn slot_bytes(dir: &Path, slot: &str) -> Vec<u8> {
     conn.query_row("SELECT wrapped FROM vault_key_slots WHERE slot = ?1", [slot], |r| r.get(0)).unwrap()
 }
 
-fn device_bound(dir: &Path) -> bool {
+/// How the PIN wrapping is bound to the device: 0 not, 1 by a fixed value (browser), 2 at every guess.
+fn binding(dir: &Path) -> u8 {
     let conn = rusqlite::Connection::open(dir.join("zhuanshu.db")).unwrap();
-    conn.query_row("SELECT device_bound FROM vault_key_slots WHERE slot = 'pin'", [], |r| r.get(0)).unwrap()
+    conn.query_row("SELECT device_binding FROM vault_key_slots WHERE slot = 'pin'", [], |r| r.get(0)).unwrap()
 }
 
 #[test]
@@ -63,7 +66,7 @@ fn a_copied_database_does_not_give_the_pin_away_elsewhere() {
     let recovery = app.vault().init(Some(PIN), None).unwrap();
     let doc = app.vault().add("营业执照.jpg", "image/jpeg", b"scan").unwrap();
     drop(app);
-    assert!(device_bound(&phone));
+    assert_eq!(binding(&phone), 2, "every guess needs the phone");
     copy_dir(&phone, &copy);
     copy_dir(&phone, &bare);
 
@@ -80,7 +83,7 @@ fn a_copied_database_does_not_give_the_pin_away_elsewhere() {
     // to this device from then on.
     nowhere.vault().recover(&recovery, "135790").unwrap();
     assert_eq!(nowhere.vault().read(&doc.id).unwrap(), b"scan");
-    assert!(!device_bound(&bare), "no device secret here: the new PIN is the PIN alone");
+    assert_eq!(binding(&bare), 0, "no device secret here: the new PIN is the PIN alone");
 
     // The phone itself is unaffected.
     let home = open_with(&phone, Some(device(1)), t0());
@@ -94,11 +97,11 @@ fn a_pin_set_before_the_device_secret_is_bound_at_the_next_unlock() {
     let app = open_with(dir.path(), None, t0());
     app.vault().init(Some(PIN), None).unwrap();
     drop(app);
-    assert!(!device_bound(dir.path()));
+    assert_eq!(binding(dir.path()), 0);
     let app = open_with(dir.path(), Some(device(1)), t0());
     app.vault().unlock_with_pin(PIN).unwrap();
     drop(app);
-    assert!(device_bound(dir.path()), "rewrapped with the device secret");
+    assert_eq!(binding(dir.path()), 2, "rewrapped with the device secret");
     assert_eq!(
         open_with(dir.path(), None, t0()).vault().unlock_with_pin(PIN).unwrap_err().code(),
         "device_unavailable"
@@ -108,6 +111,20 @@ fn a_pin_set_before_the_device_secret_is_bound_at_the_next_unlock() {
         "wrong_pin"
     );
     open_with(dir.path(), Some(device(1)), t0()).vault().unlock_with_pin(PIN).unwrap();
+}
+
+#[test]
+fn the_browser_binds_the_pin_to_a_value_its_key_store_gave_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = |b: u8| Some(Device::value(vec![b; 32]).unwrap());
+    let app = open_with(dir.path(), value(1), t0());
+    app.vault().init(Some(PIN), None).unwrap();
+    drop(app);
+    assert_eq!(binding(dir.path()), 1);
+    open_with(dir.path(), value(1), t0()).vault().unlock_with_pin(PIN).unwrap();
+    assert_eq!(open_with(dir.path(), value(2), t0()).vault().unlock_with_pin(PIN).unwrap_err().code(), "wrong_pin");
+    let none = open_with(dir.path(), None, t0()).vault().unlock_with_pin(PIN).unwrap_err();
+    assert_eq!(none.code(), "device_unavailable");
 }
 
 #[test]

@@ -37,7 +37,7 @@ pub use vault::Vault;
 uniffi::setup_scaffolding!("zhuanshu");
 
 /// How to open the app's data.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     /// Directory for the database (created if missing); `None` keeps everything in memory.
     pub data_dir: Option<PathBuf>,
@@ -48,21 +48,10 @@ pub struct Config {
     /// Always the device's clock in the apps and the CLI (no binding exposes it); only Rust tests pin it,
     /// to walk a lockout through time.
     pub security_clock: Clock,
-    /// The platform's device secret (see [`vault::DeviceSecret`]): PIN wrappings made with it need this
-    /// device to be guessed. `None` where the platform has none (the PIN alone then protects the vault,
-    /// and a copy of the database can be attacked offline).
-    pub device_secret: Option<Arc<dyn vault::DeviceSecret>>,
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("data_dir", &self.data_dir)
-            .field("clock", &self.clock)
-            .field("security_clock", &self.security_clock)
-            .field("device_secret", &self.device_secret.as_ref().map(|_| ".."))
-            .finish()
-    }
+    /// The platform's device part (see [`vault::Device`]): PIN wrappings made with it cannot be guessed
+    /// from a copy of the database. `None` where the platform has none (the PIN alone then protects the
+    /// vault, and a copy of the database can be attacked offline).
+    pub device: Option<vault::Device>,
 }
 
 /// The one handle an app holds. Cheap to share behind an `Arc`; every call takes the store's lock for
@@ -100,7 +89,7 @@ impl Zhuanshu {
             None => None,
         };
         let mut store = store::Store::open(path.as_deref())?;
-        let vault = vault::State::open(files_dir, config.device_secret, &mut store)?;
+        let vault = vault::State::open(files_dir, config.device, &mut store)?;
         Ok(Zhuanshu {
             store: Mutex::new(store),
             #[cfg(feature = "search")]

@@ -20,7 +20,7 @@ use zhuanshu::dossier::{
     Channel, Choice, Company, CompanyType, CreditGrade, LicenceData, MaterialData, RecordData, RecordStatus,
     TaxpayerKind, money, uscc,
 };
-use zhuanshu::vault::FileDeviceSecret;
+use zhuanshu::vault::{Device, FileDeviceSecret};
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
 
 #[derive(Parser)]
@@ -498,11 +498,11 @@ fn run(cli: Cli) -> Result<Output, Error> {
         None => default_data_dir()?,
     };
     let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
-    let device_secret = match cli.device_key.or_else(default_device_key) {
-        Some(path) => Some(Arc::new(FileDeviceSecret::open(&path)?) as Arc<dyn zhuanshu::vault::DeviceSecret>),
+    let device = match cli.device_key.or_else(default_device_key) {
+        Some(path) => Some(Device::Secret(Arc::new(FileDeviceSecret::open(&path)?))),
         None => None,
     };
-    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock, device_secret, ..Default::default() })?;
+    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock, device, ..Default::default() })?;
     let d = app.dossier();
     match cli.command {
         Command::Uscc(_) => unreachable!("handled before opening the store"),

@@ -22,7 +22,7 @@ use zhuanshu::guide::{
 use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::vault::seal::TrustedSeal;
 use zhuanshu::vault::{
-    DeviceSecret, DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus,
+    Device, DeviceSecret, DocumentInfo, KeyProvider, PackageReport, PackageSummary, SealInfo, VaultStatus,
     backup::BackupSummary,
 };
 use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
@@ -139,7 +139,8 @@ impl ZhuanshuApp {
     ) -> Result<Arc<Self>> {
         guard(|| {
             let clock = fixed_now.map(Clock::Fixed).unwrap_or_default();
-            let config = Config { data_dir: data_dir.map(Into::into), clock, device_secret, ..Default::default() };
+            let device = device_secret.map(Device::Secret);
+            let config = Config { data_dir: data_dir.map(Into::into), clock, device, ..Default::default() };
             let core = Zhuanshu::open(config)?;
             Ok(Arc::new(ZhuanshuApp { core: Arc::new(core) }))
         })

@@ -36,14 +36,8 @@ pub fn device_secret_input() -> Vec<u8> {
     zhuanshu::vault::keys::DEVICE_SECRET_INPUT.to_vec()
 }
 
-fn device(value: Option<Vec<u8>>) -> Result<Option<std::sync::Arc<dyn zhuanshu::vault::DeviceSecret>>, JsValue> {
-    match value {
-        None => Ok(None),
-        Some(bytes) => {
-            let fixed = zhuanshu::vault::FixedDeviceSecret::new(&bytes).map_err(error)?;
-            Ok(Some(std::sync::Arc::new(fixed)))
-        }
-    }
+fn device(value: Option<Vec<u8>>) -> Result<Option<zhuanshu::vault::Device>, JsValue> {
+    value.map(zhuanshu::vault::Device::value).transpose().map_err(error)
 }
 
 /// The app handle (`ZhuanshuApp.open()`), one per page or worker.
@@ -67,8 +61,8 @@ impl ZhuanshuApp {
         #[wasm_bindgen(js_name = deviceValue)] device_value: Option<Vec<u8>>,
     ) -> Result<ZhuanshuApp, JsValue> {
         let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
-        let device_secret = device(device_value)?;
-        let config = Config { data_dir: None, clock, device_secret, ..Default::default() };
+        let device = device(device_value)?;
+        let config = Config { data_dir: None, clock, device, ..Default::default() };
         let core = Zhuanshu::open(config).map_err(error)?;
         Ok(ZhuanshuApp { core: Rc::new(core), storage: "memory" })
     }
@@ -91,9 +85,9 @@ impl ZhuanshuApp {
         #[wasm_bindgen(js_name = deviceValue)] device_value: Option<Vec<u8>>,
     ) -> Result<ZhuanshuApp, JsValue> {
         let clock = parse_time(fixed_now, "fixedNow")?.map(Clock::Fixed).unwrap_or_default();
-        let device_secret = device(device_value)?;
+        let device = device(device_value)?;
         let storage = browser_storage::install(&backend).await.map_err(error)?;
-        let config = Config { data_dir: Some(BROWSER_DATA_DIR.into()), clock, device_secret, ..Default::default() };
+        let config = Config { data_dir: Some(BROWSER_DATA_DIR.into()), clock, device, ..Default::default() };
         let core = Zhuanshu::open(config).map_err(error)?;
         Ok(ZhuanshuApp { core: Rc::new(core), storage })
     }

@@ -44,25 +44,27 @@ pub struct SlotRow {
     pub salt: Option<Vec<u8>>,
     pub iterations: Option<u32>,
     pub wrapped: Vec<u8>,
-    /// The PIN's key mixes in the device secret.
-    pub device_bound: bool,
+    /// How the PIN's key is bound to the device (`keys::Binding::level`).
+    pub device_binding: u8,
 }
 
 pub fn get_slot(conn: &Connection, slot: &str) -> Result<Option<SlotRow>> {
     Ok(conn
-        .query_row("SELECT salt, iterations, wrapped, device_bound FROM vault_key_slots WHERE slot = ?1", [slot], |r| {
-            Ok(SlotRow { salt: r.get(0)?, iterations: r.get(1)?, wrapped: r.get(2)?, device_bound: r.get(3)? })
-        })
+        .query_row(
+            "SELECT salt, iterations, wrapped, device_binding FROM vault_key_slots WHERE slot = ?1",
+            [slot],
+            |r| Ok(SlotRow { salt: r.get(0)?, iterations: r.get(1)?, wrapped: r.get(2)?, device_binding: r.get(3)? }),
+        )
         .optional()?)
 }
 
 pub fn put_slot(conn: &Connection, slot: &str, s: &SlotRow, now: NaiveDateTime) -> Result<()> {
     conn.execute(
-        "INSERT INTO vault_key_slots (slot, salt, iterations, wrapped, device_bound, created_at)
+        "INSERT INTO vault_key_slots (slot, salt, iterations, wrapped, device_binding, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(slot) DO UPDATE SET salt = excluded.salt, iterations = excluded.iterations,
-            wrapped = excluded.wrapped, device_bound = excluded.device_bound, created_at = excluded.created_at",
-        params![slot, s.salt, s.iterations, s.wrapped, s.device_bound, now],
+            wrapped = excluded.wrapped, device_binding = excluded.device_binding, created_at = excluded.created_at",
+        params![slot, s.salt, s.iterations, s.wrapped, s.device_binding, now],
     )?;
     Ok(())
 }

@@ -343,7 +343,7 @@ impl Vault<'_> {
             // 2. … then every row, in one transaction.
             let pin = self.pin_slot(&data_key, new_pin)?;
             let recovery_slot =
-                db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone(), device_bound: false };
+                db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone(), device_binding: 0 };
             let now = self.now();
             self.app.store()?.write(|tx| {
                 if db::get_state(tx)?.is_some() {

@@ -197,10 +197,9 @@ pub fn check_new_pin(pin: &str) -> Result<()> {
 /// corrupt or hostile (it would hang the unlock), not a stronger setting.
 pub const MAX_PIN_ITERATIONS: u32 = 100 * PIN_ITERATIONS;
 
-/// The key-encryption key derived from a PIN. Slow on purpose (about a tenth of a second here). With a
-/// device value ([`device_value`]), the KEK is HKDF(PBKDF2(PIN), salt = device value): the PIN alone,
-/// however many guesses, derives nothing without the device.
-pub fn pin_key(pin: &str, salt: &[u8], iterations: u32, device: Option<&SecretKey>) -> Result<SecretKey> {
+/// The key-encryption key derived from a PIN. Slow on purpose (about a tenth of a second here), and bound
+/// to the device as `binding` says (see [`Binding`]): with a key store, every guess needs the device.
+pub fn pin_key(pin: &str, salt: &[u8], iterations: u32, binding: Binding<'_>) -> Result<SecretKey> {
     if iterations > MAX_PIN_ITERATIONS {
         return Err(Error::Corrupt(format!(
             "the PIN wrapping asks for {iterations} PBKDF2 iterations, more than the {MAX_PIN_ITERATIONS} allowed"
@@ -215,9 +214,50 @@ pub fn pin_key(pin: &str, salt: &[u8], iterations: u32, device: Option<&SecretKe
     wipe(unsafe { pin.as_bytes_mut() });
     let stretched = SecretKey(out);
     wipe(&mut out);
-    match device {
-        None => Ok(stretched),
-        Some(device) => hkdf_key(device.expose(), stretched.expose(), b"zhuanshu/vault/pin-kek/v2"),
+    match binding {
+        Binding::None => Ok(stretched),
+        Binding::Value(value) => hkdf_key(value.expose(), stretched.expose(), b"zhuanshu/vault/pin-kek/device-value"),
+        Binding::PerGuess(secret) => {
+            // The key store sees this guess's stretched PIN and answers with a MAC only it can compute:
+            // no value taken from the device once lets anyone guess elsewhere.
+            let mut input = [DEVICE_SECRET_INPUT, b"/per-guess/", stretched.expose()].concat();
+            let answer = secret.derive(input.clone());
+            wipe(&mut input);
+            let mut mac = answer.map_err(|e| Error::DeviceUnavailable(e.to_string()))?;
+            if mac.len() < 16 {
+                let len = mac.len();
+                wipe(&mut mac);
+                return Err(Error::DeviceUnavailable(format!(
+                    "the device secret gave {len} bytes, at least 16 needed"
+                )));
+            }
+            let key = hkdf_key(&mac, stretched.expose(), b"zhuanshu/vault/pin-kek/per-guess");
+            wipe(&mut mac);
+            key
+        }
+    }
+}
+
+/// How a PIN wrapping is bound to the device, strongest last. Stored with the wrapping (0, 1, 2).
+#[derive(Clone, Copy)]
+pub enum Binding<'a> {
+    /// The PIN alone (no device secret on this platform): a copy of the database can be guessed offline.
+    None,
+    /// A value the device computed once (the browser): a copy of the database alone cannot be guessed;
+    /// a copy together with that value can.
+    Value(&'a SecretKey),
+    /// The device's key store answers for every guess (Android Keystore, iOS Keychain, the CLI's key
+    /// file): guessing needs the device, every time.
+    PerGuess(&'a dyn DeviceSecret),
+}
+
+impl Binding<'_> {
+    pub fn level(self) -> u8 {
+        match self {
+            Binding::None => 0,
+            Binding::Value(_) => 1,
+            Binding::PerGuess(_) => 2,
+        }
     }
 }
 
@@ -239,59 +279,56 @@ fn hkdf_key(salt: &[u8], ikm: &[u8], info: &[u8]) -> Result<SecretKey> {
 
 // ---- the device ----
 
-/// What the vault asks a [`DeviceSecret`] to compute. Fixed, so a front end whose key store is
-/// asynchronous (the browser's WebCrypto) can compute it before it opens the core.
+/// What every device-secret question starts with; the browser's fixed value answers exactly this.
 pub const DEVICE_SECRET_INPUT: &[u8] = b"zhuanshu/vault/pin-device-binding/v1";
 
-/// A value only this device can compute: a PRF (HMAC-SHA256, or the like) of its input under a key the
-/// platform keeps and never exports — Android Keystore (TEE/StrongBox), the iOS Keychain
-/// (this-device-only), a non-extractable WebCrypto key in the browser, a key file beside (not inside) the
-/// CLI's data. It needs no user authentication: the PIN is the user's part, this is the device's. It
-/// must give the same bytes every time for the same input on this device, and is never stored.
+/// A PRF (HMAC-SHA256, or the like) under a key the platform keeps and never exports — Android Keystore
+/// (TEE/StrongBox), the iOS Keychain (this-device-only), a key file beside (not inside) the CLI's data.
+/// The vault asks it once per PIN guess, over that guess's stretched PIN, so guessing a PIN needs the
+/// device every time. It needs no user authentication: the PIN is the user's part, this is the device's.
+/// It must give the same bytes for the same input on this device.
 #[cfg_attr(feature = "ffi", uniffi::export(with_foreign))]
 pub trait DeviceSecret: Send + Sync {
     fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError>;
 }
 
-/// The device's value for PIN wrappings, checked: at least 16 bytes, reduced to one key.
-pub(crate) fn device_value(device: &dyn DeviceSecret) -> Result<SecretKey> {
-    let mut bytes = device.derive(DEVICE_SECRET_INPUT.to_vec())?;
-    if bytes.len() < 16 {
-        let len = bytes.len();
+/// The device part a front end gives the core when it opens it.
+#[derive(Clone)]
+pub enum Device {
+    /// A key store the core can ask at every guess (the phones, the CLI).
+    Secret(std::sync::Arc<dyn DeviceSecret>),
+    /// What an asynchronous key store (the browser's WebCrypto, which the core cannot call in the middle
+    /// of an unlock) answered for [`DEVICE_SECRET_INPUT`] when the front end opened the core.
+    Value(std::sync::Arc<SecretKey>),
+}
+
+impl Device {
+    /// A device value from what the front end's key store gave: at least 16 bytes, reduced to one key.
+    pub fn value(mut bytes: Vec<u8>) -> Result<Device> {
+        if bytes.len() < 16 {
+            let len = bytes.len();
+            wipe(&mut bytes);
+            return Err(Error::KeyProvider(format!("a device value has at least 16 bytes, got {len}")));
+        }
+        let key = hkdf_key(b"zhuanshu/vault/device-value/v1", &bytes, b"pin");
         wipe(&mut bytes);
-        return Err(Error::KeyProvider(format!("the device secret gave {len} bytes, at least 16 are needed")));
+        Ok(Device::Value(std::sync::Arc::new(key?)))
     }
-    let key = hkdf_key(b"zhuanshu/vault/device-value/v1", &bytes, b"pin");
-    wipe(&mut bytes);
-    key
-}
 
-/// A [`DeviceSecret`] that is a fixed value: what a front end computed with an asynchronous key store
-/// before opening the core (the browser), or a test's device.
-pub struct FixedDeviceSecret {
-    value: SecretKey,
-}
-
-impl FixedDeviceSecret {
-    /// `value` is what the platform's PRF gave for [`DEVICE_SECRET_INPUT`].
-    pub fn new(value: &[u8]) -> Result<FixedDeviceSecret> {
-        if value.len() != KEY_LEN {
-            return Err(Error::KeyProvider(format!("a device value is {KEY_LEN} bytes, got {}", value.len())));
+    pub fn binding(&self) -> Binding<'_> {
+        match self {
+            Device::Secret(secret) => Binding::PerGuess(secret.as_ref()),
+            Device::Value(value) => Binding::Value(value),
         }
-        Ok(FixedDeviceSecret { value: SecretKey::from_slice(value)? })
-    }
-
-    pub fn generate() -> Result<FixedDeviceSecret> {
-        Ok(FixedDeviceSecret { value: SecretKey::generate()? })
     }
 }
 
-impl DeviceSecret for FixedDeviceSecret {
-    fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError> {
-        if input != DEVICE_SECRET_INPUT {
-            return Err(KeyProviderError::Failed { reason: "a fixed device secret answers one input only".into() });
-        }
-        Ok(self.value.expose().to_vec())
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Device::Secret(_) => "Device::Secret(..)",
+            Device::Value(_) => "Device::Value(..)",
+        })
     }
 }
 
@@ -582,26 +619,40 @@ mod tests {
     fn full_width_digits_are_the_same_pin() {
         let salt = [7u8; SALT_LEN];
         // A low count keeps the unit test fast; the count itself is a parameter of the derivation.
-        let a = pin_key("１２３４５６", &salt, 1000, None).unwrap();
-        let b = pin_key("123456", &salt, 1000, None).unwrap();
+        let a = pin_key("１２３４５６", &salt, 1000, Binding::None).unwrap();
+        let b = pin_key("123456", &salt, 1000, Binding::None).unwrap();
         assert_eq!(a.expose(), b.expose());
-        assert_ne!(pin_key("123457", &salt, 1000, None).unwrap().expose(), a.expose());
-        assert!(pin_key("123456", &salt, 0, None).is_err());
+        assert_ne!(pin_key("123457", &salt, 1000, Binding::None).unwrap().expose(), a.expose());
+        assert!(pin_key("123456", &salt, 0, Binding::None).is_err());
         // An absurd count from a hostile database is refused at once instead of hanging the unlock.
-        assert_eq!(pin_key("123456", &salt, u32::MAX, None).unwrap_err().code(), "corrupt");
+        assert_eq!(pin_key("123456", &salt, u32::MAX, Binding::None).unwrap_err().code(), "corrupt");
         assert_eq!(check_new_pin("12345").unwrap_err().user_message(), "PIN 码至少 6 位");
         assert!(check_new_pin("１２３４５６").is_ok());
     }
 
     #[test]
     fn the_same_pin_on_another_device_derives_another_key() {
+        struct Counting(std::sync::atomic::AtomicU32, u8);
+        impl DeviceSecret for Counting {
+            fn derive(&self, input: Vec<u8>) -> std::result::Result<Vec<u8>, KeyProviderError> {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(digest::digest(&digest::SHA256, &[&[self.1][..], &input].concat()).as_ref().to_vec())
+            }
+        }
         let salt = [3u8; SALT_LEN];
-        let here = device_value(&FixedDeviceSecret::generate().unwrap()).unwrap();
-        let there = device_value(&FixedDeviceSecret::generate().unwrap()).unwrap();
-        let bound = pin_key("123456", &salt, 1000, Some(&here)).unwrap();
-        assert_eq!(bound.expose(), pin_key("123456", &salt, 1000, Some(&here)).unwrap().expose());
-        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, Some(&there)).unwrap().expose());
-        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, None).unwrap().expose());
+        let (here, there) = (Counting(Default::default(), 1), Counting(Default::default(), 2));
+        let bound = pin_key("123456", &salt, 1000, Binding::PerGuess(&here)).unwrap();
+        assert_eq!(bound.expose(), pin_key("123456", &salt, 1000, Binding::PerGuess(&here)).unwrap().expose());
+        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, Binding::PerGuess(&there)).unwrap().expose());
+        assert_ne!(bound.expose(), pin_key("123456", &salt, 1000, Binding::None).unwrap().expose());
+        // Every guess asks the device: three derivations, three questions.
+        pin_key("654321", &salt, 1000, Binding::PerGuess(&here)).unwrap();
+        assert_eq!(here.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+        // A fixed device value binds too, and differs from the per-guess binding.
+        let Device::Value(value) = Device::value(vec![5; 32]).unwrap() else { unreachable!() };
+        let by_value = pin_key("123456", &salt, 1000, Binding::Value(&value)).unwrap();
+        assert_ne!(by_value.expose(), bound.expose());
+        assert_eq!(Device::value(vec![1; 8]).unwrap_err().code(), "key_provider");
         // A device that answers too little is refused, not padded.
         struct Short;
         impl DeviceSecret for Short {
@@ -609,7 +660,7 @@ mod tests {
                 Ok(vec![1; 8])
             }
         }
-        assert_eq!(device_value(&Short).unwrap_err().code(), "key_provider");
+        assert_eq!(pin_key("123456", &salt, 1000, Binding::PerGuess(&Short)).unwrap_err().code(), "device_unavailable");
     }
 
     #[cfg(unix)]

@@ -30,8 +30,7 @@ use serde::Serialize;
 #[cfg(not(target_arch = "wasm32"))]
 pub use keys::FileDeviceSecret;
 pub use keys::{
-    DeviceSecret, FixedDeviceSecret, KeyProvider, KeyProviderError, MemoryKeyProvider, PIN_ITERATIONS, RecoveryKey,
-    SecretKey,
+    Device, DeviceSecret, KeyProvider, KeyProviderError, MemoryKeyProvider, PIN_ITERATIONS, RecoveryKey, SecretKey,
 };
 pub use seal::{PackageFile, PackageProblem, PackageReport, PackageSigner, PackageSummary, ProblemKind, SealInfo};
 
@@ -40,6 +39,7 @@ use crate::error::{Entity, Error, Result};
 use crate::store::{Store, vault as db};
 use document::{Header, ID_LEN, Opener, Sealer};
 use files::{BlobStore, DbBlobs, FileBlobs};
+use keys::Binding;
 
 /// Idle time before the vault locks itself, unless the owner chose another.
 pub const DEFAULT_AUTO_LOCK_SECONDS: u32 = 300;
@@ -181,17 +181,13 @@ pub(crate) use files::{ensure_dir as ensure_private_dir, ensure_private_file};
 pub(crate) struct State {
     dir: Option<PathBuf>,
     session: Mutex<Option<Session>>,
-    /// The platform's device secret, mixed into PIN wrappings when present.
-    device: Option<Arc<dyn DeviceSecret>>,
+    /// The platform's device part, mixed into PIN wrappings when present.
+    device: Option<Device>,
 }
 
 impl State {
     /// Called when the app opens: removes what an interrupted write left behind (see `files`).
-    pub(crate) fn open(
-        data_dir: Option<&Path>,
-        device: Option<Arc<dyn DeviceSecret>>,
-        store: &mut Store,
-    ) -> Result<State> {
+    pub(crate) fn open(data_dir: Option<&Path>, device: Option<Device>, store: &mut Store) -> Result<State> {
         let state = State { dir: data_dir.map(|d| d.join("vault")), session: Mutex::new(None), device };
         let ids = store.read(db::document_ids)?;
         if let Some(dir) = &state.dir {
@@ -543,19 +539,22 @@ impl<'a> Vault<'a> {
         }
         // A bound wrapping needs the device before any attempt is counted: on another phone (or with the
         // key store reset) no PIN can work, and guessing must not lock the owner out of the recovery key.
-        let device = if slot.device_bound {
-            let device = self.state().device.as_ref().ok_or_else(|| {
-                Error::DeviceUnavailable("the PIN wrapping is device-bound and this app has no device secret".into())
-            })?;
-            Some(keys::device_value(device.as_ref()).map_err(|e| Error::DeviceUnavailable(e.to_string()))?)
-        } else {
-            None
+        let here = self.state().device.as_ref().map_or(Binding::None, Device::binding);
+        let binding = match slot.device_binding {
+            0 => Binding::None,
+            level if level == here.level() => here,
+            level => {
+                return Err(Error::DeviceUnavailable(format!(
+                    "the PIN wrapping has device binding {level}, this app offers {}",
+                    here.level()
+                )));
+            }
         };
         let key = self.attempt(&state, Secret::Pin, || {
-            let kek = keys::pin_key(pin, salt, iterations, device.as_ref())?;
+            let kek = keys::pin_key(pin, salt, iterations, binding)?;
             keys::unwrap_key(&kek, &Slot::Pin.aad(), &slot.wrapped)
         })?;
-        let unbound_here = !slot.device_bound && self.state().device.is_some();
+        let unbound_here = slot.device_binding < here.level();
         if iterations < PIN_ITERATIONS || unbound_here {
             // The default grew since this wrapping was made, or it was made before this device gave a
             // secret: rewrap at today's count and bound to the device, once.
@@ -611,14 +610,14 @@ impl<'a> Vault<'a> {
     /// A PIN wrapping of `data_key`: new salt, today's iteration count, bound to the device when the
     /// platform gives a device secret.
     fn pin_slot(&self, data_key: &SecretKey, pin: &str) -> Result<db::SlotRow> {
-        let device = self.state().device.as_ref().map(|d| keys::device_value(d.as_ref())).transpose()?;
+        let binding = self.state().device.as_ref().map_or(Binding::None, Device::binding);
         let salt: [u8; keys::SALT_LEN] = keys::random_array()?;
-        let kek = keys::pin_key(pin, &salt, PIN_ITERATIONS, device.as_ref())?;
+        let kek = keys::pin_key(pin, &salt, PIN_ITERATIONS, binding)?;
         Ok(db::SlotRow {
             salt: Some(salt.to_vec()),
             iterations: Some(PIN_ITERATIONS),
             wrapped: keys::seal(&kek, &Slot::Pin.aad(), data_key.expose())?,
-            device_bound: device.is_some(),
+            device_binding: binding.level(),
         })
     }
 
@@ -887,7 +886,7 @@ fn key_matches(key: &SecretKey, state: &db::StateRow) -> Result<bool> {
 
 fn provider_slot(data_key: &SecretKey, provider: &dyn KeyProvider) -> Result<db::SlotRow> {
     let wrapped = provider.wrap_key(data_key.expose().to_vec())?;
-    Ok(db::SlotRow { salt: None, iterations: None, wrapped, device_bound: false })
+    Ok(db::SlotRow { salt: None, iterations: None, wrapped, device_binding: 0 })
 }
 
 fn recovery_slot(data_key: &SecretKey, recovery: &RecoveryKey) -> Result<db::SlotRow> {
@@ -896,7 +895,7 @@ fn recovery_slot(data_key: &SecretKey, recovery: &RecoveryKey) -> Result<db::Slo
         salt: None,
         iterations: None,
         wrapped: keys::seal(&kek, &Slot::Recovery.aad(), data_key.expose())?,
-        device_bound: false,
+        device_binding: 0,
     })
 }
 
