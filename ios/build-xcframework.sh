@@ -16,8 +16,17 @@ command -v xcodebuild >/dev/null || { echo "xcodebuild not found: this script ne
 cd "$root"
 rustup target add "${targets[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
+# A release pins the publisher's feed root (ZHUANSHU_FEED_ROOT=/path/to/root.json) with the core's
+# `distribution` feature, which refuses the public demo key; ZHUANSHU_DEMO_ROOT=1 builds a demo release.
+features=()
+if [ -n "${ZHUANSHU_FEED_ROOT:-}" ]; then
+    features=(--features distribution)
+elif [ "$profile" = release ] && [ "${ZHUANSHU_DEMO_ROOT:-}" != 1 ]; then
+    echo "a release needs the publisher's feed root: set ZHUANSHU_FEED_ROOT (or ZHUANSHU_DEMO_ROOT=1 for a demo)" >&2
+    exit 1
+fi
 for t in "${targets[@]}"; do
-    cargo build -p zhuanshu-ffi --lib --profile "$profile" --target "$t"
+    cargo build -p zhuanshu-ffi --lib --profile "$profile" --target "$t" ${features[@]+"${features[@]}"}
 done
 
 "$here/sync-bindings.sh"

@@ -262,3 +262,23 @@ fn the_data_is_the_owners_alone() {
     drop(open_with(&data, None, t0()));
     assert_eq!((mode(&data), mode(&data.join("zhuanshu.db"))), (0o700, 0o600));
 }
+
+/// A key store that does not answer (busy, locked, reset) learns nothing about the PIN: the attempt is not
+/// counted, and the owner is told why.
+#[test]
+fn a_device_that_does_not_answer_costs_no_attempt() {
+    struct Busy;
+    impl zhuanshu::vault::DeviceSecret for Busy {
+        fn derive(&self, _: Vec<u8>) -> Result<Vec<u8>, zhuanshu::vault::KeyProviderError> {
+            Err(zhuanshu::vault::KeyProviderError::Unavailable { reason: "the key store is busy".into() })
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    open_with(dir.path(), Some(device(7)), t0()).vault().init(Some(PIN), None).unwrap();
+    let busy = open_with(dir.path(), Some(Device::Secret(Arc::new(Busy))), t0());
+    for _ in 0..5 {
+        assert_eq!(busy.vault().unlock_with_pin(PIN).unwrap_err().code(), "device_unavailable");
+    }
+    assert_eq!(busy.vault().status().unwrap().failed_attempts, 0);
+    open_with(dir.path(), Some(device(7)), t0()).vault().unlock_with_pin(PIN).unwrap();
+}

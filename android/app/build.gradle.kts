@@ -63,15 +63,26 @@ dependencies {
  * (`cargo install cargo-ndk`, `rustup target add aarch64-linux-android armv7-linux-androideabi
  * x86_64-linux-android`, and ANDROID_NDK_HOME pointing at an installed NDK).
  */
+/**
+ * The publisher's feed root (`-Pzhuanshu.feedRoot=/path/to/root.json`). Given, the core is built with
+ * `--features distribution`, which pins that root and refuses the public demo key (core/build.rs).
+ * A release build without it fails: shipping the demo root would let anyone sign content.
+ */
+val feedRoot: String? = providers.gradleProperty("zhuanshu.feedRoot").orNull
+
 val cargoNdk by tasks.registering(Exec::class) {
     group = "rust"
     description = "cargo ndk: the Rust core for arm64-v8a, armeabi-v7a and x86_64 into src/main/jniLibs"
     workingDir = projectDir
+    val distribution = if (feedRoot != null) listOf("--features", "distribution") else emptyList()
+    if (feedRoot != null) environment("ZHUANSHU_FEED_ROOT", feedRoot)
     commandLine(
-        "cargo", "ndk",
-        "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
-        "-o", "src/main/jniLibs",
-        "build", "--release", "-p", "zhuanshu-ffi",
+        listOf(
+            "cargo", "ndk",
+            "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
+            "-o", "src/main/jniLibs",
+            "build", "--release", "-p", "zhuanshu-ffi",
+        ) + distribution,
     )
     inputs.dir(File(rustRoot, "core/src"))
     inputs.dir(File(rustRoot, "bindings/ffi/src"))
@@ -81,4 +92,16 @@ val cargoNdk by tasks.registering(Exec::class) {
 tasks.named("preBuild") {
     dependsOn(cargoNdk)
     dependsOn(rootProject.tasks.named("uniffiBindings"))
+}
+
+// A release is for owners: it must pin the publisher's root, never the demo key's.
+tasks.matching { it.name == "preReleaseBuild" }.configureEach {
+    doFirst {
+        if (feedRoot == null) {
+            throw GradleException(
+                "a release build needs the publisher's feed root: -Pzhuanshu.feedRoot=/path/to/root.json " +
+                    "(the demo root's signing key is public)",
+            )
+        }
+    }
 }

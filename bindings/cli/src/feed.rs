@@ -250,9 +250,11 @@ fn build(
             write_atomic(&target, bytes)?;
         }
     }
-    // The old signatures and timestamp are for the old manifest (a stale timestamp would name bytes the
-    // site no longer serves; devices would refuse it anyway).
-    for stale in [SIGNATURE_FILE, TIMESTAMP_FILE] {
+    // The old signatures are for the old manifest. The old timestamp stays until `feed sign` (or `feed
+    // timestamp`) replaces it: the next timestamp's version must continue from it, or every device that
+    // synced before would refuse the new one as a rollback. (Devices refuse it meanwhile: it names the
+    // old manifest.)
+    for stale in [SIGNATURE_FILE] {
         if let Err(e) = std::fs::remove_file(site.join(stale))
             && e.kind() != std::io::ErrorKind::NotFound
         {

@@ -108,3 +108,27 @@ fn feed_timestamp_re_signs_only_the_timestamp_with_a_timestamp_key() {
     let error: Value = serde_json::from_slice(&refused.stdout).unwrap();
     assert_eq!(error["code"], "invalid_input", "{error}");
 }
+
+/// A publisher's second release reaches devices that synced the first: the timestamp's version goes on
+/// from the last one published (daily re-signing included), never back to 1.
+#[test]
+fn a_second_release_reaches_a_device_that_synced_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (content, site, key) = (dir.path().join("content"), dir.path().join("site"), dir.path().join("demo.key"));
+    let (publisher, device) = (dir.path().join("publisher"), dir.path().join("device"));
+    ok(&["--data-dir", path(&publisher), "feed", "content", "--out", path(&content)]);
+    ok(&["feed", "keygen", "--demo", "--out", path(&key)]);
+    ok(&["feed", "build", path(&content), "--out", path(&site), "--version", "1", "--expires", "2036-01-01"]);
+    ok(&["feed", "sign", path(&site), "--key", path(&key)]);
+    ok(&["feed", "timestamp", path(&site), "--key", path(&key)]);
+    let server = Serve::start(&site);
+    let first: Value =
+        serde_json::from_slice(&ok(&["--data-dir", path(&device), "--json", "sync", &server.1]).stdout).unwrap();
+    assert_eq!(first["version"], 1);
+
+    ok(&["feed", "build", path(&content), "--out", path(&site), "--version", "2", "--expires", "2036-01-01"]);
+    ok(&["feed", "sign", path(&site), "--key", path(&key)]);
+    let second: Value =
+        serde_json::from_slice(&ok(&["--data-dir", path(&device), "--json", "sync", &server.1]).stdout).unwrap();
+    assert_eq!((second["updated"].clone(), second["version"].clone()), (true.into(), 2.into()), "{second}");
+}

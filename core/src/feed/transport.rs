@@ -147,7 +147,18 @@ mod native {
                 // A server that stops sending (or drips) is given up on; the whole request is bounded too.
                 .read_timeout(Duration::from_secs(30))
                 .timeout(Duration::from_secs(300))
-                .redirect(reqwest::redirect::Policy::limited(5))
+                // At most five redirects, each to an address the feed may use at all: a redirect must not
+                // take an https sync to plain http on another host.
+                .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                    if attempt.previous().len() >= 5 {
+                        attempt.error("more than 5 redirects")
+                    } else if crate::feed::address::check(attempt.url().as_str()).is_err() {
+                        let url = attempt.url().to_string();
+                        attempt.error(format!("a redirect to a refused address: {url}"))
+                    } else {
+                        attempt.follow()
+                    }
+                }))
                 .build()
                 .map_err(network)?;
             Ok(Http { client })

@@ -22,7 +22,7 @@ pub mod seal;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -513,9 +513,18 @@ impl<'a> Vault<'a> {
             }
             Ok(())
         })?;
-        store.scrub()?;
+        // Committed: from here the new key is the only key, and the owner must see the new recovery key
+        // whatever else happens. Emptying the log is best effort (a reader in another process may hold
+        // it); SQLite's next checkpoint overwrites those pages with secure_delete's zeros in any case.
+        let _ = store.scrub();
         drop(store);
-        self.start_session(new)?;
+        *self.state().session() =
+            Some(Session { key: new, last_used: now, auto_lock_seconds: DEFAULT_AUTO_LOCK_SECONDS });
+        if let Ok(Some(state)) = self.app.store().and_then(|s| s.read(db::get_state)) {
+            if let Some(session) = self.state().session().as_mut() {
+                session.auto_lock_seconds = state.auto_lock_seconds;
+            }
+        }
         Ok(recovery.display())
     }
 
@@ -587,9 +596,24 @@ impl<'a> Vault<'a> {
             }
             let counted = attempts.counted(now);
             db::set_attempts(tx, &counted)?;
-            Ok(Ok(counted))
+            Ok(Ok((attempts, counted)))
         })??;
-        match try_unwrap()? {
+        let (before, counted) = counted;
+        let unwrapped = match try_unwrap() {
+            // The device's key store did not answer (busy, locked, gone): nothing about the PIN was
+            // learnt, so the attempt is not counted.
+            Err(e @ Error::DeviceUnavailable(_)) => {
+                self.app.store()?.write(|tx| {
+                    if db::get_attempts(tx)? == counted {
+                        db::set_attempts(tx, &before)?;
+                    }
+                    Ok(())
+                })?;
+                return Err(e);
+            }
+            other => other?,
+        };
+        match unwrapped {
             Some(key) => {
                 if !key_matches(&key, state)? {
                     return Err(Error::Corrupt("the data key does not match the vault's key check".into()));

@@ -12,8 +12,9 @@ import uniffi.zhuanshu.DeviceSecret
 
 /**
  * The device secret on Android: an HMAC-SHA256 key in the Android Keystore (StrongBox where the phone has
- * one, else the TEE), non-exportable, usable without user authentication; the core asks it for one HMAC
- * and mixes the result into the PIN's key (`ZhuanshuApp.open(…, deviceSecret)`).
+ * one, else the TEE), non-exportable, usable without user authentication; the core asks it for an HMAC
+ * of every PIN guess (over that guess's stretched PIN) and mixes the answer into the PIN's key
+ * (`ZhuanshuApp.open(…, deviceSecret)`).
  *
  * What it protects: the vault's PIN wrapping cannot be guessed away from this phone. A copy of the app's
  * files — a rooted phone's dump, a forensic image of the flash, the database pulled by a backup tool —
@@ -22,8 +23,8 @@ import uniffi.zhuanshu.DeviceSecret
  * not in any backup or device-to-device transfer (neither is the database, see the manifest).
  *
  * What it does not protect: code running as this app on this phone (or a rooted phone with the attacker
- * at the controls) can ask the Keystore for the same HMAC; the core asks one fixed input, so that one
- * value, taken away with the database, lets the PIN be guessed offline after all. Uninstalling the app or clearing its data deletes the key: a vault whose PIN was bound to it
+ * at the controls) can ask the Keystore to answer guesses, but only there, one Keystore call per guess:
+ * nothing it can take away lets it guess elsewhere. Uninstalling the app or clearing its data deletes the key: a vault whose PIN was bound to it
  * then opens only with the recovery key (the core says so: `device_unavailable`). A new phone is a new
  * key — the recovery key, or the vault's encrypted backup, is the way over.
  *
