@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
-import uniffi.zhuanshu_ffi.PackageReport
-import uniffi.zhuanshu_ffi.ProblemKind
-import uniffi.zhuanshu_ffi.TrustedSeal
+import uniffi.zhuanshu.PackageReport
+import uniffi.zhuanshu.ProblemKind
+import uniffi.zhuanshu.TrustedSeal
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 /**
