@@ -208,7 +208,7 @@ fn main() {
 
     let start = Instant::now();
     let salt = [1u8; keys::SALT_LEN];
-    black_box(keys::pin_key(black_box("246810"), &salt, PIN_ITERATIONS, None).expect("pbkdf2"));
+    black_box(keys::pin_key(black_box("246810"), &salt, PIN_ITERATIONS, keys::Binding::None).expect("pbkdf2"));
     let pbkdf2 = start.elapsed();
 
     println!();

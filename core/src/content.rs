@@ -6,7 +6,6 @@
 //! the web app ships `guide.json` as a file of its own and hands it over with [`provide`] when the guide
 //! is first needed.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -15,8 +14,14 @@ use serde::Deserialize;
 use crate::dossier::CompanyDocument;
 use crate::error::{Error, Result};
 
-/// Content files a front end ships beside the binary rather than inside it, by feed name.
-static SHIPPED: Mutex<BTreeMap<String, Arc<[u8]>>> = Mutex::new(BTreeMap::new());
+/// Content files a front end ships beside the binary rather than inside it, sorted by feed name, each name
+/// once. (A sorted vector, not a map: a few files, and a map type costs the first screen's wasm module its
+/// own B-tree code.)
+static SHIPPED: Mutex<Vec<(String, Arc<[u8]>)>> = Mutex::new(Vec::new());
+
+fn find(files: &[(String, Arc<[u8]>)], name: &str) -> std::result::Result<usize, usize> {
+    files.binary_search_by(|(n, _)| n.as_str().cmp(name))
+}
 
 /// Takes a content file the front end ships beside the binary (the web app's `guide.json`). It is
 /// checked as feed content is, and is in force where an embedded copy would be: below anything a feed
@@ -35,17 +40,22 @@ pub fn provide(name: &str, bytes: Vec<u8>) -> Result<()> {
     crate::feed::verify::check_content(name, &bytes).map_err(|e| {
         Error::invalid("content", format!("内容文件{name}无效"), format!("shipped content {name}: {e}"))
     })?;
-    SHIPPED.lock().unwrap_or_else(|p| p.into_inner()).insert(name.to_owned(), Arc::from(bytes));
+    let mut files = SHIPPED.lock().unwrap_or_else(|p| p.into_inner());
+    match find(&files, name) {
+        Ok(i) => files[i].1 = Arc::from(bytes),
+        Err(i) => files.insert(i, (name.to_owned(), Arc::from(bytes))),
+    }
     Ok(())
 }
 
 /// A shipped content file, if the front end provided it.
 pub(crate) fn shipped(name: &str) -> Option<Vec<u8>> {
-    SHIPPED.lock().unwrap_or_else(|p| p.into_inner()).get(name).map(|b| b.to_vec())
+    let files = SHIPPED.lock().unwrap_or_else(|p| p.into_inner());
+    find(&files, name).ok().map(|i| files[i].1.to_vec())
 }
 
-/// Every shipped content file, by name.
-pub(crate) fn all_shipped() -> BTreeMap<String, Vec<u8>> {
+/// Every shipped content file, by name (in name order).
+pub(crate) fn all_shipped() -> Vec<(String, Vec<u8>)> {
     SHIPPED.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(n, b)| (n.clone(), b.to_vec())).collect()
 }
 
@@ -58,7 +68,7 @@ struct DemoFile {
 /// The fictional demo companies, with every date moved so that the file's anchor day becomes `today`
 /// (a licence written to expire 45 days after the anchor expires 45 days after `today`).
 pub fn demo_companies(today: NaiveDate) -> Result<Vec<CompanyDocument>> {
-    let file: DemoFile = serde_json::from_str(include_str!("../content/demo/companies.json"))
+    let file: DemoFile = serde_json::from_slice(include_bytes!("../content/demo/companies.json"))
         .map_err(|e| Error::Internal(format!("embedded demo data: {e}")))?;
     let offset = (today - file.anchor).num_days();
     Ok(file

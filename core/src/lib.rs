@@ -3,6 +3,11 @@
 //! An app opens one [`Zhuanshu`] handle and reaches each part through a small service object:
 //! `zhuanshu.dossier()`, and later `.policies()`, `.dynamics()` …. The FFI, wasm and CLI layers wrap
 //! exactly this API, so no rule lives in a front end.
+//!
+//! Size habits for the web app's first-screen wasm module (each generic instance is code it downloads):
+//! JSON is read with serde_json's slice reader only (`from_slice(text.as_bytes())`, never `from_str`,
+//! which would compile a second copy of the parser), and small keyed collections in code the app module
+//! runs are sorted vectors rather than new `BTreeMap`/`BTreeSet` types (each costs several KB).
 
 pub mod assistant;
 pub mod calendar;

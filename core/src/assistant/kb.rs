@@ -52,7 +52,7 @@ pub fn parse(text: &str) -> Result<Vec<FaqEntry>> {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<FaqEntry>(line) {
+        match serde_json::from_slice::<FaqEntry>(line.as_bytes()) {
             Ok(entry) => entries.push((number, entry)),
             Err(e) => issues.push(
                 format!("line {number}"),

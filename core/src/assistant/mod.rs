@@ -56,7 +56,7 @@ fn stored_entries(conn: &Connection) -> Result<Option<Vec<FaqEntry>>> {
         return Ok(None);
     }
     rows.iter()
-        .map(|j| serde_json::from_str(j).map_err(|e| Error::Internal(format!("stored FAQ entry: {e}"))))
+        .map(|j| serde_json::from_slice(j.as_bytes()).map_err(|e| Error::Internal(format!("stored FAQ entry: {e}"))))
         .collect::<Result<Vec<_>>>()
         .map(Some)
 }

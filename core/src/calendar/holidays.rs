@@ -64,7 +64,7 @@ pub(super) struct Year {
 
 /// Parses and checks one year file. Every problem is reported with its path (`days[3].date`).
 pub(super) fn parse(json: &str) -> Result<Year> {
-    let de = &mut serde_json::Deserializer::from_str(json);
+    let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
     let file: YearFile = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();

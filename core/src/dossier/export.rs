@@ -76,7 +76,7 @@ impl CompanyDocument {
     /// Parses a document. A structural problem (not JSON, a wrong type, an unknown field) is reported
     /// with the path where parsing stopped, e.g. `licences[2].valid_until`.
     pub fn from_json(json: &str) -> Result<CompanyDocument> {
-        let de = &mut serde_json::Deserializer::from_str(json);
+        let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();

@@ -47,7 +47,7 @@ fn sections() -> &'static [Section] {
     CELL.get_or_init(|| {
         // Embedded and checked by `the_embedded_table_is_complete`; an empty table would only make every
         // industry "unknown", never crash.
-        serde_json::from_str::<Standard>(include_str!("../../content/industries.json"))
+        serde_json::from_slice::<Standard>(include_bytes!("../../content/industries.json"))
             .map(|s| s.sections)
             .unwrap_or_default()
     })

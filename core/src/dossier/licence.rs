@@ -49,7 +49,7 @@ pub struct LicenceKind {
 /// The embedded catalog (core/content/licence_kinds.json).
 pub fn kinds() -> &'static [LicenceKind] {
     static CELL: OnceLock<Vec<LicenceKind>> = OnceLock::new();
-    CELL.get_or_init(|| serde_json::from_str(include_str!("../../content/licence_kinds.json")).unwrap_or_default())
+    CELL.get_or_init(|| serde_json::from_slice(include_bytes!("../../content/licence_kinds.json")).unwrap_or_default())
 }
 
 pub fn kind(code: &str) -> Option<&'static LicenceKind> {

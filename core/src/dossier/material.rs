@@ -26,7 +26,7 @@ pub const OTHER: &str = "other";
 
 pub fn kinds() -> &'static [MaterialKind] {
     static CELL: OnceLock<Vec<MaterialKind>> = OnceLock::new();
-    CELL.get_or_init(|| serde_json::from_str(include_str!("../../content/materials.json")).unwrap_or_default())
+    CELL.get_or_init(|| serde_json::from_slice(include_bytes!("../../content/materials.json")).unwrap_or_default())
 }
 
 pub fn kind(code: &str) -> Option<&'static MaterialKind> {

@@ -5,7 +5,6 @@
 //! The first sync downloads only the files whose hash differs from the embedded copy; the others are
 //! copied from the binary.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::format::{Root, sha256_hex};
@@ -41,24 +40,72 @@ const POLICIES: &[u8] = include_bytes!("../../content/policies/policies.json");
 #[cfg(not(target_arch = "wasm32"))]
 const GUIDE: &[u8] = include_bytes!("../../content/guide/guide.json");
 
+/// The embedded content files, sorted by feed name, behind the few methods of a map. (A sorted vector,
+/// not a `BTreeMap`: a map type of its own costs the web app's first-screen module its B-tree code.)
+#[derive(Debug)]
+pub struct EmbeddedFiles(Vec<(String, EmbeddedFile)>);
+
+impl EmbeddedFiles {
+    pub fn get(&self, name: &str) -> Option<&EmbeddedFile> {
+        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// By name.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &EmbeddedFile)> {
+        self.0.iter().map(|(name, file)| (name, file))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &EmbeddedFile> {
+        self.0.iter().map(|(_, file)| file)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&str> for EmbeddedFiles {
+    type Output = EmbeddedFile;
+
+    fn index(&self, name: &str) -> &EmbeddedFile {
+        self.get(name).unwrap_or_else(|| panic!("no embedded feed file {name:?}"))
+    }
+}
+
 /// The embedded content, by feed name. Built (and hashed) on first use.
-pub fn files() -> &'static BTreeMap<String, EmbeddedFile> {
-    static FILES: OnceLock<BTreeMap<String, EmbeddedFile>> = OnceLock::new();
+pub fn files() -> &'static EmbeddedFiles {
+    static FILES: OnceLock<EmbeddedFiles> = OnceLock::new();
     FILES.get_or_init(|| {
-        let mut files: Vec<(String, Vec<u8>)> = vec![(super::POLICIES_FILE.to_owned(), POLICIES.to_vec())];
-        #[cfg(not(target_arch = "wasm32"))]
-        files.push((super::GUIDE_FILE.to_owned(), GUIDE.to_vec()));
+        // In name order (a test checks it).
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         // Without the search engine there is no embedded knowledge base: a sync then fetches the feed's.
         #[cfg(feature = "search")]
         files.push((super::FAQ_FILE.to_owned(), crate::assistant::kb::EMBEDDED.concat().into_bytes()));
+        #[cfg(not(target_arch = "wasm32"))]
+        files.push((super::GUIDE_FILE.to_owned(), GUIDE.to_vec()));
         files.extend(HOLIDAYS.iter().map(|(name, text)| ((*name).to_owned(), text.as_bytes().to_vec())));
-        files
-            .into_iter()
-            .map(|(name, bytes)| {
-                let sha256 = sha256_hex(&bytes);
-                (name, EmbeddedFile { bytes, sha256 })
-            })
-            .collect()
+        files.push((super::POLICIES_FILE.to_owned(), POLICIES.to_vec()));
+        EmbeddedFiles(
+            files
+                .into_iter()
+                .map(|(name, bytes)| {
+                    let sha256 = sha256_hex(&bytes);
+                    (name, EmbeddedFile { bytes, sha256 })
+                })
+                .collect(),
+        )
     })
 }
 
@@ -96,7 +143,8 @@ mod tests {
     fn the_embedded_feed_is_valid_content_under_a_valid_root() {
         let root = root().unwrap();
         assert_eq!(root.version, 1);
-        for (name, file) in files() {
+        assert!(files().0.windows(2).all(|w| w[0].0 < w[1].0), "sorted by name, each name once");
+        for (name, file) in files().iter() {
             super::super::verify::check_content(name, &file.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         }
         assert!(files().contains_key("holidays/2026.json"));

@@ -302,6 +302,185 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
     }
 }
 
+/// Documents read from their strict [`Value`] by hand, by the rules of serde's derive: a struct is an
+/// object read by field name (other fields ignored) or an array in field order with exactly as many
+/// elements, and a missing field or a wrong type fails with serde's wording (of a document with several
+/// problems, another one may be named first). serde's `from_value` would put a copy of serde_json's value
+/// deserializer per document type into the web app's first-screen module (tens of KB); these few
+/// functions are shared. The derives stay (the publisher's tools, tests), and a test checks that both
+/// readers agree.
+mod read {
+    use std::collections::BTreeMap;
+
+    use serde::de::{Error as _, Unexpected};
+    use serde_json::{Error, Value};
+
+    use super::{
+        FileEntry, Manifest, ManifestRef, PublicKey, Root, Signature, SignatureFile, Signed, Threshold, Timestamp,
+    };
+
+    pub(crate) type Read<T> = Result<T, String>;
+
+    fn unexpected(v: &Value) -> Unexpected<'_> {
+        match v {
+            Value::Null => Unexpected::Unit,
+            Value::Bool(b) => Unexpected::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => Unexpected::Unsigned(u),
+                (None, Some(i)) => Unexpected::Signed(i),
+                _ => Unexpected::Float(n.as_f64().unwrap_or_default()),
+            },
+            Value::String(s) => Unexpected::Str(s),
+            Value::Array(_) => Unexpected::Seq,
+            Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    fn wrong(v: &Value, expected: &str) -> String {
+        Error::invalid_type(unexpected(v), &expected).to_string()
+    }
+
+    /// The values of a struct's fields (`names` in declaration order).
+    fn fields<'a>(v: &'a Value, what: &str, names: &[&'static str]) -> Read<Vec<&'a Value>> {
+        match v {
+            Value::Object(map) => {
+                names.iter().map(|name| map.get(*name).ok_or_else(|| Error::missing_field(name).to_string())).collect()
+            }
+            Value::Array(items) if items.len() < names.len() => {
+                let plural = if names.len() == 1 { "" } else { "s" };
+                let expected = format!("struct {what} with {} element{plural}", names.len());
+                Err(Error::invalid_length(items.len(), &expected.as_str()).to_string())
+            }
+            Value::Array(items) if items.len() > names.len() => {
+                Err(Error::invalid_length(items.len(), &"fewer elements in array").to_string())
+            }
+            Value::Array(items) => Ok(items.iter().collect()),
+            _ => Err(wrong(v, &format!("struct {what}"))),
+        }
+    }
+
+    fn string(v: &Value) -> Read<String> {
+        v.as_str().map(str::to_owned).ok_or_else(|| wrong(v, "a string"))
+    }
+
+    fn unsigned(v: &Value, max: u64, expected: &str) -> Read<u64> {
+        match (v.as_u64(), v.as_i64()) {
+            (Some(u), _) if u <= max => Ok(u),
+            (Some(u), _) => Err(Error::invalid_value(Unexpected::Unsigned(u), &expected).to_string()),
+            (None, Some(i)) => Err(Error::invalid_value(Unexpected::Signed(i), &expected).to_string()),
+            _ => Err(wrong(v, expected)),
+        }
+    }
+
+    fn u64_(v: &Value) -> Read<u64> {
+        unsigned(v, u64::MAX, "u64")
+    }
+
+    fn u32_(v: &Value) -> Read<u32> {
+        unsigned(v, u32::MAX.into(), "u32").map(|u| u as u32)
+    }
+
+    /// chrono's `DateTime<FixedOffset>`: a string, parsed with `FromStr`.
+    fn time(v: &Value) -> Read<chrono::DateTime<chrono::FixedOffset>> {
+        match v {
+            Value::String(s) => s.parse().map_err(|e: chrono::ParseError| Error::custom(e).to_string()),
+            _ => Err(wrong(v, "an RFC 3339 formatted date and time string")),
+        }
+    }
+
+    fn list<T>(v: &Value, each: fn(&Value) -> Read<T>) -> Read<Vec<T>> {
+        v.as_array().ok_or_else(|| wrong(v, "a sequence"))?.iter().map(each).collect()
+    }
+
+    fn map<T>(v: &Value, each: fn(&Value) -> Read<T>) -> Read<BTreeMap<String, T>> {
+        let mut out = BTreeMap::new();
+        for (key, item) in v.as_object().ok_or_else(|| wrong(v, "a map"))? {
+            out.insert(key.clone(), each(item)?);
+        }
+        Ok(out)
+    }
+
+    fn public_key(v: &Value) -> Read<PublicKey> {
+        let f = fields(v, "PublicKey", &["type", "public"])?;
+        Ok(PublicKey { kind: string(f[0])?, public: string(f[1])? })
+    }
+
+    fn threshold(v: &Value) -> Read<Threshold> {
+        let f = fields(v, "Threshold", &["keyids", "threshold"])?;
+        Ok(Threshold { keyids: list(f[0], string)?, threshold: u32_(f[1])? })
+    }
+
+    fn file_entry(v: &Value) -> Read<FileEntry> {
+        let f = fields(v, "FileEntry", &["sha256", "length", "path"])?;
+        Ok(FileEntry { sha256: string(f[0])?, length: u64_(f[1])?, path: string(f[2])? })
+    }
+
+    fn signature(v: &Value) -> Read<Signature> {
+        let f = fields(v, "Signature", &["keyid", "sig"])?;
+        Ok(Signature { keyid: string(f[0])?, sig: string(f[1])? })
+    }
+
+    impl Root {
+        pub(crate) fn read(v: &Value) -> Read<Root> {
+            let names = ["_type", "spec", "version", "expires", "keys", "root", "manifest", "timestamp"];
+            let f = fields(v, "Root", &names)?;
+            Ok(Root {
+                kind: string(f[0])?,
+                spec: u32_(f[1])?,
+                version: u64_(f[2])?,
+                expires: time(f[3])?,
+                keys: map(f[4], public_key)?,
+                root: threshold(f[5])?,
+                manifest: threshold(f[6])?,
+                timestamp: threshold(f[7])?,
+            })
+        }
+    }
+
+    impl Manifest {
+        pub(crate) fn read(v: &Value) -> Read<Manifest> {
+            let f = fields(v, "Manifest", &["_type", "spec", "version", "expires", "root_version", "files"])?;
+            Ok(Manifest {
+                kind: string(f[0])?,
+                spec: u32_(f[1])?,
+                version: u64_(f[2])?,
+                expires: time(f[3])?,
+                root_version: u64_(f[4])?,
+                files: map(f[5], file_entry)?,
+            })
+        }
+    }
+
+    impl Timestamp {
+        pub(crate) fn read(v: &Value) -> Read<Timestamp> {
+            let f = fields(v, "Timestamp", &["_type", "spec", "version", "expires", "root_version", "manifest"])?;
+            let m = fields(f[5], "ManifestRef", &["version", "sha256", "length"])?;
+            Ok(Timestamp {
+                kind: string(f[0])?,
+                spec: u32_(f[1])?,
+                version: u64_(f[2])?,
+                expires: time(f[3])?,
+                root_version: u64_(f[4])?,
+                manifest: ManifestRef { version: u64_(m[0])?, sha256: string(m[1])?, length: u64_(m[2])? },
+            })
+        }
+    }
+
+    impl Signed {
+        pub(crate) fn read(v: &Value) -> Read<Signed> {
+            let f = fields(v, "Signed", &["signed", "signatures"])?;
+            Ok(Signed { signed: f[0].clone(), signatures: list(f[1], signature)? })
+        }
+    }
+
+    impl SignatureFile {
+        pub(crate) fn read(v: &Value) -> Read<SignatureFile> {
+            let f = fields(v, "SignatureFile", &["signatures"])?;
+            Ok(SignatureFile { signatures: list(f[0], signature)? })
+        }
+    }
+}
+
 /// The canonical JSON of a value. Fails on floating-point numbers, which have no single spelling.
 pub fn canonical(value: &Value) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
@@ -443,6 +622,97 @@ mod tests {
             assert!(err.contains("duplicate key"), "{err}");
         }
         assert!(parse_strict(b"{} x").is_err(), "trailing data");
+    }
+
+    /// The hand-written readers against serde's derive: the same document or the same error, for each
+    /// document, its array form, and every variation with one thing wrong (a field missing, of another
+    /// type, out of range, at any depth; the array too short or too long).
+    #[test]
+    fn documents_are_read_as_serde_reads_them() {
+        fn agree<T: serde::de::DeserializeOwned + Serialize>(v: &Value, read: fn(&Value) -> Result<T, String>) {
+            let ours = read(v).map(|x| serde_json::to_value(x).unwrap());
+            let serde = serde_json::from_value::<T>(v.clone()).map_err(|e| e.to_string());
+            assert_eq!(ours, serde.map(|x| serde_json::to_value(x).unwrap()), "{v}");
+        }
+        fn variations(v: &Value) -> Vec<Value> {
+            let junk = [
+                json!(null),
+                json!(true),
+                json!(-1),
+                json!(1.5),
+                json!(4_294_967_296u64),
+                json!("x"),
+                json!([]),
+                json!({}),
+            ];
+            let mut out = Vec::new();
+            match v {
+                Value::Object(map) => {
+                    let mut extra = map.clone();
+                    extra.insert("unknown".into(), json!(1));
+                    out.push(Value::Object(extra));
+                    for (key, item) in map {
+                        let mut without = map.clone();
+                        without.remove(key);
+                        out.push(Value::Object(without));
+                        for other in junk.iter().cloned().chain(variations(item)) {
+                            let mut changed = map.clone();
+                            changed.insert(key.clone(), other);
+                            out.push(Value::Object(changed));
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    out.push(Value::Array(items[..items.len().saturating_sub(1)].to_vec()));
+                    out.push(Value::Array([items.clone(), vec![json!(0)]].concat()));
+                    for (i, item) in items.iter().enumerate() {
+                        for other in junk.iter().cloned().chain(variations(item)) {
+                            let mut changed = items.clone();
+                            changed[i] = other;
+                            out.push(Value::Array(changed));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            out
+        }
+        /// `v`'s fields in declaration order, as an array.
+        fn array_form(v: &Value, order: &[&str]) -> Value {
+            Value::Array(order.iter().map(|k| v[*k].clone()).collect())
+        }
+        fn check<T: serde::de::DeserializeOwned + Serialize>(
+            v: Value,
+            order: &[&str],
+            read: fn(&Value) -> Result<T, String>,
+        ) {
+            assert!(read(&v).is_ok(), "{v}");
+            let array = array_form(&v, order);
+            for doc in [v.clone(), array.clone()].into_iter().chain(variations(&v)).chain(variations(&array)) {
+                agree(&doc, read);
+            }
+        }
+        let threshold = json!({"keyids": ["k1", "k2"], "threshold": 1});
+        let root = json!({
+            "_type": "root", "spec": 2, "version": 3, "expires": "2030-01-01T00:00:00+08:00",
+            "keys": {"k1": {"type": "ed25519", "public": "ab"}, "k2": {"type": "ed25519", "public": "cd"}},
+            "root": threshold, "manifest": threshold, "timestamp": {"keyids": ["k2"], "threshold": 1},
+        });
+        let order = ["_type", "spec", "version", "expires", "keys", "root", "manifest", "timestamp"];
+        check(root.clone(), &order, Root::read);
+        let manifest = json!({
+            "_type": "manifest", "spec": 2, "version": 7, "expires": "2027-01-01T00:00:00Z", "root_version": 3,
+            "files": {"a.json": {"sha256": "00", "length": 12, "path": "files/00"}, "b.json": ["11", 0, "files/11"]},
+        });
+        check(manifest, &["_type", "spec", "version", "expires", "root_version", "files"], Manifest::read);
+        let timestamp = json!({
+            "_type": "timestamp", "spec": 2, "version": 9, "expires": "2026-11-24T00:00:00+08:00",
+            "root_version": 3, "manifest": {"version": 7, "sha256": "ff", "length": 100},
+        });
+        check(timestamp, &["_type", "spec", "version", "expires", "root_version", "manifest"], Timestamp::read);
+        let signatures = json!([{"keyid": "k1", "sig": "00"}, {"keyid": "k2", "sig": "11"}]);
+        check(json!({"signed": root, "signatures": signatures}), &["signed", "signatures"], Signed::read);
+        check(json!({"signatures": signatures}), &["signatures"], SignatureFile::read);
     }
 
     #[test]

@@ -162,11 +162,12 @@ impl<'a> Feed<'a> {
     fn held(&self) -> Result<(sync::Held, Option<Rejection>)> {
         self.app.store()?.read(|c| {
             let trusted = stored::load(c)?;
-            let mut intact = BTreeSet::new();
+            // In name order, as `files_under` lists them (SQLite's binary collation orders names as Rust does).
+            let mut intact = Vec::new();
             if trusted.current.is_some() {
                 for (name, bytes) in db::files_under(c, "")? {
                     if trusted.holds(&name, &bytes) {
-                        intact.insert(name);
+                        intact.push(name);
                     }
                 }
             }
@@ -231,7 +232,7 @@ impl<'a> Feed<'a> {
                 })?;
                 if wrote && !repairs.is_empty() {
                     self.forget_content();
-                    report.repaired = repairs.into_keys().collect();
+                    report.repaired = repairs.into_iter().map(|(name, _)| name).collect();
                 }
                 return Ok(report);
             }
@@ -259,11 +260,12 @@ impl<'a> Feed<'a> {
         }
         self.forget_content();
         let damaged = |name: &String| {
-            !held.stored.contains(name) && held.current.as_ref().is_some_and(|c| c.manifest.files.contains_key(name))
+            !held.holds(name) && held.current.as_ref().is_some_and(|c| c.manifest.files.contains_key(name))
         };
         report.repaired = update
             .writes
-            .keys()
+            .iter()
+            .map(|(name, _)| name)
             .filter(|n| damaged(n) && !update.changed.contains(n))
             .cloned()
             .chain(problem.into_iter().filter_map(|p| match p {
@@ -311,38 +313,47 @@ impl<'a> Feed<'a> {
     }
 
     pub fn status(&self) -> Result<FeedStatus> {
+        // Name, version that delivered it, intact under the verified manifest; in name order (SQLite's binary
+        // collation orders names as Rust does). Sorted vectors, not maps: each map type costs the web app's
+        // first-screen module its own B-tree code.
         let (trusted, rows) = self.app.store()?.read(|c| {
             let trusted = stored::load(c)?;
-            let versions = db::file_versions(c)?;
-            // Name -> (version that delivered it, intact under the verified manifest).
-            let mut rows = BTreeMap::new();
-            for (name, bytes) in db::files_under(c, "")? {
-                let version = versions.get(&name).map_or(0, |(v, _)| *v);
-                rows.insert(name.clone(), (version, trusted.holds(&name, &bytes)));
-            }
+            let rows: Vec<(String, u64, bool)> = db::files_with_versions(c)?
+                .into_iter()
+                .map(|(name, version, bytes)| {
+                    let intact = trusted.holds(&name, &bytes);
+                    (name, version, intact)
+                })
+                .collect();
             Ok((trusted, rows))
         })?;
-        let mut files: BTreeMap<String, ContentFile> = embedded::files()
+        // Sorted by name, each name once: the embedded files, then shipped ones not embedded, then the
+        // verified manifest's (which replace the built-in entry of their name).
+        let mut files: Vec<ContentFile> = embedded::files()
             .iter()
-            .map(|(name, f)| {
-                let file = ContentFile {
-                    name: name.clone(),
-                    version: 0,
-                    length: f.bytes.len() as u64,
-                    sha256: f.sha256.clone(),
-                };
-                (name.clone(), file)
+            .map(|(name, f)| ContentFile {
+                name: name.clone(),
+                version: 0,
+                length: f.bytes.len() as u64,
+                sha256: f.sha256.clone(),
             })
             .collect();
+        let put = |files: &mut Vec<ContentFile>, file: ContentFile, replace: bool| match files
+            .binary_search_by(|f| f.name.cmp(&file.name))
+        {
+            Ok(i) if replace => files[i] = file,
+            Ok(_) => {}
+            Err(i) => files.insert(i, file),
+        };
         for (name, bytes) in crate::content::all_shipped() {
             let (length, sha256) = (bytes.len() as u64, format::sha256_hex(&bytes));
-            files.entry(name.clone()).or_insert(ContentFile { name, version: 0, length, sha256 });
+            put(&mut files, ContentFile { name, version: 0, length, sha256 }, false);
         }
         let mut problem = trusted.problem.clone();
         if let Some(current) = &trusted.current {
             for (name, entry) in &current.manifest.files {
-                match rows.get(name) {
-                    Some((version, true)) => {
+                match rows.binary_search_by(|(n, ..)| n.cmp(name)).ok().map(|i| &rows[i]) {
+                    Some((_, version, true)) => {
                         let version = (*version).min(current.manifest.version);
                         let file = ContentFile {
                             name: name.clone(),
@@ -350,7 +361,7 @@ impl<'a> Feed<'a> {
                             length: entry.length,
                             sha256: entry.sha256.clone(),
                         };
-                        files.insert(name.clone(), file);
+                        put(&mut files, file, true);
                     }
                     _ => {
                         problem.get_or_insert_with(|| Rejection::StoredDamaged {
@@ -378,7 +389,7 @@ impl<'a> Feed<'a> {
             synced_at: row.map(|r| r.synced_at),
             checked_at: row.map(|r| r.checked_at),
             problem: problem.map(|p| p.user_message()),
-            files: files.into_values().collect(),
+            files,
         })
     }
 }
@@ -423,9 +434,10 @@ pub(crate) fn install_for_test(app: &Zhuanshu, version: u64, files: &BTreeMap<St
         checked_at: now,
     };
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    let files: Vec<(String, Vec<u8>)> = files.iter().map(|(n, b)| (n.clone(), b.clone())).collect();
     app.store()?.write(|tx| {
         let basis = stored::load(tx)?.basis;
-        db::apply(tx, &basis, &state, &[], files, &names)
+        db::apply(tx, &basis, &state, &[], &files, &names)
     })?;
     Ok(())
 }

@@ -12,7 +12,6 @@
 //!    else changed.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDateTime;
 
@@ -32,8 +31,8 @@ pub(crate) struct Held {
     pub current: Option<Current>,
     /// The timestamp's ETag, sent only with a verified current state.
     pub etag: Option<String>,
-    /// Names whose stored row matches the current manifest.
-    pub stored: BTreeSet<String>,
+    /// Names whose stored row matches the current manifest, in name order (see [`Held::holds`]).
+    pub stored: Vec<String>,
     /// The stored row as read: an update is written only over exactly this.
     pub basis: crate::store::feed::Basis,
 }
@@ -45,6 +44,12 @@ impl Held {
 
     fn manifest(&self) -> Option<&Manifest> {
         self.current.as_ref().map(|c| &c.manifest)
+    }
+
+    /// Whether `name` is stored intact. (A sorted vector rather than a set: a set type costs the web app's
+    /// first-screen module its own B-tree code.)
+    pub fn holds(&self, name: &str) -> bool {
+        self.stored.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
     }
 }
 
@@ -62,8 +67,10 @@ pub(crate) struct Update {
     pub signatures_json: Vec<u8>,
     pub timestamp_json: Vec<u8>,
     pub etag: Option<String>,
-    /// Files to write (downloaded, or copied from the embedded feed); the others keep their rows.
-    pub writes: BTreeMap<String, Vec<u8>>,
+    /// Files to write (downloaded, or copied from the embedded feed), by name; the others keep their rows.
+    /// (Name-ordered vectors rather than maps here: each map type costs the web app's first-screen module
+    /// its own B-tree code.)
+    pub writes: Vec<(String, Vec<u8>)>,
     /// Names whose content differs from what was in force (what the owner would call "updated").
     pub changed: Vec<String>,
 }
@@ -75,8 +82,8 @@ pub(crate) enum Plan {
         /// A newer timestamp naming it, to store (`None`: a 304, or the same timestamp again).
         timestamp_json: Option<Vec<u8>>,
         etag: Option<String>,
-        /// Stored files that failed their check, fetched again (or copied from the embedded feed).
-        repairs: BTreeMap<String, Vec<u8>>,
+        /// Stored files that failed their check, fetched again (or copied from the embedded feed), by name.
+        repairs: Vec<(String, Vec<u8>)>,
     },
     Update(Box<Update>),
 }
@@ -166,15 +173,11 @@ async fn fetch_file<T: Transport + ?Sized>(
 }
 
 /// The files the manifest in force lists that are not stored intact: fetched again.
-async fn repairs<T: Transport + ?Sized>(
-    t: &Counted<'_, T>,
-    base: &str,
-    held: &Held,
-) -> Result<BTreeMap<String, Vec<u8>>> {
-    let mut out = BTreeMap::new();
+async fn repairs<T: Transport + ?Sized>(t: &Counted<'_, T>, base: &str, held: &Held) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
     for (name, entry) in held.manifest().map(|m| &m.files).into_iter().flatten() {
-        if !held.stored.contains(name) {
-            out.insert(name.clone(), fetch_file(t, base, name, entry).await?);
+        if !held.holds(name) {
+            out.push((name.clone(), fetch_file(t, base, name, entry).await?));
         }
     }
     Ok(out)
@@ -276,7 +279,7 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
 
     // 5. The files the device does not hold intact yet, each checked against its entry.
     let held_entry = |name: &str| -> Option<&FileEntry> {
-        held.manifest().and_then(|m| m.files.get(name)).filter(|_| held.stored.contains(name))
+        held.manifest().and_then(|m| m.files.get(name)).filter(|_| held.holds(name))
     };
     // The hash in force for a name: the stored file's, else the built-in copy's.
     let in_force = |name: &str| -> Option<String> {
@@ -291,12 +294,12 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         .filter(|(n, e)| in_force(n).as_deref() != Some(e.sha256.as_str()))
         .map(|(n, _)| n.clone())
         .collect();
-    let mut writes = BTreeMap::new();
+    let mut writes = Vec::new();
     for (name, entry) in &manifest.files {
         if held_entry(name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
             continue;
         }
-        writes.insert(name.clone(), fetch_file(t, base, name, entry).await?);
+        writes.push((name.clone(), fetch_file(t, base, name, entry).await?));
     }
     Ok(Plan::Update(Box::new(Update {
         root,

@@ -5,10 +5,7 @@
 //! manifest other than the one the timestamp names, a tampered, mixed-up, endless or truncated file, and a
 //! key rotation that the old keys did not sign.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDateTime;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::format::{
@@ -156,13 +153,14 @@ fn malformed(file: &str, detail: impl Into<String>) -> Rejection {
     Rejection::Malformed { file: file.to_owned(), detail: detail.into() }
 }
 
-fn parse<T: DeserializeOwned>(file: &str, value: Value) -> Result<T, Rejection> {
-    serde_json::from_value(value).map_err(|e| malformed(file, e.to_string()))
+/// A document of `file` from its JSON value (see `format::read`).
+fn parse<T>(file: &str, value: &Value, read: fn(&Value) -> Result<T, String>) -> Result<T, Rejection> {
+    read(value).map_err(|e| malformed(file, e))
 }
 
 /// Every feed document is read strictly: a duplicated key anywhere is malformed.
-fn parse_bytes<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, Rejection> {
-    parse(file, parse_strict(bytes).map_err(|e| malformed(file, e))?)
+fn parse_bytes(file: &str, bytes: &[u8]) -> Result<Value, Rejection> {
+    parse_strict(bytes).map_err(|e| malformed(file, e))
 }
 
 /// The canonical form of a signed document, checked for its type and spec before anything else is read.
@@ -204,8 +202,7 @@ fn check_root(file: &str, root: &Root) -> Result<(), Rejection> {
     }
     for role in [Role::Root, Role::Manifest, Role::Timestamp] {
         let t = root.role(role);
-        let distinct: BTreeSet<&String> = t.keyids.iter().collect();
-        if distinct.len() != t.keyids.len() {
+        if t.keyids.iter().enumerate().any(|(i, id)| t.keyids[..i].contains(id)) {
             return Err(malformed(file, format!("{role}: a key is listed twice")));
         }
         if let Some(missing) = t.keyids.iter().find(|id| !root.keys.contains_key(*id)) {
@@ -228,7 +225,8 @@ fn check_signatures(
     signatures: &[super::format::Signature],
 ) -> Result<(), Rejection> {
     let trusted = root.role(role);
-    let mut valid = BTreeSet::new();
+    // The distinct key ids with a valid signature (a short list; no set type for the first screen's module).
+    let mut valid: Vec<&str> = Vec::new();
     let mut bad = None;
     let mut unknown = None;
     for s in signatures {
@@ -244,7 +242,9 @@ fn check_signatures(
             _ => false,
         };
         if verified {
-            valid.insert(s.keyid.as_str());
+            if !valid.contains(&s.keyid.as_str()) {
+                valid.push(&s.keyid);
+            }
         } else {
             bad.get_or_insert_with(|| s.keyid.clone());
         }
@@ -262,9 +262,9 @@ fn check_signatures(
 
 /// A root's signed body, its signing message and signatures.
 fn read_root(file: &str, bytes: &[u8]) -> Result<(Root, Vec<u8>, Signed), Rejection> {
-    let signed: Signed = parse_bytes(file, bytes)?;
+    let signed = parse(file, &parse_bytes(file, bytes)?, Signed::read)?;
     let message = signing_message(Role::Root, &signed_canonical(file, &signed.signed, "root")?);
-    let root: Root = parse(file, signed.signed.clone())?;
+    let root = parse(file, &signed.signed, Root::read)?;
     check_root(file, &root)?;
     Ok((root, message, signed))
 }
@@ -310,8 +310,10 @@ pub fn verify_chain<'a>(trusted: &Root, docs: impl IntoIterator<Item = (u64, &'a
 /// `i64::MAX` would otherwise stop every later update for good, new keys or not.
 pub fn online_keys_rotated(old: &Root, new: &Root) -> bool {
     [Role::Manifest, Role::Timestamp].into_iter().any(|role| {
-        let ids = |r: &Root| r.role(role).keyids.iter().cloned().collect::<BTreeSet<String>>();
-        ids(old) != ids(new)
+        // The same set of ids, order and repetition aside (compared by hand: a few ids, and no set type of
+        // its own in the web app's first-screen module).
+        let (a, b) = (&old.role(role).keyids, &new.role(role).keyids);
+        !(a.iter().all(|id| b.contains(id)) && b.iter().all(|id| a.contains(id)))
     })
 }
 
@@ -319,7 +321,7 @@ pub fn online_keys_rotated(old: &Root, new: &Root) -> bool {
 /// checks them). Nothing else of an unverified timestamp is used.
 pub fn timestamp_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
     let file = super::format::TIMESTAMP_FILE;
-    let signed: Signed = parse_bytes(file, bytes)?;
+    let signed = parse(file, &parse_bytes(file, bytes)?, Signed::read)?;
     signed.signed.get("root_version").and_then(Value::as_u64).ok_or_else(|| malformed(file, "no root_version"))
 }
 
@@ -328,10 +330,10 @@ pub fn timestamp_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
 /// [`check_fresh_as`]. Returns the timestamp and its canonical form.
 pub fn verify_timestamp(root: &Root, bytes: &[u8]) -> Result<(Timestamp, Vec<u8>), Rejection> {
     let file = super::format::TIMESTAMP_FILE;
-    let signed: Signed = parse_bytes(file, bytes)?;
+    let signed = parse(file, &parse_bytes(file, bytes)?, Signed::read)?;
     let canonical = signed_canonical(file, &signed.signed, "timestamp")?;
     check_signatures(root, Role::Timestamp, &signing_message(Role::Timestamp, &canonical), &signed.signatures)?;
-    let t: Timestamp = parse(file, signed.signed)?;
+    let t = parse(file, &signed.signed, Timestamp::read)?;
     if t.root_version != root.version {
         return Err(malformed(file, format!("signed for root {}, trusted root is {}", t.root_version, root.version)));
     }
@@ -382,7 +384,7 @@ pub fn check_manifest_version(t: &Timestamp, m: &Manifest) -> Result<(), Rejecti
 /// The `root_version` a manifest claims, read before its signatures can be checked (it says which root
 /// checks them). Nothing else of an unverified manifest is used.
 pub fn manifest_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
-    let value: Value = parse_bytes(super::format::MANIFEST_FILE, bytes)?;
+    let value = parse_bytes(super::format::MANIFEST_FILE, bytes)?;
     value
         .get("root_version")
         .and_then(Value::as_u64)
@@ -394,11 +396,12 @@ pub fn manifest_root_version(bytes: &[u8]) -> Result<u64, Rejection> {
 /// Returns the manifest and its canonical form (what "same manifest" compares).
 pub fn verify_manifest(root: &Root, manifest: &[u8], signatures: &[u8]) -> Result<(Manifest, Vec<u8>), Rejection> {
     let file = super::format::MANIFEST_FILE;
-    let value: Value = parse_bytes(file, manifest)?;
+    let value = parse_bytes(file, manifest)?;
     let canonical = signed_canonical(file, &value, "manifest")?;
-    let sigs: SignatureFile = parse_bytes(super::format::SIGNATURE_FILE, signatures)?;
+    let sigs = parse_bytes(super::format::SIGNATURE_FILE, signatures)?;
+    let sigs = parse(super::format::SIGNATURE_FILE, &sigs, SignatureFile::read)?;
     check_signatures(root, Role::Manifest, &signing_message(Role::Manifest, &canonical), &sigs.signatures)?;
-    let m: Manifest = parse(file, value)?;
+    let m = parse(file, &value, Manifest::read)?;
     if m.root_version != root.version {
         return Err(malformed(file, format!("signed for root {}, trusted root is {}", m.root_version, root.version)));
     }

@@ -212,7 +212,8 @@ fn check_questions(issues: &mut Issues, path: &str, questions: &[Question]) {
 
 impl GuideContent {
     pub fn parse(json: &str) -> Result<GuideContent> {
-        let content: GuideContent = serde_json::from_str(json).map_err(|e| Error::Format(format!("guide: {e}")))?;
+        let content: GuideContent =
+            serde_json::from_slice(json.as_bytes()).map_err(|e| Error::Format(format!("guide: {e}")))?;
         content.validate()?;
         Ok(content)
     }

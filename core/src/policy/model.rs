@@ -927,8 +927,8 @@ fn parse_policy(value: Value, path: &str, issues: &mut Issues) -> Option<Policy>
 /// Reads and checks a catalog file (`{"version": N, "policies": [...]}`). Not JSON at all is a
 /// `Format` error; anything else wrong is one `Invalid` error listing every problem with its path.
 pub fn parse_catalog(json: &str) -> Result<Catalog> {
-    let root: Value =
-        serde_json::from_str(json).map_err(|e| Error::Format(format!("policy catalog is not JSON: {e}")))?;
+    let root: Value = serde_json::from_slice(json.as_bytes())
+        .map_err(|e| Error::Format(format!("policy catalog is not JSON: {e}")))?;
     let Value::Object(mut root) = root else {
         return Err(Error::Format("policy catalog must be a JSON object".into()));
     };

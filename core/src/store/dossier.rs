@@ -104,7 +104,7 @@ fn company_from(row: &Row<'_>) -> rusqlite::Result<Result<Company>> {
             total_assets_fen,
             taxpayer_kind: enum_from(&taxpayer)?,
             credit_grade: grade.as_deref().map(enum_from).transpose()?,
-            tags: serde_json::from_str(&tags).map_err(|e| Error::Internal(e.to_string()))?,
+            tags: serde_json::from_slice(tags.as_bytes()).map_err(|e| Error::Internal(e.to_string()))?,
         })
     })())
 }

@@ -5,8 +5,6 @@
 //! These rows are evidence, not facts: `crate::feed::stored` verifies them again from the pinned root
 //! whenever it loads them, so a row changed behind the app's back is noticed, never believed.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -106,7 +104,8 @@ pub fn files_under(conn: &Connection, prefix: &str) -> Result<Vec<(String, Vec<u
 }
 
 /// Name -> (version that delivered it, length) of every stored file.
-pub fn file_versions(conn: &Connection) -> Result<BTreeMap<String, (u64, u64)>> {
+#[cfg(test)]
+pub fn file_versions(conn: &Connection) -> Result<std::collections::BTreeMap<String, (u64, u64)>> {
     let mut stmt = conn.prepare("SELECT name, version, length(bytes) FROM content_files")?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?.unsigned_abs(), r.get::<_, i64>(2)?.unsigned_abs())))
@@ -114,7 +113,14 @@ pub fn file_versions(conn: &Connection) -> Result<BTreeMap<String, (u64, u64)>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn upsert_files(conn: &Connection, files: &BTreeMap<String, Vec<u8>>, version: i64) -> Result<()> {
+/// Every stored file: name, the version that delivered it, bytes; by name.
+pub fn files_with_versions(conn: &Connection) -> Result<Vec<(String, u64, Vec<u8>)>> {
+    let mut stmt = conn.prepare("SELECT name, version, bytes FROM content_files ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.unsigned_abs(), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn upsert_files(conn: &Connection, files: &[(String, Vec<u8>)], version: i64) -> Result<()> {
     let mut upsert = conn.prepare(
         "INSERT INTO content_files (name, version, bytes) VALUES (?1, ?2, ?3)
          ON CONFLICT(name) DO UPDATE SET version = excluded.version, bytes = excluded.bytes",
@@ -134,7 +140,7 @@ pub fn apply(
     basis: &Basis,
     state: &State,
     roots: &[(u64, Vec<u8>)],
-    changed: &BTreeMap<String, Vec<u8>>,
+    changed: &[(String, Vec<u8>)],
     keep: &[&str],
 ) -> Result<bool> {
     if self::basis(conn)? != *basis {
@@ -194,7 +200,7 @@ pub fn refresh(
     conn: &Connection,
     basis: &Basis,
     timestamp_json: Option<&[u8]>,
-    repairs: &BTreeMap<String, Vec<u8>>,
+    repairs: &[(String, Vec<u8>)],
     version: u64,
 ) -> Result<bool> {
     if basis.is_none() || self::basis(conn)? != *basis {
@@ -246,10 +252,10 @@ mod tests {
     #[test]
     fn a_version_replaces_files_and_only_over_what_the_sync_started_from() {
         let mut store = Store::open(None).unwrap();
-        let files = BTreeMap::from([("a.json".to_owned(), b"1".to_vec()), ("b.json".to_owned(), b"2".to_vec())]);
+        let files = [("a.json".to_owned(), b"1".to_vec()), ("b.json".to_owned(), b"2".to_vec())];
         let walked = [(2, b"r2".to_vec()), (3, b"r3".to_vec())];
         assert!(store.write(|tx| apply(tx, &None, &state(1), &walked, &files, &["a.json", "b.json"])).unwrap());
-        let changed = BTreeMap::from([("c.json".to_owned(), b"3".to_vec())]);
+        let changed = [("c.json".to_owned(), b"3".to_vec())];
         assert!(
             store.write(|tx| apply(tx, &basis_of(&state(1)), &state(2), &[], &changed, &["a.json", "c.json"])).unwrap()
         );
@@ -270,7 +276,7 @@ mod tests {
         assert_eq!(store.read(|c| file(c, "c.json")).unwrap(), Some(b"3".to_vec()));
         // A lower version is written when the sync's basis holds (a key rotation reset the floor).
         assert!(store.write(|tx| apply(tx, &basis_of(&state(2)), &state(1), &[], &files, &["a.json"])).unwrap());
-        let repairs = BTreeMap::from([("a.json".to_owned(), b"fixed".to_vec())]);
+        let repairs = [("a.json".to_owned(), b"fixed".to_vec())];
         assert!(!store.write(|tx| refresh(tx, &basis_of(&state(2)), Some(b"t"), &repairs, 1)).unwrap());
         assert!(store.write(|tx| refresh(tx, &basis_of(&state(1)), Some(b"t"), &repairs, 1)).unwrap());
         assert_eq!(store.read(|c| file(c, "a.json")).unwrap(), Some(b"fixed".to_vec()));
@@ -283,12 +289,12 @@ mod tests {
     #[test]
     fn files_under_a_prefix_are_listed_by_name() {
         let mut store = Store::open(None).unwrap();
-        let files = BTreeMap::from([
+        let files = [
             ("holidays/2028.json".to_owned(), b"b".to_vec()),
             ("holidays/2027.json".to_owned(), b"a".to_vec()),
             ("holidays_x.json".to_owned(), b"x".to_vec()),
-        ]);
-        let names: Vec<&str> = files.keys().map(String::as_str).collect();
+        ];
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         store.write(|tx| apply(tx, &None, &state(1), &[], &files, &names)).unwrap();
         let listed = store.read(|c| files_under(c, "holidays/")).unwrap();
         assert_eq!(
