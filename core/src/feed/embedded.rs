@@ -111,7 +111,10 @@ pub fn files() -> &'static EmbeddedFiles {
 
 /// The pinned root, checked (well formed, signed by its own root keys).
 pub fn root() -> Result<Root, Rejection> {
-    verify_pinned_root(ROOT_JSON)
+    // Checked once per process: the bytes are compiled in and cannot change, and every content read starts
+    // from this root (an Ed25519 verification each time cost the browser's first screen dearly).
+    static ROOT: OnceLock<Result<Root, Rejection>> = OnceLock::new();
+    ROOT.get_or_init(|| verify_pinned_root(ROOT_JSON)).clone()
 }
 
 #[cfg(test)]
