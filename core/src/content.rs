@@ -1,33 +1,33 @@
-//! Content embedded in every build (core/content): demo companies here; the FAQ, policies, guide and
-//! holiday calendar are embedded by their modules (and by the feed's embedded version 0). Catalogs used
-//! by one module (licence kinds, industries) are loaded by that module.
+//! Content from outside the feed, and the checks every content file passes. Above the domains: it
+//! knows each domain's reader and hands the list down ([`checks`]) to the feed, which reads no content
+//! itself; a front end's shipped files ([`provide`]) are checked with it.
 //!
 //! In the browser the guide is not embedded: at ~55 KB gzip it would crowd the first screen's module, so
 //! the web app ships `guide.json` as a file of its own and hands it over with [`provide`] when the guide
-//! is first needed.
+//! is first needed. Demo companies are the dossier's ([`demo_companies`]).
 
-use std::sync::{Arc, Mutex};
-
-use chrono::NaiveDate;
-use serde::Deserialize;
-
-use crate::dossier::CompanyDocument;
 use crate::error::{Error, Result};
+use crate::feed::{self, ContentChecks, FAQ_FILE, GUIDE_FILE, HOLIDAYS_DIR, POLICIES_FILE};
 
-/// Content files a front end ships beside the binary rather than inside it, sorted by feed name, each name
-/// once. (A sorted vector, not a map: a few files, and a map type costs the first screen's wasm module its
-/// own B-tree code.)
-static SHIPPED: Mutex<Vec<(String, Arc<[u8]>)>> = Mutex::new(Vec::new());
+pub use crate::dossier::demo::demo_companies;
 
-fn find(files: &[(String, Arc<[u8]>)], name: &str) -> std::result::Result<usize, usize> {
-    files.binary_search_by(|(n, _)| n.as_str().cmp(name))
+/// Each content file's check, from the domain that reads it.
+pub fn checks() -> ContentChecks {
+    fn text<T, E: std::fmt::Display>(result: std::result::Result<T, E>) -> std::result::Result<(), String> {
+        result.map(drop).map_err(|e| e.to_string())
+    }
+    ContentChecks {
+        faq: |t| text(crate::assistant::kb::parse(t)),
+        policies: |t| text(crate::policy::parse_catalog(t)),
+        guide: |t| text(crate::guide::GuideContent::parse(t)),
+        holiday_year: |t| text(crate::calendar::Calendar::weekends_only().with_year_json(t)),
+    }
 }
 
 /// Takes a content file the front end ships beside the binary (the web app's `guide.json`). It is
 /// checked as feed content is, and is in force where an embedded copy would be: below anything a feed
 /// delivered.
 pub fn provide(name: &str, bytes: Vec<u8>) -> Result<()> {
-    use crate::feed::{FAQ_FILE, GUIDE_FILE, HOLIDAYS_DIR, POLICIES_FILE};
     let known = [GUIDE_FILE, FAQ_FILE, POLICIES_FILE].contains(&name)
         || name.strip_prefix(HOLIDAYS_DIR).is_some_and(|y| y.len() == 9 && y.ends_with(".json"));
     if !known {
@@ -37,48 +37,11 @@ pub fn provide(name: &str, bytes: Vec<u8>) -> Result<()> {
             format!("unknown content file {name:?}"),
         ));
     }
-    crate::feed::verify::check_content(name, &bytes).map_err(|e| {
+    checks().check(name, &bytes).map_err(|e| {
         Error::invalid("content", format!("内容文件{name}无效"), format!("shipped content {name}: {e}"))
     })?;
-    let mut files = SHIPPED.lock().unwrap_or_else(|p| p.into_inner());
-    match find(&files, name) {
-        Ok(i) => files[i].1 = Arc::from(bytes),
-        Err(i) => files.insert(i, (name.to_owned(), Arc::from(bytes))),
-    }
+    feed::shipped::keep(name, bytes);
     Ok(())
-}
-
-/// A shipped content file, if the front end provided it.
-pub(crate) fn shipped(name: &str) -> Option<Vec<u8>> {
-    let files = SHIPPED.lock().unwrap_or_else(|p| p.into_inner());
-    find(&files, name).ok().map(|i| files[i].1.to_vec())
-}
-
-/// Every shipped content file, by name (in name order).
-pub(crate) fn all_shipped() -> Vec<(String, Vec<u8>)> {
-    SHIPPED.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(n, b)| (n.clone(), b.to_vec())).collect()
-}
-
-#[derive(Deserialize)]
-struct DemoFile {
-    anchor: NaiveDate,
-    companies: Vec<CompanyDocument>,
-}
-
-/// The fictional demo companies, with every date moved so that the file's anchor day becomes `today`
-/// (a licence written to expire 45 days after the anchor expires 45 days after `today`).
-pub fn demo_companies(today: NaiveDate) -> Result<Vec<CompanyDocument>> {
-    let file: DemoFile = serde_json::from_slice(include_bytes!("../content/demo/companies.json"))
-        .map_err(|e| Error::Internal(format!("embedded demo data: {e}")))?;
-    let offset = (today - file.anchor).num_days();
-    Ok(file
-        .companies
-        .into_iter()
-        .map(|mut doc| {
-            doc.shift_dates(offset);
-            doc
-        })
-        .collect())
 }
 
 #[cfg(test)]
@@ -90,6 +53,28 @@ mod tests {
         let bad = provide("guide.json", b"{\"version\": 1".to_vec()).unwrap_err();
         assert_eq!(bad.code(), "invalid_input");
         assert!(provide("../../etc/passwd", b"x".to_vec()).is_err());
-        assert_eq!(shipped("guide.json"), None, "nothing refused is kept");
+        assert_eq!(feed::shipped::get("guide.json"), None, "nothing refused is kept");
+    }
+
+    #[test]
+    fn every_content_file_is_checked_by_its_reader() {
+        let c = checks();
+        assert!(c.check("policies.json", br#"{"version": 1, "policies": []}"#).is_ok());
+        let broken: [(&str, &[u8]); 4] = [
+            ("policies.json", b"{}"),
+            ("guide.json", b"{"),
+            ("faq.jsonl", b"{\"id\": 1}\n"),
+            ("holidays/2027.json", b"[]"),
+        ];
+        for (name, bytes) in broken {
+            assert!(matches!(c.check(name, bytes), Err(feed::Rejection::InvalidContent { .. })), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_embedded_content_passes_its_checks() {
+        for (name, file) in feed::embedded::files().iter() {
+            checks().check(name, &file.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::dynamics::{DynamicKind, Severity};
 
 /// One value of a closed list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Label {
     /// As stored and exported (`small_scale`).
@@ -18,6 +19,7 @@ pub struct Label {
 
 /// The closed lists, each in display order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Labels {
     pub company_types: Vec<Label>,
@@ -29,6 +31,15 @@ pub struct Labels {
     pub life_stages: Vec<Label>,
     pub severities: Vec<Label>,
     pub dynamic_kinds: Vec<Label>,
+}
+
+/// The days left until a date, as the phones' badges say it: `还剩3天`, `今天到期`, `已逾期2天`.
+pub fn days_left(days: i64) -> String {
+    match days {
+        1.. => format!("还剩{days}天"),
+        0 => "今天到期".to_owned(),
+        _ => format!("已逾期{}天", days.unsigned_abs()),
+    }
 }
 
 fn code<T: Serialize>(value: T) -> String {
@@ -95,5 +106,11 @@ mod tests {
         {
             assert!(list.iter().all(|x| !x.code.is_empty() && x.label.chars().any(|c| c > '\u{2e80}')), "{list:?}");
         }
+    }
+
+    #[test]
+    fn days_left_are_worded_once_for_every_front_end() {
+        assert_eq!([days_left(3), days_left(0), days_left(-2)], ["还剩3天", "今天到期", "已逾期2天"]);
+        assert_eq!(days_left(i64::MIN), format!("已逾期{}天", i64::MIN.unsigned_abs()));
     }
 }

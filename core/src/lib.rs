@@ -13,6 +13,7 @@ pub mod assistant;
 pub mod calendar;
 pub mod clock;
 pub mod content;
+pub mod context;
 pub mod dossier;
 pub mod dynamics;
 pub mod error;
@@ -26,7 +27,6 @@ pub mod store;
 pub mod vault;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use assistant::Assistant;
 pub use chrono;
@@ -40,6 +40,12 @@ pub use vault::Vault;
 
 #[cfg(feature = "ffi")]
 uniffi::setup_scaffolding!("zhuanshu");
+
+/// Dates and times cross to JavaScript as ISO 8601 text in Asia/Shanghai local time, the spelling of the
+/// JSON export (`2026-11-21`, `2026-11-21T09:00:00`); the derived TypeScript declarations name them.
+#[cfg(feature = "ts")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const DATES_TS: &str = "/** `YYYY-MM-DD`. */\nexport type NaiveDate = string;\n/** `YYYY-MM-DDTHH:MM:SS`, Asia/Shanghai. */\nexport type NaiveDateTime = string;";
 
 /// How to open the app's data.
 #[derive(Debug, Clone, Default)]
@@ -59,22 +65,11 @@ pub struct Config {
     pub device: Option<vault::Device>,
 }
 
-/// The one handle an app holds. Cheap to share behind an `Arc`; every call takes the store's lock for
-/// exactly one action.
+/// The one handle an app holds, the top floor of the house: it opens the store and lends its
+/// [`context::Context`] to the services it hands out. Cheap to share behind an `Arc`; every call takes
+/// the store's lock for exactly one action.
 pub struct Zhuanshu {
-    store: Mutex<store::Store>,
-    /// The FAQ index, built on first use and dropped when the knowledge base changes.
-    #[cfg(feature = "search")]
-    faq_index: Mutex<Option<Arc<assistant::FaqIndex>>>,
-    /// The working-day calendar: the embedded years plus the feed's, built on first use and dropped when
-    /// the feed delivers a new version.
-    calendar: Mutex<Option<Arc<calendar::Calendar>>>,
-    /// The policy catalog in force, parsed once per catalog file.
-    policy_catalog: Mutex<Option<policy::CachedCatalog>>,
-    clock: Clock,
-    security_clock: Clock,
-    /// Where vault documents live and the unlocked vault key (memory only).
-    vault: vault::State,
+    ctx: context::Context,
 }
 
 impl Zhuanshu {
@@ -95,74 +90,50 @@ impl Zhuanshu {
         };
         let mut store = store::Store::open(path.as_deref())?;
         let vault = vault::State::open(files_dir, config.device, &mut store)?;
-        Ok(Zhuanshu {
-            store: Mutex::new(store),
-            #[cfg(feature = "search")]
-            faq_index: Mutex::new(None),
-            calendar: Mutex::new(None),
-            policy_catalog: Mutex::new(None),
-            clock: config.clock,
-            security_clock: config.security_clock,
-            vault,
-        })
-    }
-
-    /// Drops the FAQ index after the knowledge base changed; the next search rebuilds it.
-    pub(crate) fn forget_faq_index(&self) {
-        #[cfg(feature = "search")]
-        {
-            *self.faq_index.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        }
+        // The services' state, and the content checks the feed applies (the domains' readers, handed down).
+        let ctx = context::Context::new(store, config.clock, config.security_clock)
+            .with_part(vault)
+            .with_part(content::checks());
+        Ok(Zhuanshu { ctx })
     }
 
     /// The planning clock (see [`Config::clock`]).
     pub fn clock(&self) -> &Clock {
-        &self.clock
-    }
-
-    /// The time for security decisions (see [`Config::security_clock`]): never the planning clock.
-    pub(crate) fn security_now(&self) -> chrono::NaiveDateTime {
-        self.security_clock.now()
+        self.ctx.clock()
     }
 
     /// The company dossier (一企一档).
     pub fn dossier(&self) -> Dossier<'_> {
-        Dossier::new(self)
+        Dossier::new(&self.ctx)
     }
 
     /// Dynamics (专属动态): deadlines and reminders computed from the dossier and the official calendar.
     pub fn dynamics(&self) -> Dynamics<'_> {
-        Dynamics::new(self)
+        Dynamics::new(&self.ctx)
     }
 
     /// The guide (专属办事): the life tree, scenario questions, material reuse and prefilled forms.
     pub fn guide(&self) -> guide::Guide<'_> {
-        guide::Guide::new(self)
+        guide::Guide::new(&self.ctx)
     }
 
     /// The assistant (专属客服): FAQ search.
     pub fn assistant(&self) -> Assistant<'_> {
-        Assistant::new(self)
+        Assistant::new(&self.ctx)
     }
 
     /// The content feed (内容更新): signed policies, FAQ, guide and holiday years; sync and status.
     pub fn feed(&self) -> Feed<'_> {
-        Feed::new(self)
+        Feed::new(&self.ctx)
     }
 
     /// Policies (专属政策): the catalog, the checkup and the policy items of the dynamics list.
     pub fn policies(&self) -> Policies<'_> {
-        Policies::new(self)
+        Policies::new(&self.ctx)
     }
 
     /// The vault (证照夹): encrypted scans of licences and materials, the enterprise seal.
     pub fn vault(&self) -> Vault<'_> {
-        Vault::new(self)
-    }
-
-    pub(crate) fn store(&self) -> Result<MutexGuard<'_, store::Store>> {
-        // A poisoned lock means a panic happened mid-call; SQLite rolled back that call's transaction,
-        // so the store itself is consistent and can be used again.
-        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Vault::new(&self.ctx)
     }
 }

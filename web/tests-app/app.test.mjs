@@ -121,14 +121,14 @@ test('add a company: the core checks the form field by field, then its dynamics 
   await page.locator('#uscc').fill('91310104MA1FL8XK2Y');
   await page.locator('#name').fill('上海𠈌𠀌科技有限公司');
   await page.locator('#legal_representative').fill('王芳');
-  await page.locator('#registered_capital_fen').fill('1,000,000');
+  await page.locator('#registered_capital_yuan').fill('1,000,000');
   await page.locator('#established_on').fill('2023-03-15');
   await page.locator('#address').fill('上海市徐汇区漕溪北路88号');
   await page.locator('#district').selectOption('310104');
   await page.locator('#industry').selectOption('I65');
   await page.locator('#employees').fill('12');
-  await page.locator('#revenue_fen').fill('3800000');
-  await page.locator('#revenue_fen').fill('3800000');
+  await page.locator('#revenue_yuan').fill('3800000');
+  await page.locator('#revenue_yuan').fill('3800000');
   await page.getByRole('button', { name: '保存' }).click();
   const usccError = page.locator('#uscc-error');
   await usccError.waitFor({ state: 'visible' });

@@ -1,8 +1,10 @@
 //! Project automation. `cargo xtask demo` runs the main job on the embedded demo data; `cargo xtask
-//! test` runs every suite (Rust, wasm in Chromium, Kotlin on the JVM, Swift parse check, licences) and
-//! ends with one line `N passed, N failed`. Both install what they need first, skipping what is present,
-//! so they work on a fresh machine of this kind.
+//! test` runs every suite (Rust, wasm in Chromium, Kotlin on the JVM, Swift parse check, licences, binding
+//! parity) and ends with one line `N passed, N failed`. Both install what they need first, skipping what is
+//! present, so they work on a fresh machine of this kind. `cargo xtask parity` alone checks that both
+//! bindings carry the core's service methods (xtask/src/parity.rs).
 
+mod parity;
 mod setup;
 mod suites;
 mod web;
@@ -16,6 +18,7 @@ fn usage() -> ExitCode {
          demo       build the web app (wasm core + Vite) and serve it on http://127.0.0.1:8080\n\
          demo --cli load the demo companies into a temporary data dir and print their dossiers\n\
          test       install what is missing, then run every test suite\n\
+         parity     check that FFI and wasm carry every core service method (bindings/parity-allow.txt)\n\
          wasm       build the wasm package into target/wasm-pkg\n\
          web        build the web app into web/dist without serving it\n\
          bindings   generate the Kotlin and Swift bindings into target/bindings\n\
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Some("demo") if args.get(1).is_some_and(|a| a == "--cli") => demo(),
         Some("demo") => web_demo(),
         Some("test") => return suites::run_all(),
+        Some("parity") => parity::run(),
         Some("wasm") => setup::tools_for_wasm().and_then(|_| suites::build_wasm()),
         Some("web") => setup::tools_for_wasm().and_then(|_| setup::npm_packages()).and_then(|_| web::build_all()),
         Some("bindings") => suites::build_bindings(),

@@ -41,6 +41,17 @@ fn check(name: &str, cmd: &mut Command) -> Result<Counts, String> {
     Ok(if status.success() { (1, 0) } else { (0, 1) })
 }
 
+/// `cargo xtask parity`, in process: one check, failed if any binding lacks a core method unexcused.
+fn parity() -> Result<Counts, String> {
+    Ok(match crate::parity::run() {
+        Ok(()) => (1, 0),
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            (0, 1)
+        }
+    })
+}
+
 fn rust_tests() -> Result<Counts, String> {
     let (ok, out) = run_echo(cargo().args(["test", "--workspace", "--no-fail-fast"]).current_dir(root()))?;
     let mut counts = (0, 0);
@@ -182,11 +193,12 @@ pub fn run_all() -> ExitCode {
         println!("0 passed, 1 failed");
         return ExitCode::FAILURE;
     }
-    let suites: [(&str, fn() -> Result<Counts, String>); 7] = [
+    let suites: [(&str, fn() -> Result<Counts, String>); 8] = [
         ("licences (cargo deny)", || {
             check("cargo deny", cargo().args(["deny", "--log-level", "error", "check", "licenses"]))
         }),
         ("format (cargo fmt)", || check("cargo fmt", cargo().args(["fmt", "--all", "--check"]))),
+        ("binding parity", parity),
         ("rust (cargo test)", rust_tests),
         ("wasm in Chromium", wasm_tests),
         ("web app in Chromium", web_app_tests),

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use zhuanshu::dynamics::{Dynamic, ReminderData, Repeat};
 use zhuanshu::{Error, Zhuanshu};
 
-use crate::{Output, company_key, out, parse_date};
+use crate::{Output, company_key, out, parse_choice, parse_date};
 
 #[derive(Args)]
 pub struct DynamicsArgs {
@@ -45,7 +45,7 @@ pub enum RemindCmd {
         #[arg(long, value_parser = parse_date)]
         due: NaiveDate,
         /// once | monthly | quarterly | yearly
-        #[arg(long, default_value = "once", value_parser = parse_repeat)]
+        #[arg(long, default_value = "once", value_parser = parse_choice::<Repeat>)]
         repeat: Repeat,
         #[arg(long, default_value = "")]
         detail: String,
@@ -83,16 +83,6 @@ fn parse_month(s: &str) -> Result<(i32, u32), String> {
     let bad = || format!("月份应为 YYYY-MM：{s}");
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
     Ok((y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?))
-}
-
-fn parse_repeat(s: &str) -> Result<Repeat, String> {
-    match s.trim() {
-        "once" | "一次" => Ok(Repeat::Once),
-        "monthly" | "每月" => Ok(Repeat::Monthly),
-        "quarterly" | "每季度" => Ok(Repeat::Quarterly),
-        "yearly" | "每年" => Ok(Repeat::Yearly),
-        _ => Err("可选值：once（一次）、monthly（每月）、quarterly（每季度）、yearly（每年）".into()),
-    }
 }
 
 fn item_line(d: &Dynamic) -> String {

@@ -1,6 +1,7 @@
 //! `zhuanshu feed …` and `zhuanshu sync URL`: publishing the signed content feed (keys, build, sign,
-//! timestamp, rotate, serve) and keeping a device's content up to date. The rules — formats, signatures, every check
-//! — are in the core (`zhuanshu::feed`); this file reads and writes files and prints.
+//! timestamp, rotate, serve) and keeping a device's content up to date. The rules — formats, signatures, every check,
+//! and the publishing workflow over a site directory (`zhuanshu::feed::site`: versions, expiries, the order
+//! documents are written in) — are in the core; this file parses arguments, prints and serves files.
 //!
 //! A real publisher runs `keygen`, `sign` and `rotate` on an offline machine and copies only the signed
 //! site to the web server; `timestamp` runs where the online timestamp key lives, every day or so, so
@@ -11,13 +12,11 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime};
 use clap::Subcommand;
-use zhuanshu::feed::format::{
-    self, MANIFEST_FILE, Manifest, ROOT_FILE, SIGNATURE_FILE, SignatureFile, TIMESTAMP_FILE, root_path,
-};
-use zhuanshu::feed::publish::{self, SigningKey};
-use zhuanshu::feed::verify;
+use zhuanshu::feed::format::{self, MANIFEST_FILE};
+use zhuanshu::feed::publish;
+use zhuanshu::feed::site::{self, Site};
 use zhuanshu::feed::{FeedStatus, SyncReport};
 use zhuanshu::{Clock, Error, Zhuanshu};
 
@@ -108,108 +107,8 @@ impl FeedCmd {
     }
 }
 
-/// 00:00 Beijing time of `day`.
-fn beijing_midnight(day: NaiveDate) -> DateTime<FixedOffset> {
-    let east8 = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"));
-    east8
-        .from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .unwrap_or_else(|| unreachable!("a fixed offset has exactly one local time"))
-}
-
-fn read_key(path: &Path) -> Result<SigningKey, Error> {
-    let der = std::fs::read(path)?;
-    SigningKey::from_pkcs8(&der).map_err(|_| {
-        Error::invalid(
-            "key",
-            format!("{}不是有效的签名密钥文件（Ed25519 PKCS#8）", path.display()),
-            format!("{} is not an Ed25519 PKCS#8 key", path.display()),
-        )
-    })
-}
-
-fn read_keys(paths: &[PathBuf]) -> Result<Vec<SigningKey>, Error> {
-    paths.iter().map(|p| read_key(p)).collect()
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename, so a server never serves half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp-zhuanshu");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
-}
-
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, Error> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn rejected(reason: verify::Rejection) -> Error {
-    Error::FeedRejected { reason }
-}
-
-/// The site's current root, checked.
-fn site_root(site: &Path) -> Result<Option<format::Root>, Error> {
-    match read_optional(&site.join(ROOT_FILE))? {
-        Some(bytes) => verify::verify_pinned_root(&bytes).map(Some).map_err(rejected),
-        None => Ok(None),
-    }
-}
-
-/// Every regular file under `dir`, by `/`-separated relative name; hidden files are skipped.
-fn read_content(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            let hidden = path.file_name().and_then(|n| n.to_str()).is_none_or(|n| n.starts_with('.'));
-            if hidden {
-                continue;
-            }
-            if path.is_dir() {
-                walk(base, &path, out)?;
-            } else if path.is_file() {
-                let relative = path.strip_prefix(base).map_err(|e| Error::Internal(e.to_string()))?;
-                let name: Vec<String> =
-                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                out.insert(name.join("/"), std::fs::read(&path)?);
-            }
-        }
-        Ok(())
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out)?;
-    if out.is_empty() {
-        return Err(Error::invalid(
-            "content",
-            format!("内容目录{}是空的", dir.display()),
-            format!("content directory {} has no files", dir.display()),
-        ));
-    }
-    Ok(out)
-}
-
 fn keygen(path: &Path, demo: bool) -> Result<Output, Error> {
-    if path.exists() {
-        return Err(Error::invalid(
-            "out",
-            format!("密钥文件{}已存在，不会覆盖", path.display()),
-            format!("{} exists; not overwriting a key", path.display()),
-        ));
-    }
-    let der = if demo { publish::demo_key_pkcs8() } else { SigningKey::generate_pkcs8()? };
-    let key = SigningKey::from_pkcs8(&der)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(path)?, &der)?;
+    let key = site::write_key(path, demo)?;
     let info = serde_json::json!({"key": path, "keyid": key.id(), "public": key.public().public, "demo": demo});
     let warning = if demo {
         "\n注意：这是公开的演示密钥，任何人都能用它签名，只能用于测试和演示。"
@@ -226,43 +125,10 @@ fn build(
     expires: Option<NaiveDate>,
     clock: &Clock,
 ) -> Result<Output, Error> {
-    let files = read_content(content)?;
-    let previous: Option<Manifest> = match read_optional(&site.join(MANIFEST_FILE))? {
-        Some(bytes) => {
-            Some(serde_json::from_slice(&bytes).map_err(|e| Error::Format(format!("{MANIFEST_FILE}: {e}")))?)
-        }
-        None => None,
-    };
-    let version = version.unwrap_or_else(|| previous.as_ref().map_or(1, |m| m.version + 1));
-    if let Some(prev) = previous.as_ref().filter(|m| m.version >= version) {
-        return Err(Error::invalid(
-            "version",
-            format!("版本号必须大于站点现有的第{}版", prev.version),
-            format!("version {version} is not above the site's {}", prev.version),
-        ));
-    }
-    let expires = beijing_midnight(expires.unwrap_or_else(|| clock.today() + Duration::days(90)));
-    let root_version = site_root(site)?.map_or(1, |r| r.version);
-    let built = publish::build(&files, version, expires, root_version)?;
-    for (path, bytes) in &built.files {
-        let target = site.join(path);
-        if read_optional(&target)?.as_deref() != Some(bytes.as_slice()) {
-            write_atomic(&target, bytes)?;
-        }
-    }
-    // The old signatures are for the old manifest. The old timestamp stays until `feed sign` (or `feed
-    // timestamp`) replaces it: the next timestamp's version must continue from it, or every device that
-    // synced before would refuse the new one as a rollback. (Devices refuse it meanwhile: it names the
-    // old manifest.)
-    for stale in [SIGNATURE_FILE] {
-        if let Err(e) = std::fs::remove_file(site.join(stale))
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            return Err(e.into());
-        }
-    }
-    write_atomic(&site.join(MANIFEST_FILE), &built.manifest)?;
-    let info = serde_json::json!({"version": version, "expires": expires.to_rfc3339(), "root_version": root_version,
+    let files = site::read_content(content)?;
+    let built = Site::new(site, clock.clone(), zhuanshu::content::checks()).build(&files, version, expires)?;
+    let (version, expires) = (built.version, built.expires);
+    let info = serde_json::json!({"version": version, "expires": expires.to_rfc3339(), "root_version": built.root_version,
         "files": files.iter().map(|(n, b)| (n.clone(), b.len())).collect::<BTreeMap<_, _>>()});
     let names: Vec<String> = files.iter().map(|(n, b)| format!("  {n}（{}字节）", b.len())).collect();
     out(
@@ -278,62 +144,17 @@ fn build(
 }
 
 fn sign(site: &Path, key_paths: &[PathBuf], clock: &Clock) -> Result<Output, Error> {
-    let keys = read_keys(key_paths)?;
-    let refs: Vec<&SigningKey> = keys.iter().collect();
-    let manifest_json = std::fs::read(site.join(MANIFEST_FILE))?;
-    let manifest: Manifest =
-        serde_json::from_slice(&manifest_json).map_err(|e| Error::Format(format!("{MANIFEST_FILE}: {e}")))?;
-    let mut created_root = false;
-    let root = match site_root(site)? {
-        Some(root) => root,
-        None => {
-            let expires = beijing_midnight(clock.today() + Duration::days(3650));
-            let n = u32::try_from(refs.len()).unwrap_or(u32::MAX);
-            let root = publish::new_root(1, expires, &refs, n, &refs, n, &refs, n);
-            let json = publish::sign_root(&root, &refs)?;
-            write_atomic(&site.join(root_path(1)), &json)?;
-            write_atomic(&site.join(ROOT_FILE), &json)?;
-            created_root = true;
-            root
-        }
-    };
-    if manifest.root_version != root.version {
-        return Err(Error::invalid(
-            "site",
-            format!("清单是为第{}版根密钥生成的，站点现为第{}版：请重新 build", manifest.root_version, root.version),
-            format!("manifest names root {}, site root is {}: build again", manifest.root_version, root.version),
-        ));
-    }
-    if let Some(stranger) = keys.iter().find(|k| !root.manifest.keyids.contains(&k.id())) {
-        return Err(Error::invalid(
-            "key",
-            format!("密钥{}不在根密钥清单的内容签名密钥中", stranger.id()),
-            format!("key {} is not a manifest key of root {}", stranger.id(), root.version),
-        ));
-    }
-    let existing = read_optional(&site.join(SIGNATURE_FILE))?;
-    let signatures = publish::sign_manifest(&manifest_json, existing.as_deref(), &refs)?;
-    write_atomic(&site.join(SIGNATURE_FILE), &signatures)?;
-    let count = serde_json::from_slice::<SignatureFile>(&signatures).map_or(0, |f| f.signatures.len());
-    let complete = verify::verify_manifest(&root, &manifest_json, &signatures).is_ok();
-    let needed = root.manifest.threshold;
-    // The convenient case (one set of keys for everything, like the demo): timestamp right away.
-    let timestamp_keys: Vec<&SigningKey> =
-        refs.iter().copied().filter(|k| root.timestamp.keyids.contains(&k.id())).collect();
-    let timestamped = if complete && timestamp_keys.len() >= root.timestamp.threshold as usize {
-        Some(write_timestamp(site, &root, &manifest_json, &timestamp_keys, publish::TIMESTAMP_HOURS)?)
-    } else {
-        None
-    };
-    let info = serde_json::json!({"version": manifest.version, "signatures": count, "threshold": needed,
-        "complete": complete, "created_root": created_root,
-        "timestamp_expires": timestamped.map(|t| t.to_rfc3339())});
-    let mut text = format!("已签名第{}版清单（{count}个签名，需要{needed}个）", manifest.version);
-    if created_root {
+    let signed = Site::new(site, clock.clone(), zhuanshu::content::checks()).sign(key_paths)?;
+    let (count, needed, complete) = (signed.signatures, signed.threshold, signed.complete);
+    let info = serde_json::json!({"version": signed.version, "signatures": count, "threshold": needed,
+        "complete": complete, "created_root": signed.created_root,
+        "timestamp_expires": signed.timestamp_expires.map(|t| t.to_rfc3339())});
+    let mut text = format!("已签名第{}版清单（{count}个签名，需要{needed}个）", signed.version);
+    if signed.created_root {
         text.push_str("\n站点还没有根密钥清单，已用这些密钥生成第1版（root.json）；应用内置的根密钥清单应与之相同。");
     }
     text.push_str(
-        match (complete, timestamped) {
+        match (complete, signed.timestamp_expires) {
             (true, Some(until)) => {
                 format!("\n签名齐全，已签发更新时间戳（有效至{}），可以发布。", until.format("%Y-%m-%d %H:%M"))
             }
@@ -345,82 +166,20 @@ fn sign(site: &Path, key_paths: &[PathBuf], clock: &Clock) -> Result<Output, Err
     out(&info, text)
 }
 
-/// Signs `timestamp.json` naming `manifest_json` (the site's manifest, exactly as served): the next
-/// version after the site's current timestamp, valid `hours` hours from the real clock. Returns the expiry.
-fn write_timestamp(
-    site: &Path,
-    root: &format::Root,
-    manifest_json: &[u8],
-    keys: &[&SigningKey],
-    hours: i64,
-) -> Result<DateTime<FixedOffset>, Error> {
-    if !(1..=24 * 366).contains(&hours) {
-        return Err(Error::invalid(
-            "expires-in-hours",
-            "时间戳有效期应在1小时到1年之间",
-            format!("--expires-in-hours {hours} is not between 1 and {}", 24 * 366),
-        ));
-    }
-    let previous = match read_optional(&site.join(TIMESTAMP_FILE))? {
-        Some(bytes) => serde_json::from_slice::<format::Signed>(&bytes)
-            .ok()
-            .and_then(|s| s.signed.get("version").and_then(serde_json::Value::as_u64))
-            .unwrap_or(0),
-        None => 0,
-    };
-    // Real time on purpose: a timestamp says "current as of now", whatever --today pretends.
-    let now = Clock::System.now() + Duration::hours(hours);
-    let east8 = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+08:00 is a valid offset"));
-    let expires = east8
-        .from_local_datetime(&now)
-        .single()
-        .unwrap_or_else(|| unreachable!("a fixed offset has exactly one local time"));
-    let timestamp = publish::new_timestamp(manifest_json, previous + 1, expires, root.version)?;
-    let json = publish::sign_timestamp(&timestamp, keys)?;
-    // The same check every device makes: refuse to publish a timestamp they would reject.
-    let (checked, _) = verify::verify_timestamp(root, &json).map_err(rejected)?;
-    verify::check_manifest_bytes(&checked, manifest_json, false).map_err(rejected)?;
-    write_atomic(&site.join(TIMESTAMP_FILE), &json)?;
-    Ok(expires)
-}
-
-/// `feed timestamp`: re-signs only the timestamp, for the manifest the site serves (which must be fully
-/// signed: a timestamp vouches for what devices will accept).
+/// `feed timestamp`: re-signs only the timestamp (valid for `hours` from the real clock, never --today).
 fn timestamp(site: &Path, key_paths: &[PathBuf], hours: i64) -> Result<Output, Error> {
-    let keys = read_keys(key_paths)?;
-    let refs: Vec<&SigningKey> = keys.iter().collect();
-    let root = site_root(site)?.ok_or_else(|| {
-        Error::invalid("site", "站点还没有根密钥清单（先 build 再 sign）", "the site has no root.json yet")
-    })?;
-    if let Some(stranger) = keys.iter().find(|k| !root.timestamp.keyids.contains(&k.id())) {
-        return Err(Error::invalid(
-            "key",
-            format!("密钥{}不在根密钥清单的时间戳密钥中", stranger.id()),
-            format!("key {} is not a timestamp key of root {}", stranger.id(), root.version),
-        ));
-    }
-    let manifest_json = std::fs::read(site.join(MANIFEST_FILE))?;
-    let signatures = read_optional(&site.join(SIGNATURE_FILE))?.unwrap_or_default();
-    let manifest = verify::verify_manifest(&root, &manifest_json, &signatures).map_err(|e| {
-        Error::invalid(
-            "site",
-            "站点的内容清单尚未签名齐全（先 feed sign），不能签发时间戳",
-            format!("the site's manifest does not verify ({e}): sign it first"),
-        )
-    })?;
-    let expires = write_timestamp(site, &root, &manifest_json, &refs, hours)?;
-    let info = serde_json::json!({"manifest_version": manifest.0.version, "expires": expires.to_rfc3339()});
+    let signed = Site::new(site, Clock::System, zhuanshu::content::checks()).timestamp(key_paths, hours)?;
+    let info = serde_json::json!({"manifest_version": signed.manifest_version, "expires": signed.expires.to_rfc3339()});
     out(
         &info,
         format!(
             "已签发更新时间戳：第{}版内容清单，有效至{}。请在到期前再次运行。",
-            manifest.0.version,
-            expires.format("%Y-%m-%d %H:%M")
+            signed.manifest_version,
+            signed.expires.format("%Y-%m-%d %H:%M")
         ),
     )
 }
 
-#[allow(clippy::too_many_arguments)]
 fn rotate(
     site: &Path,
     key_paths: &[PathBuf],
@@ -430,33 +189,13 @@ fn rotate(
     expires: Option<NaiveDate>,
     clock: &Clock,
 ) -> Result<Output, Error> {
-    let current = site_root(site)?.ok_or_else(|| {
-        Error::invalid("site", "站点还没有根密钥清单（先 sign 一次）", "the site has no root.json yet")
-    })?;
-    let old = read_keys(key_paths)?;
-    let new = read_keys(new_key_paths)?;
-    let new_refs: Vec<&SigningKey> = new.iter().collect();
-    let online = read_keys(new_timestamp_key_paths)?;
-    let n = u32::try_from(new.len()).unwrap_or(u32::MAX);
-    let (timestamp_refs, timestamp_threshold): (Vec<&SigningKey>, u32) =
-        if online.is_empty() { (new_refs.clone(), threshold.unwrap_or(n)) } else { (online.iter().collect(), 1) };
-    let expires = beijing_midnight(expires.unwrap_or_else(|| clock.today() + Duration::days(3650)));
-    let root = publish::new_root(
-        current.version + 1,
+    let root = Site::new(site, clock.clone(), zhuanshu::content::checks()).rotate(
+        key_paths,
+        new_key_paths,
+        new_timestamp_key_paths,
+        threshold,
         expires,
-        &new_refs,
-        threshold.unwrap_or(n),
-        &new_refs,
-        threshold.unwrap_or(n),
-        &timestamp_refs,
-        timestamp_threshold,
-    );
-    let signers: Vec<&SigningKey> = old.iter().chain(new.iter()).collect();
-    let json = publish::sign_root(&root, &signers)?;
-    // The same check every device makes: refuse to publish a rotation they would reject.
-    verify::verify_rotation(&current, &root_path(root.version), &json).map_err(rejected)?;
-    write_atomic(&site.join(root_path(root.version)), &json)?;
-    write_atomic(&site.join(ROOT_FILE), &json)?;
+    )?;
     let info = serde_json::json!({"root_version": root.version, "keyids": root.manifest.keyids});
     out(
         &info,
@@ -563,9 +302,7 @@ pub fn run(app: &Zhuanshu, cmd: &FeedCmd) -> Result<Output, Error> {
         }
         FeedCmd::Content { out: dir } => {
             let content = app.feed().content()?;
-            for (name, bytes) in &content {
-                write_atomic(&dir.join(name), bytes)?;
-            }
+            site::write_content(dir, &content)?;
             let names: Vec<&String> = content.keys().collect();
             out(&names, format!("已写出{}个内容文件到{}", names.len(), dir.display()))
         }
@@ -654,6 +391,8 @@ fn serve(site: &Path, bind: IpAddr, port: u16) -> Result<Output, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zhuanshu::feed::format::ROOT_FILE;
+    use zhuanshu::feed::verify;
 
     #[test]
     fn the_server_answers_with_etags_and_stays_inside_the_site() {

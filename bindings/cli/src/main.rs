@@ -9,7 +9,7 @@ mod show;
 mod vault;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -344,7 +344,7 @@ fn parse_optional_money(s: &str) -> Result<OrNone<i64>, String> {
     if s.trim() == "none" { Ok(OrNone(None)) } else { parse_money(s).map(|m| OrNone(Some(m))) }
 }
 
-fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
+pub(crate) fn parse_choice<T: Choice>(s: &str) -> Result<T, String> {
     T::parse(s).ok_or_else(|| format!("可选值：{}", T::choices()))
 }
 
@@ -488,198 +488,230 @@ fn run(cli: Cli) -> Result<Output, Error> {
         let normalized = uscc::normalize(code)?;
         return out(&normalized, normalized.clone());
     }
+    let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
     if let Command::Feed(cmd) = &cli.command
         && !cmd.needs_app()
     {
-        return feed::publish(cmd, &cli.today.map(Clock::fixed_on).unwrap_or_default());
+        return feed::publish(cmd, &clock);
     }
-    let data_dir = match cli.data_dir {
-        Some(d) => d,
-        None => default_data_dir()?,
-    };
-    let clock = cli.today.map(Clock::fixed_on).unwrap_or_default();
-    let device = match cli.device_key.or_else(default_device_key) {
-        Some(path) => Some(Device::Secret(Arc::new(FileDeviceSecret::open(&path)?))),
-        None => None,
-    };
-    let app = Zhuanshu::open(Config { data_dir: Some(data_dir), clock, device, ..Default::default() })?;
-    let d = app.dossier();
+    let app = open_app(cli.data_dir, cli.device_key, clock)?;
     match cli.command {
         Command::Uscc(_) => unreachable!("handled before opening the store"),
-        Command::Company(cmd) => match cmd {
-            CompanyCmd::Add(args) => {
-                let c = d.add_company(&args.into_new()?)?;
-                out(&c, format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)))
-            }
-            CompanyCmd::List => {
-                let list = d.companies()?;
-                out(&list, show::company_list(&list))
-            }
-            CompanyCmd::Show { uscc } => {
-                let key = company_key(&app, uscc)?;
-                let c = d.company(&key)?;
-                let text = show::dossier(&c, &d.licences(&key)?, &d.materials(&key)?, &d.records(&key)?);
-                out(&c, text)
-            }
-            CompanyCmd::Use { uscc } => {
-                let c = d.use_company(&uscc)?;
-                out(&c, format!("当前企业：{}（{}）", c.company.name, c.company.uscc))
-            }
-            CompanyCmd::Edit { target, changes } => {
-                let old = d.company(&target)?.company;
-                let c = d.update_company(&target, &changes.apply(old))?;
-                out(&c, format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)))
-            }
-            CompanyCmd::Remove { uscc } => {
-                let c = d.company(&uscc)?;
-                d.remove_company(&uscc)?;
-                out(&c.company.uscc, format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name))
-            }
-        },
-        Command::Licence(cmd) => match cmd {
-            LicenceCmd::Add { company, fields } => {
-                let key = company_key(&app, company)?;
-                let l = d.add_licence(&key, &fields.into_new()?)?;
-                out(&l, format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)))
-            }
-            LicenceCmd::List { company } => {
-                let key = company_key(&app, company)?;
-                let list = d.licences(&key)?;
-                out(&list, show::licences(&list))
-            }
-            LicenceCmd::Edit { id, fields } => {
-                let old = d.licence(id)?.data;
-                let l = d.update_licence(id, &fields.apply(old))?;
-                out(&l, format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)))
-            }
-            LicenceCmd::Remove { id } => {
-                d.remove_licence(id)?;
-                out(&id, format!("已删除证照 #{id}"))
-            }
-            LicenceCmd::Kinds => {
-                let kinds = d.licence_kinds();
-                out(&kinds, show::licence_kinds(&kinds))
-            }
-        },
-        Command::Material(cmd) => match cmd {
-            MaterialCmd::Add { company, fields } => {
-                let key = company_key(&app, company)?;
-                let m = d.add_material(&key, &fields.into_new()?)?;
-                out(&m, format!("已添加材料 #{}：{}", m.id, show::material_line(&m)))
-            }
-            MaterialCmd::List { company } => {
-                let key = company_key(&app, company)?;
-                let list = d.materials(&key)?;
-                out(&list, show::materials(&list))
-            }
-            MaterialCmd::Edit { id, fields } => {
-                let old = d.material(id)?.data;
-                let m = d.update_material(id, &fields.apply(old))?;
-                out(&m, format!("已更新材料 #{}：{}", m.id, show::material_line(&m)))
-            }
-            MaterialCmd::Remove { id } => {
-                d.remove_material(id)?;
-                out(&id, format!("已删除材料 #{id}"))
-            }
-            MaterialCmd::Kinds => {
-                let kinds = d.material_kinds();
-                out(&kinds, show::material_kinds(&kinds))
-            }
-        },
-        Command::Record(cmd) => match cmd {
-            RecordCmd::Add { company, item_code, item_name, channel, submitted } => {
-                let key = company_key(&app, company)?;
-                let r = d.add_record(&key, &RecordData { item_code, item_name, channel, submitted_on: submitted })?;
-                out(&r, format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)))
-            }
-            RecordCmd::Status { id, status, at } => {
-                let r = d.set_record_status(id, status, at)?;
-                out(&r, format!("已更新状态\n{}", show::record(&r)))
-            }
-            RecordCmd::List { company } => {
-                let key = company_key(&app, company)?;
-                let list = d.records(&key)?;
-                out(&list, show::records(&list))
-            }
-            RecordCmd::Remove { id } => {
-                d.remove_record(id)?;
-                out(&id, format!("已删除办事记录 #{id}"))
-            }
-        },
-        Command::Export { uscc, out: path } => {
-            let key = company_key(&app, uscc)?;
-            let doc = d.export(&key)?;
-            let text = doc.to_json()?;
-            match path {
-                Some(p) => {
-                    std::fs::write(&p, format!("{text}\n"))?;
-                    out(&doc, format!("已导出 {} 到 {}", doc.company.name, p.display()))
-                }
-                // The export itself is the output, in both modes.
-                None => out(&doc, text),
-            }
-        }
-        Command::Import { file } => {
-            let text = std::fs::read_to_string(&file)?;
-            let c = d.import_json(&text)?;
-            out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
-        }
+        Command::Company(cmd) => company(&app, cmd),
+        Command::Licence(cmd) => licence(&app, cmd),
+        Command::Material(cmd) => material(&app, cmd),
+        Command::Record(cmd) => record(&app, cmd),
+        Command::Export { uscc, out: path } => export(&app, uscc, path),
+        Command::Import { file } => import(&app, &file),
         Command::Dynamics(args) => dynamics::list(&app, args),
         Command::Calendar(cmd) => dynamics::calendar(&app, cmd),
         Command::Remind(cmd) => dynamics::remind(&app, cmd),
         Command::Feed(cmd) => feed::run(&app, &cmd),
         Command::Sync { url } => feed::sync(&app, &url),
         Command::Guide(cmd) => guide::run(&app, cmd),
-        Command::Ask(args) => {
-            let a = app.assistant();
-            if let Some(prefix) = args.suggest {
-                let list = a.suggest(&prefix)?;
-                out(&list, show::suggestions(&list))
-            } else if args.predicted {
-                let company = d.current()?;
-                let list = a.predicted(&company.company.uscc, app.clock().today())?;
-                out(&list, show::predictions(&company.company.name, &list))
-            } else {
-                let query = args.query.ok_or_else(|| missing("QUERY"))?;
-                let hits = a.search(&query, args.limit)?;
-                // Services of the guide answer "how do I do it" questions too.
-                let services = app.guide().search(&query, 3)?;
-                let mut text = show::hits(&query, &hits);
-                if !services.is_empty() {
-                    let lines: Vec<String> =
-                        services.iter().map(|s| format!("  · {}（{}）", s.question, s.id)).collect();
-                    text.push_str(&format!("\n\n相关办事（zhuanshu guide show 编号）：\n{}", lines.join("\n")));
-                }
-                out(&hits, text)
-            }
-        }
-        Command::Kb(cmd) => {
-            let a = app.assistant();
-            let stats = match cmd {
-                KbCmd::Import { file } => a.import(&std::fs::read_to_string(&file)?)?,
-                KbCmd::Stats => a.stats()?,
-                KbCmd::Reset => {
-                    a.reset()?;
-                    a.stats()?
-                }
-            };
-            out(&stats, show::kb_stats(&stats))
-        }
+        Command::Ask(args) => ask(&app, args),
+        Command::Kb(cmd) => kb(&app, cmd),
         Command::Policy(cmd) => policy::run(&app, cmd),
         Command::Vault(args) => vault::run(&app, args),
         Command::Seal(args) => vault::seal(&app, args),
-        Command::Demo => {
-            let imported = d.load_demo()?;
-            let names: Vec<String> =
-                imported.iter().map(|c| format!("  {}（{}）", c.company.name, c.company.uscc)).collect();
-            let text = if names.is_empty() {
-                "演示企业均已存在。".to_owned()
-            } else {
-                format!("已载入演示企业：\n{}", names.join("\n"))
-            };
-            out(&imported, text)
+        Command::Demo => demo(&app),
+    }
+}
+
+/// Opens the app's data: `--data-dir` or the platform's, the vault's PIN bound to the device key.
+fn open_app(data_dir: Option<PathBuf>, device_key: Option<PathBuf>, clock: Clock) -> Result<Zhuanshu, Error> {
+    let data_dir = match data_dir {
+        Some(d) => d,
+        None => default_data_dir()?,
+    };
+    let device = match device_key.or_else(default_device_key) {
+        Some(path) => Some(Device::Secret(Arc::new(FileDeviceSecret::open(&path)?))),
+        None => None,
+    };
+    Zhuanshu::open(Config { data_dir: Some(data_dir), clock, device, ..Default::default() })
+}
+
+fn company(app: &Zhuanshu, cmd: CompanyCmd) -> Result<Output, Error> {
+    let d = app.dossier();
+    match cmd {
+        CompanyCmd::Add(args) => {
+            let c = d.add_company(&args.into_new()?)?;
+            out(&c, format!("已添加企业：{}\n\n{}", c.company.name, show::company(&c)))
+        }
+        CompanyCmd::List => {
+            let list = d.companies()?;
+            out(&list, show::company_list(&list))
+        }
+        CompanyCmd::Show { uscc } => {
+            let key = company_key(app, uscc)?;
+            let c = d.company(&key)?;
+            let text = show::dossier(&c, &d.licences(&key)?, &d.materials(&key)?, &d.records(&key)?);
+            out(&c, text)
+        }
+        CompanyCmd::Use { uscc } => {
+            let c = d.use_company(&uscc)?;
+            out(&c, format!("当前企业：{}（{}）", c.company.name, c.company.uscc))
+        }
+        CompanyCmd::Edit { target, changes } => {
+            let old = d.company(&target)?.company;
+            let c = d.update_company(&target, &changes.apply(old))?;
+            out(&c, format!("已更新企业：{}\n\n{}", c.company.name, show::company(&c)))
+        }
+        CompanyCmd::Remove { uscc } => {
+            let c = d.company(&uscc)?;
+            d.remove_company(&uscc)?;
+            out(&c.company.uscc, format!("已删除企业：{}（含其证照、材料和办事记录）", c.company.name))
         }
     }
+}
+
+fn licence(app: &Zhuanshu, cmd: LicenceCmd) -> Result<Output, Error> {
+    let d = app.dossier();
+    match cmd {
+        LicenceCmd::Add { company, fields } => {
+            let key = company_key(app, company)?;
+            let l = d.add_licence(&key, &fields.into_new()?)?;
+            out(&l, format!("已添加证照 #{}：{}", l.id, show::licence_line(&l)))
+        }
+        LicenceCmd::List { company } => {
+            let key = company_key(app, company)?;
+            let list = d.licences(&key)?;
+            out(&list, show::licences(&list))
+        }
+        LicenceCmd::Edit { id, fields } => {
+            let old = d.licence(id)?.data;
+            let l = d.update_licence(id, &fields.apply(old))?;
+            out(&l, format!("已更新证照 #{}：{}", l.id, show::licence_line(&l)))
+        }
+        LicenceCmd::Remove { id } => {
+            d.remove_licence(id)?;
+            out(&id, format!("已删除证照 #{id}"))
+        }
+        LicenceCmd::Kinds => {
+            let kinds = d.licence_kinds();
+            out(&kinds, show::licence_kinds(&kinds))
+        }
+    }
+}
+
+fn material(app: &Zhuanshu, cmd: MaterialCmd) -> Result<Output, Error> {
+    let d = app.dossier();
+    match cmd {
+        MaterialCmd::Add { company, fields } => {
+            let key = company_key(app, company)?;
+            let m = d.add_material(&key, &fields.into_new()?)?;
+            out(&m, format!("已添加材料 #{}：{}", m.id, show::material_line(&m)))
+        }
+        MaterialCmd::List { company } => {
+            let key = company_key(app, company)?;
+            let list = d.materials(&key)?;
+            out(&list, show::materials(&list))
+        }
+        MaterialCmd::Edit { id, fields } => {
+            let old = d.material(id)?.data;
+            let m = d.update_material(id, &fields.apply(old))?;
+            out(&m, format!("已更新材料 #{}：{}", m.id, show::material_line(&m)))
+        }
+        MaterialCmd::Remove { id } => {
+            d.remove_material(id)?;
+            out(&id, format!("已删除材料 #{id}"))
+        }
+        MaterialCmd::Kinds => {
+            let kinds = d.material_kinds();
+            out(&kinds, show::material_kinds(&kinds))
+        }
+    }
+}
+
+fn record(app: &Zhuanshu, cmd: RecordCmd) -> Result<Output, Error> {
+    let d = app.dossier();
+    match cmd {
+        RecordCmd::Add { company, item_code, item_name, channel, submitted } => {
+            let key = company_key(app, company)?;
+            let r = d.add_record(&key, &RecordData { item_code, item_name, channel, submitted_on: submitted })?;
+            out(&r, format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)))
+        }
+        RecordCmd::Status { id, status, at } => {
+            let r = d.set_record_status(id, status, at)?;
+            out(&r, format!("已更新状态\n{}", show::record(&r)))
+        }
+        RecordCmd::List { company } => {
+            let key = company_key(app, company)?;
+            let list = d.records(&key)?;
+            out(&list, show::records(&list))
+        }
+        RecordCmd::Remove { id } => {
+            d.remove_record(id)?;
+            out(&id, format!("已删除办事记录 #{id}"))
+        }
+    }
+}
+
+fn export(app: &Zhuanshu, uscc: Option<String>, path: Option<PathBuf>) -> Result<Output, Error> {
+    let key = company_key(app, uscc)?;
+    let doc = app.dossier().export(&key)?;
+    let text = doc.to_json()?;
+    match path {
+        Some(p) => {
+            std::fs::write(&p, format!("{text}\n"))?;
+            out(&doc, format!("已导出 {} 到 {}", doc.company.name, p.display()))
+        }
+        // The export itself is the output, in both modes.
+        None => out(&doc, text),
+    }
+}
+
+fn import(app: &Zhuanshu, file: &Path) -> Result<Output, Error> {
+    let text = std::fs::read_to_string(file)?;
+    let c = app.dossier().import_json(&text)?;
+    out(&c, format!("已导入企业：{}\n\n{}", c.company.name, show::company(&c)))
+}
+
+fn ask(app: &Zhuanshu, args: AskArgs) -> Result<Output, Error> {
+    let a = app.assistant();
+    if let Some(prefix) = args.suggest {
+        let list = a.suggest(&prefix)?;
+        out(&list, show::suggestions(&list))
+    } else if args.predicted {
+        let company = app.dossier().current()?;
+        let list = a.predicted(&company.company.uscc, app.clock().today())?;
+        out(&list, show::predictions(&company.company.name, &list))
+    } else {
+        let query = args.query.ok_or_else(|| missing("QUERY"))?;
+        let hits = a.search(&query, args.limit)?;
+        // Services of the guide answer "how do I do it" questions too.
+        let services = app.guide().search(&query, 3)?;
+        let mut text = show::hits(&query, &hits);
+        if !services.is_empty() {
+            let lines: Vec<String> = services.iter().map(|s| format!("  · {}（{}）", s.question, s.id)).collect();
+            text.push_str(&format!("\n\n相关办事（zhuanshu guide show 编号）：\n{}", lines.join("\n")));
+        }
+        out(&hits, text)
+    }
+}
+
+fn kb(app: &Zhuanshu, cmd: KbCmd) -> Result<Output, Error> {
+    let a = app.assistant();
+    let stats = match cmd {
+        KbCmd::Import { file } => a.import(&std::fs::read_to_string(&file)?)?,
+        KbCmd::Stats => a.stats()?,
+        KbCmd::Reset => {
+            a.reset()?;
+            a.stats()?
+        }
+    };
+    out(&stats, show::kb_stats(&stats))
+}
+
+fn demo(app: &Zhuanshu) -> Result<Output, Error> {
+    let imported = app.dossier().load_demo()?;
+    let names: Vec<String> = imported.iter().map(|c| format!("  {}（{}）", c.company.name, c.company.uscc)).collect();
+    let text = if names.is_empty() {
+        "演示企业均已存在。".to_owned()
+    } else {
+        format!("已载入演示企业：\n{}", names.join("\n"))
+    };
+    out(&imported, text)
 }
 
 /// Errors for scripts (`--json`): the code, both messages and every field issue.

@@ -2,8 +2,7 @@
 //! the owner's opens and saves. Presentation only: verdicts, lines and order come from the core.
 
 use clap::Subcommand;
-use zhuanshu::dossier::money::format_yuan;
-use zhuanshu::dossier::{material, region};
+use zhuanshu::dossier::material;
 use zhuanshu::policy::{Checkup, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::{Error, Zhuanshu};
 
@@ -48,34 +47,14 @@ pub enum PolicyCmd {
     },
 }
 
-fn regions(p: &Policy) -> String {
-    if p.regions.is_empty() {
-        return "全国".to_owned();
-    }
-    p.regions
-        .iter()
-        .map(|r| region::name(&format!("{r:0<6}")).unwrap_or_else(|| r.clone()))
-        .collect::<Vec<_>>()
-        .join("、")
-}
-
-fn benefit(p: &Policy) -> String {
-    match (p.benefit.min_fen, p.benefit.max_fen) {
-        (_, 0) => "非资金支持".to_owned(),
-        (0, max) => format!("最高{}", format_yuan(max)),
-        (min, max) if min == max => format_yuan(max),
-        (min, max) => format!("{}至{}", format_yuan(min), format_yuan(max)),
-    }
-}
-
 fn policy_text(p: &Policy, window: &WindowStatus) -> String {
     let mut lines = vec![
         p.title.clone(),
         format!("  编号：{}    类型：{}", p.id, p.kind.label()),
         format!("  发布：{}（{}）", p.issuer, p.published_on),
-        format!("  适用地区：{}", regions(p)),
+        format!("  适用地区：{}", p.regions_label()),
         format!("  申报：{}", if p.auto_granted { "免申即享，无需申请".to_owned() } else { window.label() }),
-        format!("  支持：{}。{}", benefit(p), p.benefit.description),
+        format!("  支持：{}。{}", p.benefit.amount_text(), p.benefit.description),
         format!("  依据：{}", p.source),
         format!("  摘要：{}", p.summary),
     ];
@@ -125,7 +104,7 @@ fn checkup_text(name: &str, checkup: &Checkup, all: bool) -> String {
         out.push(String::new());
         out.push(format!("【{}】", verdict.label()));
         for c in group {
-            out.push(format!("  {}  {}（{}）", c.policy.title, c.status_label, benefit(&c.policy)));
+            out.push(format!("  {}  {}（{}）", c.policy.title, c.status_label, c.policy.benefit.amount_text()));
             out.push(format!("    {}", c.policy.id));
             match verdict {
                 Verdict::Eligible => {}
@@ -156,7 +135,7 @@ pub fn run(app: &Zhuanshu, cmd: PolicyCmd) -> Result<Output, Error> {
                     policy.id,
                     policy.title,
                     policy.kind.label(),
-                    regions(policy),
+                    policy.regions_label(),
                     status
                 ));
             }

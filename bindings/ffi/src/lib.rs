@@ -11,14 +11,15 @@ use std::sync::Arc;
 
 use zhuanshu::assistant::{FaqEntry, Hit, KbStats, Prediction, Suggestion};
 use zhuanshu::dossier::{
-    Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData, MaterialKind,
-    Record, RecordData, RecordStatus, Region, money,
+    Company, CompanyForm, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData,
+    MaterialKind, Record, RecordData, RecordStatus, Region, money,
 };
 use zhuanshu::feed::{FeedStatus, SyncReport};
 use zhuanshu::guide::{
     Answers, Bundle as GuideBundle, BundleSummary, Form, Item as GuideItem, ItemSummary, PendingQuestion, Plan,
     ThemeNode,
 };
+use zhuanshu::labels::Labels;
 use zhuanshu::policy::{ConditionResult, Policy, PolicyCheck, Verdict, WindowStatus};
 use zhuanshu::vault::seal::TrustedSeal;
 use zhuanshu::vault::{
@@ -30,7 +31,7 @@ use zhuanshu::{Clock, Config, Error, FieldIssue, Zhuanshu};
 uniffi::setup_scaffolding!("zhuanshu_ffi");
 
 use zhuanshu::calendar::{DayInfo, TaxDeadline};
-use zhuanshu::chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use zhuanshu::chrono::{NaiveDate, NaiveDateTime};
 use zhuanshu::dynamics::{Dynamic, DynamicState, Notification, Reminder, ReminderData, SnoozeChoice};
 
 uniffi::use_remote_type!(zhuanshu::NaiveDateTime);
@@ -150,17 +151,6 @@ impl ZhuanshuApp {
         Arc::new(DossierApi { core: Arc::clone(&self.core) })
     }
 
-    /// Syncs the signed content feed at `url` (blocking; call it off the main thread). On any failure the
-    /// previous content stays in force and the error says why (`ZhuanshuError.Sync`).
-    pub fn sync(&self, url: String) -> Result<SyncReport> {
-        guard(|| self.core.feed().sync_blocking(&url))
-    }
-
-    /// Which content version is in force, where it came from, and when it was last checked.
-    pub fn feed_status(&self) -> Result<FeedStatus> {
-        guard(|| self.core.feed().status())
-    }
-
     pub fn vault(&self) -> Arc<VaultApi> {
         Arc::new(VaultApi { core: Arc::clone(&self.core) })
     }
@@ -179,6 +169,30 @@ impl ZhuanshuApp {
 
     pub fn assistant(&self) -> Arc<AssistantApi> {
         Arc::new(AssistantApi { core: Arc::clone(&self.core) })
+    }
+
+    pub fn feed(&self) -> Arc<FeedApi> {
+        Arc::new(FeedApi { core: Arc::clone(&self.core) })
+    }
+}
+
+/// The signed content feed (policies, FAQ, guide, holiday years); see `zhuanshu::feed::Feed`.
+#[derive(uniffi::Object)]
+pub struct FeedApi {
+    core: Arc<Zhuanshu>,
+}
+
+#[uniffi::export]
+impl FeedApi {
+    /// Syncs the signed content feed at `url` over HTTPS (blocking; call it off the main thread). On any
+    /// failure the previous content stays in force and the error says why (`ZhuanshuError.Sync`).
+    pub fn sync(&self, url: String) -> Result<SyncReport> {
+        guard(|| self.core.feed().sync_blocking(&url))
+    }
+
+    /// Which content version is in force, where it came from, and when it was last checked.
+    pub fn status(&self) -> Result<FeedStatus> {
+        guard(|| self.core.feed().status())
     }
 }
 
@@ -202,6 +216,18 @@ impl DossierApi {
         guard(|| self.core.dossier().current())
     }
 
+    /// The company form: the saved profile of `uscc` as text for editing, or the empty form of a new
+    /// company when `uscc` is absent.
+    pub fn company_form(&self, uscc: Option<String>) -> Result<CompanyForm> {
+        guard(|| self.core.dossier().company_form(uscc))
+    }
+
+    /// Reads what the owner typed into the company form: the profile for `add_company` or
+    /// `update_company`, or `ZhuanshuError.Invalid` with one issue per wrong field.
+    pub fn read_company_form(&self, form: CompanyForm) -> Result<Company> {
+        guard(|| self.core.dossier().read_company_form(&form))
+    }
+
     pub fn add_company(&self, company: Company) -> Result<CompanyOverview> {
         guard(|| self.core.dossier().add_company(&company))
     }
@@ -222,6 +248,10 @@ impl DossierApi {
         guard(|| self.core.dossier().licences(&uscc))
     }
 
+    pub fn licence(&self, id: i64) -> Result<Licence> {
+        guard(|| self.core.dossier().licence(id))
+    }
+
     pub fn add_licence(&self, uscc: String, data: LicenceData) -> Result<Licence> {
         guard(|| self.core.dossier().add_licence(&uscc, &data))
     }
@@ -236,6 +266,10 @@ impl DossierApi {
 
     pub fn materials(&self, uscc: String) -> Result<Vec<Material>> {
         guard(|| self.core.dossier().materials(&uscc))
+    }
+
+    pub fn material(&self, id: i64) -> Result<Material> {
+        guard(|| self.core.dossier().material(id))
     }
 
     pub fn add_material(&self, uscc: String, data: MaterialData) -> Result<Material> {
@@ -254,6 +288,10 @@ impl DossierApi {
         guard(|| self.core.dossier().records(&uscc))
     }
 
+    pub fn record(&self, id: i64) -> Result<Record> {
+        guard(|| self.core.dossier().record(id))
+    }
+
     pub fn add_record(&self, uscc: String, data: RecordData) -> Result<Record> {
         guard(|| self.core.dossier().add_record(&uscc, &data))
     }
@@ -264,6 +302,17 @@ impl DossierApi {
 
     pub fn remove_record(&self, id: i64) -> Result<()> {
         guard(|| self.core.dossier().remove_record(id))
+    }
+
+    /// Sets (or with `None` clears) the progress-lookup password (查询密码) of a record; it is kept
+    /// sealed in the vault, which must be unlocked.
+    pub fn set_record_lookup_password(&self, record_id: i64, password: Option<String>) -> Result<()> {
+        guard(|| self.core.dossier().set_record_lookup_password(record_id, password))
+    }
+
+    /// The lookup password of a record, if one was set. Needs the vault unlocked.
+    pub fn record_lookup_password(&self, record_id: i64) -> Result<Option<String>> {
+        guard(|| self.core.dossier().record_lookup_password(record_id))
     }
 
     /// The whole company as the versioned JSON document.
@@ -300,15 +349,6 @@ impl DossierApi {
 #[derive(uniffi::Object)]
 pub struct DynamicsApi {
     core: Arc<Zhuanshu>,
-}
-
-fn parse_time_of_day(at: Option<String>) -> zhuanshu::Result<Option<NaiveTime>> {
-    at.map(|t| {
-        NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
-            Error::invalid("at", format!("提醒时间应为 HH:MM：{t}"), format!("at: not a time of day: {t}"))
-        })
-    })
-    .transpose()
 }
 
 #[uniffi::export]
@@ -360,10 +400,10 @@ impl DynamicsApi {
         guard(|| self.core.dynamics().reminders(&uscc))
     }
 
-    /// The next `count` notifications of every company, for the OS scheduler; `at` is `HH:MM`
-    /// (Asia/Shanghai), default 09:00.
-    pub fn notifications(&self, count: u32, at: Option<String>) -> Result<Vec<Notification>> {
-        guard(|| self.core.dynamics().notifications(self.core.clock().now(), count, parse_time_of_day(at)?))
+    /// The next notifications of every company, for the OS scheduler (count and time of day default to
+    /// the core's; `at` is `HH:MM`, Asia/Shanghai).
+    pub fn notifications(&self, count: Option<u32>, at: Option<String>) -> Result<Vec<Notification>> {
+        guard(|| self.core.dynamics().notifications(count, at.as_deref()))
     }
 
     /// The deadlines as an iCalendar (RFC 5545) file.
@@ -414,6 +454,11 @@ impl VaultApi {
         self.core.vault().lock()
     }
 
+    /// Whether the key is in memory and the idle time has not run out (if it has, this locks).
+    pub fn is_unlocked(&self) -> bool {
+        self.core.vault().is_unlocked()
+    }
+
     pub fn set_auto_lock(&self, seconds: u32) -> Result<()> {
         guard(|| self.core.vault().set_auto_lock(seconds))
     }
@@ -422,8 +467,18 @@ impl VaultApi {
         guard(|| self.core.vault().change_pin(&old_pin, &new_pin))
     }
 
+    /// Adds a PIN to a vault set up with the platform key only. Needs the vault unlocked.
+    pub fn set_pin(&self, new_pin: String) -> Result<()> {
+        guard(|| self.core.vault().set_pin(&new_pin))
+    }
+
     pub fn set_key_provider(&self, provider: Arc<dyn KeyProvider>) -> Result<()> {
         guard(|| self.core.vault().set_key_provider(provider.as_ref()))
+    }
+
+    /// Forgets the platform key's wrapping; refused unless a PIN remains to unlock with.
+    pub fn remove_key_provider(&self) -> Result<()> {
+        guard(|| self.core.vault().remove_key_provider())
     }
 
     /// The old recovery key was seen or lost: rotates the data key and returns the new recovery key, to
@@ -446,6 +501,15 @@ impl VaultApi {
         guard(|| self.core.vault().documents())
     }
 
+    pub fn document(&self, id: String) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().document(&id))
+    }
+
+    /// The documents linked to a licence as its scans.
+    pub fn licence_documents(&self, licence_id: i64) -> Result<Vec<DocumentInfo>> {
+        guard(|| self.core.vault().licence_documents(licence_id))
+    }
+
     pub fn read(&self, id: String) -> Result<Vec<u8>> {
         guard(|| self.core.vault().read(&id))
     }
@@ -463,8 +527,17 @@ impl VaultApi {
         guard(|| self.core.vault().link_licence(&id, licence_id))
     }
 
+    pub fn unlink_licence(&self, id: String, licence_id: i64) -> Result<DocumentInfo> {
+        guard(|| self.core.vault().unlink_licence(&id, licence_id))
+    }
+
     pub fn link_material(&self, id: String, material_id: i64) -> Result<DocumentInfo> {
         guard(|| self.core.vault().link_material(&id, material_id))
+    }
+
+    /// Clears a material's document link (the document stays in the vault).
+    pub fn unlink_material(&self, material_id: i64) -> Result<()> {
+        guard(|| self.core.vault().unlink_material(material_id))
     }
 
     pub fn backup(&self, path: String) -> Result<BackupSummary> {
@@ -479,6 +552,11 @@ impl VaultApi {
         guard(|| self.core.vault().create_seal(&uscc))
     }
 
+    /// The company's seal (电子印章), if it has one.
+    pub fn seal_info(&self, uscc: String) -> Result<Option<SealInfo>> {
+        guard(|| self.core.vault().seal_info(&uscc))
+    }
+
     /// Exports the chosen documents as a package signed with the company's seal: one new ZIP file `out`.
     pub fn sign_package(&self, uscc: String, document_ids: Vec<String>, out: String) -> Result<PackageSummary> {
         guard(|| self.core.vault().sign_package(&uscc, &document_ids, std::path::Path::new(&out)))
@@ -488,6 +566,16 @@ impl VaultApi {
     /// vault is unlocked, this app's own seals; every problem is in the report.
     pub fn verify_package(&self, path: String, trusted: Vec<TrustedSeal>) -> Result<PackageReport> {
         guard(|| self.core.vault().verify_package(std::path::Path::new(&path), &trusted))
+    }
+
+    /// As `verify_package`, for a package held in memory (the bytes of its ZIP file).
+    pub fn verify_package_bytes(&self, bytes: Vec<u8>, trusted: Vec<TrustedSeal>) -> Result<PackageReport> {
+        guard(|| self.core.vault().verify_package_bytes(&bytes, &trusted))
+    }
+
+    /// The seals a verification trusts here: `given` and, while the vault is unlocked, this app's own.
+    pub fn trusted_seals(&self, given: Vec<TrustedSeal>) -> Result<Vec<TrustedSeal>> {
+        guard(|| self.core.vault().trusted_seals(&given))
     }
 }
 
@@ -556,6 +644,11 @@ impl PolicyApi {
         })
     }
 
+    /// One policy checked against the company on the app's today (without counting as interest).
+    pub fn check(&self, uscc: String, id: String) -> Result<PolicyCheckView> {
+        guard(|| self.core.policies().check(&uscc, &id, self.core.clock().today()).map(check_view))
+    }
+
     /// Opens a policy (this counts as interest for the ranking).
     pub fn open(&self, uscc: String, id: String) -> Result<PolicyCheckView> {
         guard(|| self.core.policies().open(&uscc, &id).map(check_view))
@@ -585,7 +678,7 @@ pub struct GuideApi {
     core: Arc<Zhuanshu>,
 }
 
-fn answers(map: HashMap<String, String>) -> Answers {
+fn to_answers(map: HashMap<String, String>) -> Answers {
     map.into_iter().collect()
 }
 
@@ -607,21 +700,18 @@ impl GuideApi {
         guard(|| self.core.guide().bundle(&code))
     }
 
-    pub fn next_questions(
-        &self,
-        code: String,
-        answers_so_far: HashMap<String, String>,
-    ) -> Result<Vec<PendingQuestion>> {
-        guard(|| self.core.guide().next_questions(&code, &answers(answers_so_far)))
+    /// The questions still to answer, given `answers` so far.
+    pub fn next_questions(&self, code: String, answers: HashMap<String, String>) -> Result<Vec<PendingQuestion>> {
+        guard(|| self.core.guide().next_questions(&code, &to_answers(answers)))
     }
 
-    pub fn plan(&self, code: String, answers_given: HashMap<String, String>) -> Result<Plan> {
-        guard(|| self.core.guide().plan(&code, &answers(answers_given)))
+    pub fn plan(&self, code: String, answers: HashMap<String, String>) -> Result<Plan> {
+        guard(|| self.core.guide().plan(&code, &to_answers(answers)))
     }
 
     /// The plan with each material checked against the dossier of `uscc` on the app's today.
-    pub fn check_materials(&self, uscc: String, code: String, answers_given: HashMap<String, String>) -> Result<Plan> {
-        guard(|| self.core.guide().check_materials(&uscc, &code, &answers(answers_given), self.core.clock().today()))
+    pub fn check_materials(&self, uscc: String, code: String, answers: HashMap<String, String>) -> Result<Plan> {
+        guard(|| self.core.guide().check_materials(&uscc, &code, &to_answers(answers), self.core.clock().today()))
     }
 
     pub fn prefill(&self, uscc: String, code: String) -> Result<Form> {
@@ -637,9 +727,9 @@ impl GuideApi {
         guard(|| self.core.guide().for_policy(&*self.core.policies().policy(&policy_id)?))
     }
 
-    /// The service a home-list item leads to, if any.
-    pub fn for_dynamic(&self, uscc: String, item: Dynamic) -> Result<Option<ItemSummary>> {
-        guard(|| self.core.guide().for_dynamic(&uscc, &item))
+    /// The service the home-list item `d` leads to, if any.
+    pub fn for_dynamic(&self, uscc: String, d: Dynamic) -> Result<Option<ItemSummary>> {
+        guard(|| self.core.guide().for_dynamic(&uscc, &d))
     }
 }
 
@@ -654,6 +744,11 @@ impl AssistantApi {
     /// Builds the search index now (it is otherwise built by the first query).
     pub fn warm_up(&self) -> Result<()> {
         guard(|| self.core.assistant().warm_up())
+    }
+
+    /// The knowledge base in force: an import, else the feed's, else the embedded one.
+    pub fn entries(&self) -> Result<Vec<FaqEntry>> {
+        guard(|| self.core.assistant().entries())
     }
 
     pub fn search(&self, query: String, limit: u32) -> Result<Vec<Hit>> {
@@ -681,13 +776,26 @@ impl AssistantApi {
         guard(|| self.core.assistant().import(&jsonl))
     }
 
-    pub fn reset_kb(&self) -> Result<KbStats> {
-        guard(|| self.core.assistant().reset().and_then(|()| self.core.assistant().stats()))
+    /// Drops the imported knowledge base (back to the feed's, or the embedded one).
+    pub fn reset_kb(&self) -> Result<()> {
+        guard(|| self.core.assistant().reset())
     }
 
     pub fn kb_stats(&self) -> Result<KbStats> {
         guard(|| self.core.assistant().stats())
     }
+}
+
+/// Every closed list (company types, statuses, severities …) as code and label pairs.
+#[uniffi::export]
+pub fn labels() -> Labels {
+    zhuanshu::labels::labels()
+}
+
+/// The days left until a date, as a badge says it: `还剩3天`, `今天到期`, `已逾期2天`.
+#[uniffi::export]
+pub fn days_left(days: i64) -> String {
+    zhuanshu::labels::days_left(days)
 }
 
 /// Checks a unified social credit code; returns it normalised.

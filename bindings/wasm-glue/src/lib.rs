@@ -14,6 +14,7 @@ use zhuanshu::{Error, FieldIssue};
 
 /// The thrown error object.
 #[derive(Serialize)]
+// Its TypeScript declaration is `CORE_ERROR_TS` below: tsify cannot derive through the borrowed fields.
 #[serde(rename_all = "camelCase")]
 struct JsError<'a> {
     code: &'a str,
@@ -21,6 +22,12 @@ struct JsError<'a> {
     user_message: String,
     issues: &'a [FieldIssue],
 }
+
+/// The thrown error's TypeScript shape, in the generated .d.ts of both modules.
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const CORE_ERROR_TS: &str = "/** What every failing call throws: `code` names the kind (`invalid_input`, `wrong_pin` …), \
+`userMessage` is Chinese and ready to show, `message` is English for developers, `issues` locate invalid fields. */\n\
+export interface CoreError { code: string; message: string; userMessage: string; issues: FieldIssue[]; }";
 
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value

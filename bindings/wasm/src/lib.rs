@@ -138,6 +138,7 @@ impl FeedApi {
     /// resolves to the sync report, rejects with the typed error (`feed_rejected`, `network` …) and then
     /// the previous content is still in force. Search indexes built from `assistant.entries()` or
     /// `guide.searchEntries()` are stale when the report says `updated`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SyncReport>")]
     pub fn sync(&self, url: String) -> js_sys::Promise {
         let core = Rc::clone(&self.core);
         wasm_bindgen_futures::future_to_promise(async move {
@@ -147,6 +148,7 @@ impl FeedApi {
     }
 
     /// The version in force, where it came from, and its files.
+    #[wasm_bindgen(unchecked_return_type = "FeedStatus")]
     pub fn status(&self) -> Result<JsValue, JsValue> {
         run(self.core.feed().status())
     }
@@ -160,95 +162,166 @@ pub struct DossierApi {
 
 #[wasm_bindgen]
 impl DossierApi {
+    #[wasm_bindgen(unchecked_return_type = "CompanyOverview[]")]
     pub fn companies(&self) -> Result<JsValue, JsValue> {
         run(self.core.dossier().companies())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "CompanyOverview")]
     pub fn company(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().company(uscc))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "CompanyOverview")]
     pub fn current(&self) -> Result<JsValue, JsValue> {
         run(self.core.dossier().current())
     }
 
-    #[wasm_bindgen(js_name = addCompany)]
-    pub fn add_company(&self, company: JsValue) -> Result<JsValue, JsValue> {
+    /// The company form: the saved profile of `uscc` as text for editing, or the empty form of a new
+    /// company when `uscc` is `null`.
+    #[wasm_bindgen(js_name = companyForm, unchecked_return_type = "CompanyForm")]
+    pub fn company_form(&self, uscc: Option<String>) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().company_form(uscc))
+    }
+
+    /// Reads what the owner typed into the company form: the profile for `addCompany` or `updateCompany`,
+    /// or an `invalid_input` error with one issue per wrong field.
+    #[wasm_bindgen(js_name = readCompanyForm, unchecked_return_type = "Company")]
+    pub fn read_company_form(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CompanyForm")] form: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let form: zhuanshu::dossier::CompanyForm = from_js(form, "form")?;
+        run(self.core.dossier().read_company_form(&form))
+    }
+
+    #[wasm_bindgen(js_name = addCompany, unchecked_return_type = "CompanyOverview")]
+    pub fn add_company(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Company")] company: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let company: Company = from_js(company, "company")?;
         run(self.core.dossier().add_company(&company))
     }
 
-    #[wasm_bindgen(js_name = updateCompany)]
-    pub fn update_company(&self, uscc: &str, company: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = updateCompany, unchecked_return_type = "CompanyOverview")]
+    pub fn update_company(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "Company")] company: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let company: Company = from_js(company, "company")?;
         run(self.core.dossier().update_company(uscc, &company))
     }
 
     #[wasm_bindgen(js_name = removeCompany)]
-    pub fn remove_company(&self, uscc: &str) -> Result<JsValue, JsValue> {
-        run(self.core.dossier().remove_company(uscc))
+    pub fn remove_company(&self, uscc: &str) -> Result<(), JsValue> {
+        self.core.dossier().remove_company(uscc).map_err(error)
     }
 
-    #[wasm_bindgen(js_name = useCompany)]
+    #[wasm_bindgen(js_name = useCompany, unchecked_return_type = "CompanyOverview")]
     pub fn use_company(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().use_company(uscc))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Licence[]")]
     pub fn licences(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().licences(uscc))
     }
 
-    #[wasm_bindgen(js_name = addLicence)]
-    pub fn add_licence(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Licence")]
+    pub fn licence(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().licence(id as i64))
+    }
+
+    #[wasm_bindgen(js_name = addLicence, unchecked_return_type = "Licence")]
+    pub fn add_licence(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "LicenceData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: LicenceData = from_js(data, "licence")?;
         run(self.core.dossier().add_licence(uscc, &data))
     }
 
-    #[wasm_bindgen(js_name = updateLicence)]
-    pub fn update_licence(&self, id: f64, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = updateLicence, unchecked_return_type = "Licence")]
+    pub fn update_licence(
+        &self,
+        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "LicenceData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: LicenceData = from_js(data, "licence")?;
         run(self.core.dossier().update_licence(id as i64, &data))
     }
 
     #[wasm_bindgen(js_name = removeLicence)]
-    pub fn remove_licence(&self, id: f64) -> Result<JsValue, JsValue> {
-        run(self.core.dossier().remove_licence(id as i64))
+    pub fn remove_licence(&self, id: f64) -> Result<(), JsValue> {
+        self.core.dossier().remove_licence(id as i64).map_err(error)
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Material[]")]
     pub fn materials(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().materials(uscc))
     }
 
-    #[wasm_bindgen(js_name = addMaterial)]
-    pub fn add_material(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Material")]
+    pub fn material(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().material(id as i64))
+    }
+
+    #[wasm_bindgen(js_name = addMaterial, unchecked_return_type = "Material")]
+    pub fn add_material(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "MaterialData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: MaterialData = from_js(data, "material")?;
         run(self.core.dossier().add_material(uscc, &data))
     }
 
-    #[wasm_bindgen(js_name = updateMaterial)]
-    pub fn update_material(&self, id: f64, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = updateMaterial, unchecked_return_type = "Material")]
+    pub fn update_material(
+        &self,
+        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "MaterialData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: MaterialData = from_js(data, "material")?;
         run(self.core.dossier().update_material(id as i64, &data))
     }
 
     #[wasm_bindgen(js_name = removeMaterial)]
-    pub fn remove_material(&self, id: f64) -> Result<JsValue, JsValue> {
-        run(self.core.dossier().remove_material(id as i64))
+    pub fn remove_material(&self, id: f64) -> Result<(), JsValue> {
+        self.core.dossier().remove_material(id as i64).map_err(error)
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Record[]")]
     pub fn records(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().records(uscc))
     }
 
-    #[wasm_bindgen(js_name = addRecord)]
-    pub fn add_record(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Record")]
+    pub fn record(&self, id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().record(id as i64))
+    }
+
+    #[wasm_bindgen(js_name = addRecord, unchecked_return_type = "Record")]
+    pub fn add_record(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: RecordData = from_js(data, "record")?;
         run(self.core.dossier().add_record(uscc, &data))
     }
 
     /// `status` is a code (`accepted`) or a label (`已受理`); `at` defaults to now.
-    #[wasm_bindgen(js_name = setRecordStatus)]
-    pub fn set_record_status(&self, id: f64, status: &str, at: Option<String>) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = setRecordStatus, unchecked_return_type = "Record")]
+    pub fn set_record_status(
+        &self,
+        id: f64,
+        #[wasm_bindgen(unchecked_param_type = "RecordStatus")] status: &str,
+        at: Option<String>,
+    ) -> Result<JsValue, JsValue> {
         use zhuanshu::dossier::Choice;
         let status = RecordStatus::parse(status).ok_or_else(|| {
             error(Error::invalid(
@@ -262,8 +335,21 @@ impl DossierApi {
     }
 
     #[wasm_bindgen(js_name = removeRecord)]
-    pub fn remove_record(&self, id: f64) -> Result<JsValue, JsValue> {
-        run(self.core.dossier().remove_record(id as i64))
+    pub fn remove_record(&self, id: f64) -> Result<(), JsValue> {
+        self.core.dossier().remove_record(id as i64).map_err(error)
+    }
+
+    /// Sets (or with `null` clears) the progress-lookup password (查询密码) of a record; it is kept sealed
+    /// in the vault, which must be unlocked.
+    #[wasm_bindgen(js_name = setRecordLookupPassword)]
+    pub fn set_record_lookup_password(&self, record_id: f64, password: Option<String>) -> Result<(), JsValue> {
+        self.core.dossier().set_record_lookup_password(record_id as i64, password).map_err(error)
+    }
+
+    /// The lookup password of a record, or `undefined`. Needs the vault unlocked.
+    #[wasm_bindgen(js_name = recordLookupPassword)]
+    pub fn record_lookup_password(&self, record_id: f64) -> Result<Option<String>, JsValue> {
+        self.core.dossier().record_lookup_password(record_id as i64).map_err(error)
     }
 
     #[wasm_bindgen(js_name = exportJson)]
@@ -271,30 +357,32 @@ impl DossierApi {
         self.core.dossier().export_json(uscc).map_err(error)
     }
 
-    #[wasm_bindgen(js_name = importJson)]
+    #[wasm_bindgen(js_name = importJson, unchecked_return_type = "CompanyOverview")]
     pub fn import_json(&self, json: &str) -> Result<JsValue, JsValue> {
         run(self.core.dossier().import_json(json))
     }
 
-    #[wasm_bindgen(js_name = loadDemo)]
+    #[wasm_bindgen(js_name = loadDemo, unchecked_return_type = "CompanyOverview[]")]
     pub fn load_demo(&self) -> Result<JsValue, JsValue> {
         run(self.core.dossier().load_demo())
     }
 
-    #[wasm_bindgen(js_name = licenceKinds)]
+    #[wasm_bindgen(js_name = licenceKinds, unchecked_return_type = "LicenceKind[]")]
     pub fn licence_kinds(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().licence_kinds())
     }
 
-    #[wasm_bindgen(js_name = materialKinds)]
+    #[wasm_bindgen(js_name = materialKinds, unchecked_return_type = "MaterialKind[]")]
     pub fn material_kinds(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().material_kinds())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Industry[]")]
     pub fn industries(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().industries())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Region[]")]
     pub fn regions(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dossier().regions())
     }
@@ -314,79 +402,85 @@ pub struct DynamicsApi {
 
 #[wasm_bindgen]
 impl DynamicsApi {
+    #[wasm_bindgen(unchecked_return_type = "Dynamic[]")]
     pub fn list(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().list(uscc, self.core.clock().today()))
     }
 
-    #[wasm_bindgen(js_name = listCurrent)]
+    #[wasm_bindgen(js_name = listCurrent, unchecked_return_type = "Dynamic[]")]
     pub fn list_current(&self) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().list_current())
     }
 
-    #[wasm_bindgen(js_name = markDone)]
+    #[wasm_bindgen(js_name = markDone, unchecked_return_type = "DynamicState")]
     pub fn mark_done(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().mark_done(uscc, id))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DynamicState")]
     pub fn dismiss(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().dismiss(uscc, id))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DynamicState")]
     pub fn snooze(&self, uscc: &str, id: &str, until: &str) -> Result<JsValue, JsValue> {
         let until = parse_date(until, "until")?;
         run(self.core.dynamics().snooze(uscc, id, until))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "boolean")]
     pub fn restore(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().restore(uscc, id))
     }
 
     /// The dates "稍后提醒" offers today (`{ label, until }`).
-    #[wasm_bindgen(js_name = snoozeChoices)]
+    #[wasm_bindgen(js_name = snoozeChoices, unchecked_return_type = "SnoozeChoice[]")]
     pub fn snooze_choices(&self) -> Result<JsValue, JsValue> {
         to_js(&self.core.dynamics().snooze_choices())
     }
 
-    #[wasm_bindgen(js_name = addReminder)]
-    pub fn add_reminder(&self, uscc: &str, data: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "DynamicState[]")]
+    pub fn states(&self, uscc: &str) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().states(uscc))
+    }
+
+    #[wasm_bindgen(js_name = addReminder, unchecked_return_type = "Reminder")]
+    pub fn add_reminder(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "ReminderData")] data: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let data: ReminderData = from_js(data, "reminder")?;
         run(self.core.dynamics().add_reminder(uscc, &data))
     }
 
     #[wasm_bindgen(js_name = removeReminder)]
-    pub fn remove_reminder(&self, id: f64) -> Result<JsValue, JsValue> {
-        run(self.core.dynamics().remove_reminder(id as i64))
+    pub fn remove_reminder(&self, id: f64) -> Result<(), JsValue> {
+        self.core.dynamics().remove_reminder(id as i64).map_err(error)
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Reminder[]")]
     pub fn reminders(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().reminders(uscc))
     }
 
-    /// The next `count` notifications of every company; `at` is `HH:MM` (Asia/Shanghai), default 09:00.
-    pub fn notifications(&self, count: u32, at: Option<String>) -> Result<JsValue, JsValue> {
-        let at = at
-            .map(|t| {
-                zhuanshu::chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| {
-                    error(Error::invalid(
-                        "at",
-                        format!("提醒时间应为 HH:MM：{t}"),
-                        format!("at: not a time of day: {t}"),
-                    ))
-                })
-            })
-            .transpose()?;
-        run(self.core.dynamics().notifications(self.core.clock().now(), count, at))
+    /// The next notifications of every company (count and time of day default to the core's; `at` is
+    /// `HH:MM`, Asia/Shanghai).
+    #[wasm_bindgen(unchecked_return_type = "Notification[]")]
+    pub fn notifications(&self, count: Option<u32>, at: Option<String>) -> Result<JsValue, JsValue> {
+        run(self.core.dynamics().notifications(count, at.as_deref()))
     }
 
     pub fn ics(&self, uscc: &str) -> Result<String, JsValue> {
         self.core.dynamics().ics(uscc).map_err(error)
     }
 
-    #[wasm_bindgen(js_name = taxDeadline)]
+    #[wasm_bindgen(js_name = taxDeadline, unchecked_return_type = "TaxDeadline")]
     pub fn tax_deadline(&self, year: i32, month: u32) -> Result<JsValue, JsValue> {
         run(self.core.dynamics().tax_deadline(year, month))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DayInfo")]
     pub fn workday(&self, date: &str) -> Result<JsValue, JsValue> {
         let date = parse_date(date, "date")?;
         to_js(&self.core.dynamics().workday(date))
@@ -401,6 +495,7 @@ pub struct VaultApi {
 
 #[wasm_bindgen]
 impl VaultApi {
+    #[wasm_bindgen(unchecked_return_type = "VaultStatus")]
     pub fn status(&self) -> Result<JsValue, JsValue> {
         run(self.core.vault().status())
     }
@@ -419,35 +514,77 @@ impl VaultApi {
         self.core.vault().lock()
     }
 
+    /// Whether the key is in memory and the idle time has not run out (if it has, this locks).
+    #[wasm_bindgen(js_name = isUnlocked)]
+    pub fn is_unlocked(&self) -> bool {
+        self.core.vault().is_unlocked()
+    }
+
     #[wasm_bindgen(js_name = setAutoLock)]
     pub fn set_auto_lock(&self, seconds: u32) -> Result<(), JsValue> {
         self.core.vault().set_auto_lock(seconds).map_err(error)
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DocumentInfo")]
     pub fn add(&self, name: &str, media_type: &str, bytes: &[u8]) -> Result<JsValue, JsValue> {
         run(self.core.vault().add(name, media_type, bytes))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "DocumentInfo[]")]
     pub fn documents(&self) -> Result<JsValue, JsValue> {
         run(self.core.vault().documents())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "DocumentInfo")]
+    pub fn document(&self, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.vault().document(id))
+    }
+
+    /// The documents linked to a licence as its scans.
+    #[wasm_bindgen(js_name = licenceDocuments, unchecked_return_type = "DocumentInfo[]")]
+    pub fn licence_documents(&self, licence_id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.vault().licence_documents(licence_id as i64))
     }
 
     pub fn read(&self, id: &str) -> Result<Vec<u8>, JsValue> {
         self.core.vault().read(id).map_err(error)
     }
 
-    pub fn remove(&self, id: &str) -> Result<JsValue, JsValue> {
-        run(self.core.vault().remove(id))
+    pub fn remove(&self, id: &str) -> Result<(), JsValue> {
+        self.core.vault().remove(id).map_err(error)
     }
 
-    #[wasm_bindgen(js_name = linkLicence)]
+    #[wasm_bindgen(js_name = linkLicence, unchecked_return_type = "DocumentInfo")]
     pub fn link_licence(&self, id: &str, licence_id: f64) -> Result<JsValue, JsValue> {
         run(self.core.vault().link_licence(id, licence_id as i64))
+    }
+
+    #[wasm_bindgen(js_name = unlinkLicence, unchecked_return_type = "DocumentInfo")]
+    pub fn unlink_licence(&self, id: &str, licence_id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.vault().unlink_licence(id, licence_id as i64))
+    }
+
+    /// Makes a document the scan of a material.
+    #[wasm_bindgen(js_name = linkMaterial, unchecked_return_type = "DocumentInfo")]
+    pub fn link_material(&self, id: &str, material_id: f64) -> Result<JsValue, JsValue> {
+        run(self.core.vault().link_material(id, material_id as i64))
+    }
+
+    /// Clears a material's document link (the document stays in the vault).
+    #[wasm_bindgen(js_name = unlinkMaterial)]
+    pub fn unlink_material(&self, material_id: f64) -> Result<(), JsValue> {
+        self.core.vault().unlink_material(material_id as i64).map_err(error)
     }
 
     #[wasm_bindgen(js_name = changePin)]
     pub fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<(), JsValue> {
         self.core.vault().change_pin(old_pin, new_pin).map_err(error)
+    }
+
+    /// Adds a PIN to a vault that has none. Needs the vault unlocked.
+    #[wasm_bindgen(js_name = setPin)]
+    pub fn set_pin(&self, new_pin: &str) -> Result<(), JsValue> {
+        self.core.vault().set_pin(new_pin).map_err(error)
     }
 
     /// Opens the vault with the recovery key and sets a new PIN.
@@ -470,6 +607,7 @@ impl VaultApi {
     }
 
     /// Restores a backup file onto this browser's vault, which must not be set up yet.
+    #[wasm_bindgen(unchecked_return_type = "BackupSummary")]
     pub fn restore(&self, backup: &[u8], recovery_key: &str, new_pin: &str) -> Result<JsValue, JsValue> {
         let mut summary = self.core.vault().restore_from(&mut &backup[..], recovery_key, new_pin).map_err(error)?;
         summary.bytes = backup.len() as u64;
@@ -477,19 +615,23 @@ impl VaultApi {
     }
 
     /// The company's seal (电子印章), or `null`.
-    #[wasm_bindgen(js_name = sealInfo)]
+    #[wasm_bindgen(js_name = sealInfo, unchecked_return_type = "SealInfo | null")]
     pub fn seal_info(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.vault().seal_info(uscc))
     }
 
-    #[wasm_bindgen(js_name = createSeal)]
+    #[wasm_bindgen(js_name = createSeal, unchecked_return_type = "SealInfo")]
     pub fn create_seal(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.vault().create_seal(uscc))
     }
 
     /// The chosen documents as a package signed with the company's seal: the bytes of one ZIP file.
     #[wasm_bindgen(js_name = signPackage)]
-    pub fn sign_package(&self, uscc: &str, document_ids: JsValue) -> Result<Vec<u8>, JsValue> {
+    pub fn sign_package(
+        &self,
+        uscc: &str,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] document_ids: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
         let ids: Vec<String> = from_js(document_ids, "documentIds")?;
         let mut bytes = std::io::Cursor::new(Vec::new());
         self.core.vault().sign_package_to(uscc, &ids, &mut bytes).map_err(error)?;
@@ -499,8 +641,11 @@ impl VaultApi {
     /// The seals a package verification trusts here (`{uscc, fingerprint}`: a key bound to a company):
     /// `given` and, while the vault is unlocked, this app's own. Packages are verified by the search
     /// module's `verifyPackage` (its ZIP reader stays out of the first screen).
-    #[wasm_bindgen(js_name = trustedSeals)]
-    pub fn trusted_seals(&self, given: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = trustedSeals, unchecked_return_type = "TrustedSeal[]")]
+    pub fn trusted_seals(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TrustedSeal[]")] given: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let given: Option<Vec<zhuanshu::vault::seal::TrustedSeal>> = from_js(given, "trusted")?;
         run(self.core.vault().trusted_seals(&given.unwrap_or_default()))
     }
@@ -514,35 +659,47 @@ pub struct PolicyApi {
 
 #[wasm_bindgen]
 impl PolicyApi {
+    #[wasm_bindgen(unchecked_return_type = "Policy[]")]
     pub fn list(&self) -> Result<JsValue, JsValue> {
         run(self.core.policies().list().map(|l| l.iter().map(|p| (**p).clone()).collect::<Vec<_>>()))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Policy")]
     pub fn policy(&self, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().policy(id).map(|p| (*p).clone()))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Checkup")]
     pub fn checkup(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().checkup(uscc, self.core.clock().today()))
     }
 
+    /// One policy checked against the company on the app clock's today (without counting as interest).
+    #[wasm_bindgen(unchecked_return_type = "PolicyCheck")]
+    pub fn check(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
+        run(self.core.policies().check(uscc, id, self.core.clock().today()))
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "PolicyCheck")]
     pub fn open(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().open(uscc, id))
     }
 
-    pub fn save(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
-        run(self.core.policies().save(uscc, id))
+    pub fn save(&self, uscc: &str, id: &str) -> Result<(), JsValue> {
+        self.core.policies().save(uscc, id).map_err(error)
     }
 
+    #[wasm_bindgen(unchecked_return_type = "boolean")]
     pub fn unsave(&self, uscc: &str, id: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().unsave(uscc, id))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub fn saved(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().saved(uscc))
     }
 
-    #[wasm_bindgen(js_name = listDynamics)]
+    #[wasm_bindgen(js_name = listDynamics, unchecked_return_type = "Dynamic[]")]
     pub fn list_dynamics(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().list_dynamics(uscc, self.core.clock().today()))
     }
@@ -556,51 +713,70 @@ pub struct GuideApi {
 
 #[wasm_bindgen]
 impl GuideApi {
+    #[wasm_bindgen(unchecked_return_type = "ThemeNode[]")]
     pub fn tree(&self) -> Result<JsValue, JsValue> {
         run(self.core.guide().tree())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "BundleSummary[]")]
     pub fn bundles(&self) -> Result<JsValue, JsValue> {
         run(self.core.guide().bundles())
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Item")]
     pub fn item(&self, code: &str) -> Result<JsValue, JsValue> {
         run(self.core.guide().item(code))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Bundle")]
     pub fn bundle(&self, code: &str) -> Result<JsValue, JsValue> {
         run(self.core.guide().bundle(code))
     }
 
-    #[wasm_bindgen(js_name = nextQuestions)]
-    pub fn next_questions(&self, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = nextQuestions, unchecked_return_type = "PendingQuestion[]")]
+    pub fn next_questions(
+        &self,
+        code: &str,
+        #[wasm_bindgen(unchecked_param_type = "{ [key in string]: string }")] answers: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let answers: Answers = from_js(answers, "answers")?;
         run(self.core.guide().next_questions(code, &answers))
     }
 
-    pub fn plan(&self, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Plan")]
+    pub fn plan(
+        &self,
+        code: &str,
+        #[wasm_bindgen(unchecked_param_type = "{ [key in string]: string }")] answers: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let answers: Answers = from_js(answers, "answers")?;
         run(self.core.guide().plan(code, &answers))
     }
 
-    #[wasm_bindgen(js_name = checkMaterials)]
-    pub fn check_materials(&self, uscc: &str, code: &str, answers: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = checkMaterials, unchecked_return_type = "Plan")]
+    pub fn check_materials(
+        &self,
+        uscc: &str,
+        code: &str,
+        #[wasm_bindgen(unchecked_param_type = "{ [key in string]: string }")] answers: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let answers: Answers = from_js(answers, "answers")?;
         run(self.core.guide().check_materials(uscc, code, &answers, self.core.clock().today()))
     }
 
+    #[wasm_bindgen(unchecked_return_type = "Form")]
     pub fn prefill(&self, uscc: &str, code: &str) -> Result<JsValue, JsValue> {
         run(self.core.guide().prefill(uscc, code))
     }
 
     /// The services that carry out policy `policyId`.
-    #[wasm_bindgen(js_name = forPolicy)]
+    #[wasm_bindgen(js_name = forPolicy, unchecked_return_type = "ItemSummary[]")]
     pub fn for_policy(&self, policy_id: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().policy(policy_id).and_then(|p| self.core.guide().for_policy(&*p)))
     }
 
     /// The services as entries for the search module's `SearchIndex.build`.
-    #[wasm_bindgen(js_name = searchEntries)]
+    #[wasm_bindgen(js_name = searchEntries, unchecked_return_type = "FaqEntry[]")]
     pub fn search_entries(&self) -> Result<JsValue, JsValue> {
         run(self.core.guide().search_entries())
     }
@@ -616,16 +792,18 @@ pub struct AssistantApi {
 impl AssistantApi {
     /// The stored knowledge base in force (an import, else the feed's), or `null` when the embedded one
     /// is: that one ships with the search module. For the search module's `SearchIndex.faq`.
+    #[wasm_bindgen(unchecked_return_type = "FaqEntry[] | null")]
     pub fn entries(&self) -> Result<JsValue, JsValue> {
         run(self.core.assistant().stored_entries())
     }
 
     /// What the owner of `uscc` is likely to ask today, as searches for the search module's `predicted`.
+    #[wasm_bindgen(unchecked_return_type = "Topic[]")]
     pub fn topics(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.assistant().topics(uscc, self.core.clock().today()))
     }
 
-    #[wasm_bindgen(js_name = importKb)]
+    #[wasm_bindgen(js_name = importKb, unchecked_return_type = "KbStats")]
     pub fn import_kb(&self, jsonl: &str) -> Result<JsValue, JsValue> {
         run(self.core.assistant().import(jsonl))
     }
@@ -682,9 +860,15 @@ pub fn provide_content(name: &str, bytes: Vec<u8>) -> Result<(), JsValue> {
 }
 
 /// Every closed list (company types, statuses, severities …) as `{ code, label }` pairs.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Labels")]
 pub fn labels() -> Result<JsValue, JsValue> {
     to_js(&zhuanshu::labels::labels())
+}
+
+/// The days left until a date, as a badge says it: `还剩3天`, `今天到期`, `已逾期2天`.
+#[wasm_bindgen(js_name = daysLeft)]
+pub fn days_left(days: f64) -> String {
+    zhuanshu::labels::days_left(days as i64)
 }
 
 /// Checks a unified social credit code; returns it normalised or throws.

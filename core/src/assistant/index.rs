@@ -27,6 +27,7 @@ const TOKENIZER: &str = "zhuanshu_terms";
 
 /// A range of characters (not bytes) in a text, `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Span {
     pub start: u32,
@@ -35,6 +36,7 @@ pub struct Span {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Hit {
     pub id: String,
@@ -49,6 +51,7 @@ pub struct Hit {
 
 /// One as-you-type suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Suggestion {
     pub id: String,

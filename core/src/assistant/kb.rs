@@ -14,6 +14,7 @@ use crate::error::{Issues, Result};
 
 /// One FAQ entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FaqEntry {
@@ -36,12 +37,7 @@ pub struct FaqEntry {
 /// engine (the `search` feature): the web app's first-screen module leaves its ~90 KB (gzip) out, and its
 /// search module, which carries the engine, carries the knowledge base too.
 #[cfg(feature = "search")]
-pub const EMBEDDED: &[&str] = &[
-    include_str!("../../content/faq/kb-part1a.jsonl"),
-    include_str!("../../content/faq/kb-part1b.jsonl"),
-    include_str!("../../content/faq/kb-part2a.jsonl"),
-    include_str!("../../content/faq/kb-part2b.jsonl"),
-];
+pub const EMBEDDED: &[&str] = crate::feed::embedded::FAQ;
 
 /// Parses and checks a whole knowledge base given as JSON lines. Blank lines are ignored.
 pub fn parse(text: &str) -> Result<Vec<FaqEntry>> {
@@ -108,6 +104,7 @@ pub fn embedded() -> Result<Vec<FaqEntry>> {
 
 /// Counts for `kb stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct KbStats {
     pub entries: u32,
@@ -120,6 +117,7 @@ pub struct KbStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ThemeCount {
     pub theme: String,

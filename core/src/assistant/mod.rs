@@ -33,7 +33,7 @@ pub use index::{FaqIndex, Hit, Span, Suggestion};
 pub use kb::{FaqEntry, KbStats};
 pub use predicted::Topic;
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::error::{Error, Result};
 
 /// Suggestions shown while typing.
@@ -41,6 +41,7 @@ pub const SUGGESTIONS: usize = 10;
 
 /// A question the app offers before the owner asks, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Prediction {
     pub id: String,
@@ -63,12 +64,12 @@ fn stored_entries(conn: &Connection) -> Result<Option<Vec<FaqEntry>>> {
 
 /// The assistant service. Borrowed from [`Zhuanshu::assistant`].
 pub struct Assistant<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Assistant<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Assistant { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Assistant { ctx }
     }
 
     /// The stored knowledge base in force: an operator's import wins, then the feed's (checked when it
@@ -76,7 +77,7 @@ impl<'a> Assistant<'a> {
     /// the embedded knowledge base is in force.
     pub fn stored_entries(&self) -> Result<Option<Vec<FaqEntry>>> {
         let (imported, from_feed) = self
-            .app
+            .ctx
             .store()?
             .read(|c| Ok((stored_entries(c)?, crate::feed::stored_file(c, crate::feed::FAQ_FILE)?)))?;
         Ok(imported
@@ -92,13 +93,7 @@ impl<'a> Assistant<'a> {
     /// The index, built now if needed.
     #[cfg(feature = "search")]
     fn index(&self) -> Result<Arc<FaqIndex>> {
-        let mut slot = self.app.faq_index.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(index) = slot.as_ref() {
-            return Ok(Arc::clone(index));
-        }
-        let index = Arc::new(FaqIndex::build(self.entries()?)?);
-        *slot = Some(Arc::clone(&index));
-        Ok(index)
+        self.ctx.cached(|_: &FaqIndex| true, || FaqIndex::build(self.entries()?))
     }
 
     #[cfg(feature = "search")]
@@ -136,9 +131,9 @@ impl<'a> Assistant<'a> {
     /// What the owner of `uscc` is likely to ask on `today`, as searches with their reasons: renewal for a
     /// licence about to expire, filing before a deadline, then topics from the profile.
     pub fn topics(&self, uscc: &str, today: chrono::NaiveDate) -> Result<Vec<Topic>> {
-        let company = self.app.dossier().company(uscc)?;
-        let items = self.app.dynamics().list(uscc, today)?;
-        let licences = self.app.dossier().licences(uscc)?;
+        let company = crate::dossier::Dossier::new(self.ctx).company(uscc)?;
+        let items = crate::dynamics::Dynamics::new(self.ctx).list(uscc, today)?;
+        let licences = crate::dossier::Dossier::new(self.ctx).licences(uscc)?;
         let name = |id: i64| licences.iter().find(|l| l.id == id).map(|l| l.kind_name.clone());
         Ok(predicted::topics(&company, &items, &name))
     }
@@ -155,7 +150,7 @@ impl<'a> Assistant<'a> {
     /// valid.
     pub fn import(&self, text: &str) -> Result<KbStats> {
         let entries = kb::parse(text)?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             tx.execute("DELETE FROM kb_entries", [])?;
             let mut insert = tx.prepare("INSERT INTO kb_entries (position, id, json) VALUES (?1, ?2, ?3)")?;
             for (i, e) in entries.iter().enumerate() {
@@ -164,21 +159,27 @@ impl<'a> Assistant<'a> {
             }
             Ok(())
         })?;
-        self.app.forget_faq_index();
+        self.forget_index();
         Ok(kb::stats(&entries, true))
+    }
+
+    /// The index is built from the entries: after they change, the next search builds it again.
+    fn forget_index(&self) {
+        #[cfg(feature = "search")]
+        self.ctx.forget::<FaqIndex>();
     }
 
     /// Drops the operator's import: back to the feed's knowledge base, or the embedded one.
     pub fn reset(&self) -> Result<()> {
-        self.app.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
-        self.app.forget_faq_index();
+        self.ctx.store()?.write(|tx| Ok(tx.execute("DELETE FROM kb_entries", [])?))?;
+        self.forget_index();
         Ok(())
     }
 
     #[cfg(feature = "search")]
     pub fn stats(&self) -> Result<KbStats> {
         let imported = self
-            .app
+            .ctx
             .store()?
             .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM kb_entries", [], |r| r.get::<_, i64>(0))?))?
             > 0;

@@ -16,6 +16,7 @@ pub const COUNT: usize = 6;
 /// A search to run and the reason to show for its answers. Computed from the dossier alone, so it can
 /// cross to wherever the search engine runs (the web app's second wasm module).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Topic {
     pub query: String,
     pub reason: String,

@@ -26,6 +26,7 @@ pub use tax::{TaxDeadline, tax_deadline};
 /// A value reckoned on the calendar, and whether any date it depended on lies in a year without an
 /// official notice (then weekends were the only rest days assumed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Estimate<T> {
     pub value: T,
     pub estimated: bool,
@@ -39,6 +40,7 @@ impl<T> Estimate<T> {
 
 /// Everything the calendar knows about one date (the CLI's `calendar workday DATE`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DayInfo {
     pub date: NaiveDate,

@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 
 /// The deadline of one filing month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TaxDeadline {
     pub year: i32,

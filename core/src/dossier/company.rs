@@ -8,6 +8,7 @@ use crate::error::{Issues, Result};
 
 /// 市场主体类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum CompanyType {
@@ -36,6 +37,7 @@ impl CompanyType {
 
 /// 增值税纳税人类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxpayerKind {
@@ -56,6 +58,7 @@ impl TaxpayerKind {
 
 /// 纳税信用等级. New taxpayers without a full year of history are M.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 pub enum CreditGrade {
     A,
@@ -99,6 +102,7 @@ const MAX_TAGS: usize = 30;
 
 /// The profile. Size class and life stage are not here: they are derived (see `scale` and `stage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Company {

@@ -32,6 +32,7 @@ pub struct Group {
 
 /// One selectable industry (a major group), for pickers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Industry {
     /// `I65`

@@ -10,6 +10,7 @@ use crate::error::{Issues, Result};
 
 /// How a renewal lead time is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DayCount {
@@ -21,6 +22,7 @@ pub enum DayCount {
 /// When a licence must be renewed: the application is due `lead` days before expiry (the latest day the
 /// rule allows), and, where the rule sets one, may not be filed earlier than `window_opens` days before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct RenewalRule {
     pub lead: u32,
@@ -33,6 +35,7 @@ pub struct RenewalRule {
 
 /// One kind of licence in the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct LicenceKind {
     pub code: String,
@@ -58,6 +61,7 @@ pub fn kind(code: &str) -> Option<&'static LicenceKind> {
 
 /// What the owner enters for a licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct LicenceData {
@@ -77,6 +81,7 @@ pub struct LicenceData {
 
 /// A stored licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Licence {
     pub id: i64,

@@ -5,7 +5,7 @@
 
 use super::{Dossier, not_found};
 use crate::error::{Entity, Error, Result};
-use crate::store::vault as db;
+use crate::vault::db;
 use crate::vault::{LOOKUP_COLUMN as COLUMN, LOOKUP_TABLE as TABLE};
 
 /// Longest password accepted, in characters.
@@ -27,30 +27,30 @@ impl Dossier<'_> {
                         "lookup password too long or with control characters",
                     ));
                 }
-                if !self.app.store()?.read(|c| db::record_exists(c, record_id))? {
+                if !self.ctx.store()?.read(|c| db::record_exists(c, record_id))? {
                     return Err(not_found(Entity::Record, record_id));
                 }
-                Some(self.app.vault().seal_field(TABLE, COLUMN, record_id, p.as_bytes())?)
+                Some(crate::vault::Vault::new(self.ctx).seal_field(TABLE, COLUMN, record_id, p.as_bytes())?)
             }
             None => {
                 // Clearing needs the key too: a locked phone must not lose the owner's data.
-                self.app.vault().key()?;
+                crate::vault::Vault::new(self.ctx).key()?;
                 None
             }
         };
-        let found = self.app.store()?.write(|tx| db::set_lookup_secret(tx, record_id, sealed.as_deref()))?;
+        let found = self.ctx.store()?.write(|tx| db::set_lookup_secret(tx, record_id, sealed.as_deref()))?;
         if found { Ok(()) } else { Err(not_found(Entity::Record, record_id)) }
     }
 
     /// The lookup password of a record, if one was set. Needs the vault unlocked.
     pub fn record_lookup_password(&self, record_id: i64) -> Result<Option<String>> {
         let sealed = self
-            .app
+            .ctx
             .store()?
             .read(|c| db::get_lookup_secret(c, record_id))?
             .ok_or_else(|| not_found(Entity::Record, record_id))?;
         let Some(sealed) = sealed else { return Ok(None) };
-        let bytes = self.app.vault().open_field(TABLE, COLUMN, record_id, &sealed)?;
+        let bytes = crate::vault::Vault::new(self.ctx).open_field(TABLE, COLUMN, record_id, &sealed)?;
         String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| Error::Corrupt(format!("the lookup password of record {record_id} is not text")))

@@ -11,6 +11,7 @@ use crate::error::{Issues, Result};
 
 /// One kind of material in the catalog (core/content/materials.json).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct MaterialKind {
     pub code: String,
@@ -34,6 +35,7 @@ pub fn kind(code: &str) -> Option<&'static MaterialKind> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct MaterialData {
@@ -49,6 +51,7 @@ pub struct MaterialData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Material {
     pub id: i64,

@@ -6,7 +6,10 @@
 
 pub mod choice;
 pub mod company;
+pub(crate) mod db;
+pub mod demo;
 pub mod export;
+pub mod form;
 pub mod industry;
 pub mod licence;
 mod lookup_password;
@@ -25,6 +28,7 @@ use serde::Serialize;
 pub use choice::Choice;
 pub use company::{Company, CompanyType, CreditGrade, KNOWN_TAGS, TaxpayerKind};
 pub use export::CompanyDocument;
+pub use form::{CompanyForm, split_tags};
 pub use industry::Industry;
 pub use licence::{Licence, LicenceData, LicenceKind};
 pub use material::{Material, MaterialData, MaterialKind};
@@ -33,14 +37,15 @@ pub use region::Region;
 pub use scale::{SizeAssessment, SizeClass};
 pub use stage::LifeStage;
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::error::{Entity, Error, Result};
-use crate::store::{self, dossier as db};
+use crate::store;
 
 const CURRENT_COMPANY: &str = "current_company";
 
 /// A company with everything derived from its profile on a given day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct CompanyOverview {
     pub company: Company,
@@ -105,16 +110,16 @@ fn not_found(what: Entity, key: impl ToString) -> Error {
 
 /// The dossier service. Borrowed from [`Zhuanshu::dossier`].
 pub struct Dossier<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Dossier<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Dossier { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Dossier { ctx }
     }
 
     fn today(&self) -> NaiveDate {
-        self.app.clock().today()
+        self.ctx.clock().today()
     }
 
     // ---- companies ----
@@ -122,7 +127,7 @@ impl<'a> Dossier<'a> {
     /// All companies, in the order they were added.
     pub fn companies(&self) -> Result<Vec<CompanyOverview>> {
         let today = self.today();
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let current = store::get_setting(c, CURRENT_COMPANY)?;
             Ok(db::list_companies(c)?
                 .into_iter()
@@ -138,7 +143,7 @@ impl<'a> Dossier<'a> {
     pub fn company(&self, uscc: &str) -> Result<CompanyOverview> {
         let key = uscc.trim().to_ascii_uppercase();
         let today = self.today();
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
             let current = store::get_setting(c, CURRENT_COMPANY)?.as_deref() == Some(key.as_str());
             Ok(CompanyOverview::derive(company, current, today))
@@ -148,15 +153,30 @@ impl<'a> Dossier<'a> {
     /// The current company, or `NoCurrentCompany`.
     pub fn current(&self) -> Result<CompanyOverview> {
         let uscc =
-            self.app.store()?.read(|c| store::get_setting(c, CURRENT_COMPANY))?.ok_or(Error::NoCurrentCompany)?;
+            self.ctx.store()?.read(|c| store::get_setting(c, CURRENT_COMPANY))?.ok_or(Error::NoCurrentCompany)?;
         self.company(&uscc)
     }
 
     /// Adds a company; the first company added becomes current.
+    /// The company form (see [`CompanyForm`]): the saved profile of `uscc` as text, for editing, or the
+    /// empty form of a new company when `uscc` is `None`.
+    pub fn company_form(&self, uscc: Option<String>) -> Result<CompanyForm> {
+        match uscc {
+            Some(uscc) => Ok(CompanyForm::from_company(&self.company(&uscc)?.company)),
+            None => Ok(CompanyForm::default()),
+        }
+    }
+
+    /// Reads what the owner typed into the company form: the profile to pass to [`Self::add_company`] or
+    /// [`Self::update_company`], or `invalid_input` with one issue per form field that is wrong.
+    pub fn read_company_form(&self, form: &CompanyForm) -> Result<Company> {
+        form.read(self.today())
+    }
+
     pub fn add_company(&self, company: &Company) -> Result<CompanyOverview> {
         let company = company.cleaned();
         company.validate(self.today())?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::get_company(tx, &company.uscc)?.is_some() {
                 return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
             }
@@ -175,7 +195,7 @@ impl<'a> Dossier<'a> {
         let key = uscc.trim().to_ascii_uppercase();
         let company = company.cleaned();
         company.validate(self.today())?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if company.uscc != key && db::get_company(tx, &company.uscc)?.is_some() {
                 return Err(Error::AlreadyExists { what: Entity::Company, key: company.uscc.clone() });
             }
@@ -194,7 +214,7 @@ impl<'a> Dossier<'a> {
     /// remaining company becomes current.
     pub fn remove_company(&self, uscc: &str) -> Result<()> {
         let key = uscc.trim().to_ascii_uppercase();
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if !db::delete_company(tx, &key)? {
                 return Err(not_found(Entity::Company, &key));
             }
@@ -209,7 +229,7 @@ impl<'a> Dossier<'a> {
     /// Makes `uscc` the current company.
     pub fn use_company(&self, uscc: &str) -> Result<CompanyOverview> {
         let key = uscc.trim().to_ascii_uppercase();
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::get_company(tx, &key)?.is_none() {
                 return Err(not_found(Entity::Company, &key));
             }
@@ -230,7 +250,7 @@ impl<'a> Dossier<'a> {
 
     pub fn licences(&self, uscc: &str) -> Result<Vec<Licence>> {
         let today = self.today();
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
             Ok(db::list_licences(c, &key)?.into_iter().map(|row| licence_view(row, today)).collect())
         })
@@ -238,14 +258,14 @@ impl<'a> Dossier<'a> {
 
     pub fn licence(&self, id: i64) -> Result<Licence> {
         let today = self.today();
-        let row = self.app.store()?.read(|c| db::get_licence(c, id))?.ok_or_else(|| not_found(Entity::Licence, id))?;
+        let row = self.ctx.store()?.read(|c| db::get_licence(c, id))?.ok_or_else(|| not_found(Entity::Licence, id))?;
         Ok(licence_view(row, today))
     }
 
     pub fn add_licence(&self, uscc: &str, data: &LicenceData) -> Result<Licence> {
         let data = data.cleaned();
         data.validate(self.today())?;
-        let id = self.app.store()?.write(|tx| {
+        let id = self.ctx.store()?.write(|tx| {
             let key = Self::require_company(tx, uscc)?;
             db::insert_licence(tx, &key, &data)
         })?;
@@ -255,14 +275,14 @@ impl<'a> Dossier<'a> {
     pub fn update_licence(&self, id: i64, data: &LicenceData) -> Result<Licence> {
         let data = data.cleaned();
         data.validate(self.today())?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::update_licence(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
         })?;
         self.licence(id)
     }
 
     pub fn remove_licence(&self, id: i64) -> Result<()> {
-        self.app.store()?.write(
+        self.ctx.store()?.write(
             |tx| {
                 if db::delete_licence(tx, id)? { Ok(()) } else { Err(not_found(Entity::Licence, id)) }
             },
@@ -273,7 +293,7 @@ impl<'a> Dossier<'a> {
 
     pub fn materials(&self, uscc: &str) -> Result<Vec<Material>> {
         let today = self.today();
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
             Ok(db::list_materials(c, &key)?.into_iter().map(|row| material_view(row, today)).collect())
         })
@@ -282,14 +302,14 @@ impl<'a> Dossier<'a> {
     pub fn material(&self, id: i64) -> Result<Material> {
         let today = self.today();
         let row =
-            self.app.store()?.read(|c| db::get_material(c, id))?.ok_or_else(|| not_found(Entity::Material, id))?;
+            self.ctx.store()?.read(|c| db::get_material(c, id))?.ok_or_else(|| not_found(Entity::Material, id))?;
         Ok(material_view(row, today))
     }
 
     pub fn add_material(&self, uscc: &str, data: &MaterialData) -> Result<Material> {
         let data = data.cleaned();
         data.validate()?;
-        let id = self.app.store()?.write(|tx| {
+        let id = self.ctx.store()?.write(|tx| {
             let key = Self::require_company(tx, uscc)?;
             db::insert_material(tx, &key, &data)
         })?;
@@ -299,14 +319,14 @@ impl<'a> Dossier<'a> {
     pub fn update_material(&self, id: i64, data: &MaterialData) -> Result<Material> {
         let data = data.cleaned();
         data.validate()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::update_material(tx, id, &data)? { Ok(()) } else { Err(not_found(Entity::Material, id)) }
         })?;
         self.material(id)
     }
 
     pub fn remove_material(&self, id: i64) -> Result<()> {
-        self.app
+        self.ctx
             .store()?
             .write(|tx| if db::delete_material(tx, id)? { Ok(()) } else { Err(not_found(Entity::Material, id)) })
     }
@@ -314,14 +334,14 @@ impl<'a> Dossier<'a> {
     // ---- records ----
 
     pub fn records(&self, uscc: &str) -> Result<Vec<Record>> {
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let key = Self::require_company(c, uscc)?;
             Ok(db::list_records(c, &key)?.into_iter().map(record_view).collect())
         })
     }
 
     pub fn record(&self, id: i64) -> Result<Record> {
-        let row = self.app.store()?.read(|c| db::get_record(c, id))?.ok_or_else(|| not_found(Entity::Record, id))?;
+        let row = self.ctx.store()?.read(|c| db::get_record(c, id))?.ok_or_else(|| not_found(Entity::Record, id))?;
         Ok(record_view(row))
     }
 
@@ -332,7 +352,7 @@ impl<'a> Dossier<'a> {
         data.validate(self.today())?;
         let first =
             StatusChange { status: RecordStatus::Submitted, at: data.submitted_on.and_time(Default::default()) };
-        let id = self.app.store()?.write(|tx| {
+        let id = self.ctx.store()?.write(|tx| {
             let key = Self::require_company(tx, uscc)?;
             let id = db::insert_record(tx, &key, &data)?;
             db::insert_status(tx, id, &first)?;
@@ -343,12 +363,12 @@ impl<'a> Dossier<'a> {
 
     /// Records a status change reported by the department; `at` defaults to now.
     pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
-        let now = self.app.clock().now();
+        let now = self.ctx.clock().now();
         let change = StatusChange { status, at: at.unwrap_or(now) };
         if change.at > now {
             return Err(Error::invalid("at", format!("状态时间{}晚于现在", change.at), "status time is in the future"));
         }
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             let (_, _, _, history) = db::get_record(tx, id)?.ok_or_else(|| not_found(Entity::Record, id))?;
             record::check_transition(&history, &change)?;
             db::insert_status(tx, id, &change)
@@ -357,7 +377,7 @@ impl<'a> Dossier<'a> {
     }
 
     pub fn remove_record(&self, id: i64) -> Result<()> {
-        self.app.store()?.write(
+        self.ctx.store()?.write(
             |tx| {
                 if db::delete_record(tx, id)? { Ok(()) } else { Err(not_found(Entity::Record, id)) }
             },
@@ -368,7 +388,7 @@ impl<'a> Dossier<'a> {
 
     /// The whole company as a versioned document (see [`export`]).
     pub fn export(&self, uscc: &str) -> Result<CompanyDocument> {
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let key = uscc.trim().to_ascii_uppercase();
             let company = db::get_company(c, &key)?.ok_or_else(|| not_found(Entity::Company, &key))?;
             Ok(CompanyDocument::new(
@@ -390,7 +410,7 @@ impl<'a> Dossier<'a> {
     pub fn import(&self, document: &CompanyDocument) -> Result<CompanyOverview> {
         let doc = document.cleaned();
         doc.validate(self.today())?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::get_company(tx, &doc.company.uscc)?.is_some() {
                 return Err(Error::AlreadyExists { what: Entity::Company, key: doc.company.uscc.clone() });
             }
@@ -424,7 +444,7 @@ impl<'a> Dossier<'a> {
     /// Returns the companies imported now.
     pub fn load_demo(&self) -> Result<Vec<CompanyOverview>> {
         let mut imported = Vec::new();
-        for doc in crate::content::demo_companies(self.today())? {
+        for doc in demo::demo_companies(self.today())? {
             match self.import(&doc) {
                 Ok(c) => imported.push(c),
                 Err(Error::AlreadyExists { .. }) => {}

@@ -67,6 +67,7 @@ const DISTRICTS: &[(&str, &str)] = &[
 
 /// One division with a name, for pickers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Region {
     pub code: String,
@@ -115,6 +116,17 @@ pub fn name(code: &str) -> Option<String> {
     }
 }
 
+/// The six-digit code of a division prefix: `31` (a province) → `310000`, `3101` (a city) → `310100`;
+/// a full code stays as it is. Catalogs name regions by prefix; [`name`] and the lists work on codes.
+pub fn code_of_prefix(prefix: &str) -> String {
+    format!("{prefix:0<6}")
+}
+
+/// The name of a division prefix (2, 4 or 6 digits), as [`name`] gives it for [`code_of_prefix`].
+pub fn prefix_name(prefix: &str) -> Option<String> {
+    name(&code_of_prefix(prefix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +139,17 @@ mod tests {
         assert_eq!(name("440305").as_deref(), Some("广东省"));
         assert_eq!(name("650000").as_deref(), Some("新疆维吾尔自治区"));
         assert_eq!(all().len(), 50);
+    }
+
+    #[test]
+    fn prefixes_are_padded_to_codes_and_named() {
+        assert_eq!(code_of_prefix("31"), "310000");
+        assert_eq!(code_of_prefix("3101"), "310100");
+        assert_eq!(code_of_prefix("310115"), "310115");
+        assert_eq!(prefix_name("31").as_deref(), Some("上海市"));
+        assert_eq!(prefix_name("310115").as_deref(), Some("上海市浦东新区"));
+        assert_eq!(prefix_name("4403").as_deref(), Some("广东省"));
+        assert_eq!(prefix_name("99"), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ use super::industry;
 const WAN: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum SizeClass {
@@ -46,6 +47,7 @@ impl SizeClass {
 
 /// The result of a derivation: the class if it can be decided, and why, in Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SizeAssessment {
     /// `None` when an indicator the category needs (total assets) is not in the profile.

@@ -14,6 +14,7 @@ use super::{Action, Draft, DynamicKind, Level, Span, from_month_index, month_end
 use crate::error::{Issues, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Repeat {
@@ -43,12 +44,23 @@ impl Repeat {
     }
 }
 
+/// Read like the dossier's closed lists: by code (`monthly`) or label (`每月`); `Repeat::choices()` lists
+/// them for help texts and errors.
+impl crate::dossier::Choice for Repeat {
+    const ALL: &'static [Repeat] = &[Repeat::Once, Repeat::Monthly, Repeat::Quarterly, Repeat::Yearly];
+
+    fn label(self) -> &'static str {
+        Repeat::label(self)
+    }
+}
+
 fn once() -> Repeat {
     Repeat::Once
 }
 
 /// What the owner enters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct ReminderData {
@@ -62,6 +74,7 @@ pub struct ReminderData {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Reminder {
     pub id: i64,
@@ -162,6 +175,21 @@ mod tests {
     use super::super::testing::*;
     use super::super::{DynamicKind, Severity};
     use super::*;
+
+    #[test]
+    fn a_repeat_reads_from_its_code_or_label() {
+        use crate::dossier::Choice;
+        assert_eq!(Repeat::parse("once"), Some(Repeat::Once));
+        assert_eq!(Repeat::parse(" 每月 "), Some(Repeat::Monthly));
+        assert_eq!(Repeat::parse("每季度"), Some(Repeat::Quarterly));
+        assert_eq!(Repeat::parse("Yearly"), Some(Repeat::Yearly));
+        assert_eq!(Repeat::parse("weekly"), None);
+        assert_eq!(Repeat::choices(), "once（一次）、monthly（每月）、quarterly（每季度）、yearly（每年）");
+        for r in Repeat::ALL {
+            assert_eq!(Repeat::parse(&r.code()), Some(*r));
+            assert_eq!(Repeat::parse(r.label()), Some(*r));
+        }
+    }
 
     fn reminder(due: &str, repeat: Repeat) -> Reminder {
         Reminder {

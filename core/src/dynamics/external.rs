@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, Draft, DynamicKind, Level, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ExternalItem {
     /// Stable within its module, e.g. `policy:123:deadline`; the item's id is `ext:` + this.

@@ -19,6 +19,7 @@
 
 mod annual_report;
 mod custom;
+pub(crate) mod db;
 mod external;
 pub mod ics;
 mod licence;
@@ -31,14 +32,13 @@ mod tax;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::Zhuanshu;
 use crate::calendar::{Calendar, DayInfo, TaxDeadline};
+use crate::context::Context;
 use crate::dossier::{Company, Licence, Material, Record};
 use crate::error::{Error, Result};
-use crate::store::dynamics as db;
 
 pub use custom::{Reminder, ReminderData, Repeat};
 pub use external::ExternalItem;
@@ -47,6 +47,7 @@ pub use snooze::SnoozeChoice;
 
 /// How serious an item is. Declared in display order: the list shows overdue first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -69,9 +70,16 @@ impl Severity {
             Severity::Info => "提示",
         }
     }
+
+    /// Whether a reminder of this severity should interrupt (a heads-up notification, a time-sensitive
+    /// one on iOS) rather than wait quietly in the list.
+    pub fn important(self) -> bool {
+        matches!(self, Severity::Overdue | Severity::Urgent)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DynamicKind {
@@ -104,6 +112,7 @@ impl DynamicKind {
 
 /// Where tapping an item leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action {
@@ -137,6 +146,7 @@ pub enum Action {
 
 /// One item of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Dynamic {
     /// Stable across runs, e.g. `tax:vat:2026-11`, `licence:42:2027-03-31:renew:30`.
@@ -160,6 +170,7 @@ pub struct Dynamic {
 
 /// What the owner did with an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum StateKind {
@@ -170,6 +181,7 @@ pub enum StateKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DynamicState {
     pub dynamic_id: String,
@@ -412,45 +424,39 @@ const LOOKUP_DAYS: i64 = 400;
 
 /// The dynamics service. Borrowed from [`Zhuanshu::dynamics`].
 pub struct Dynamics<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Dynamics<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Dynamics { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Dynamics { ctx }
     }
 
     /// The calendar the rules use: the embedded notices plus the years the feed delivered
     /// (`holidays/YYYY.json`). Built on first use and again after a feed update. A store that cannot be
     /// read leaves the embedded years (later dates are then estimates, and every answer says so).
     pub fn calendar(&self) -> Arc<Calendar> {
-        let mut slot = self.app.calendar.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cal) = slot.as_ref() {
-            return Arc::clone(cal);
-        }
-        let Ok(years) = self.app.store().and_then(|s| s.read(crate::feed::stored_holiday_years)) else {
-            return Arc::new(Calendar::official().clone());
+        let build = || -> Result<Calendar> {
+            let years = self.ctx.store()?.read(crate::feed::stored_holiday_years)?;
+            // Each year was checked when the feed applied it; one that fails now is skipped, not fatal.
+            Ok(years.iter().fold(Calendar::official().clone(), |cal, json| {
+                let fallback = cal.clone();
+                cal.with_year_json(json).unwrap_or(fallback)
+            }))
         };
-        // Each year was checked when the feed applied it; one that fails now is skipped, not fatal.
-        let cal = years.iter().fold(Calendar::official().clone(), |cal, json| {
-            let fallback = cal.clone();
-            cal.with_year_json(json).unwrap_or(fallback)
-        });
-        let cal = Arc::new(cal);
-        *slot = Some(Arc::clone(&cal));
-        cal
+        self.ctx.cached(|_: &Calendar| true, build).unwrap_or_else(|_| Arc::new(Calendar::official().clone()))
     }
 
     fn today(&self) -> NaiveDate {
-        self.app.clock().today()
+        self.ctx.clock().today()
     }
 
     /// The company's facts: its dossier (through the dossier service) and its reminders.
     pub fn facts(&self, uscc: &str) -> Result<CompanyFacts> {
-        let dossier = self.app.dossier();
+        let dossier = crate::dossier::Dossier::new(self.ctx);
         let company = dossier.company(uscc)?.company;
         let key = company.uscc.clone();
-        let reminders = self.app.store()?.read(|c| db::list_reminders(c, &key))?;
+        let reminders = self.ctx.store()?.read(|c| db::list_reminders(c, &key))?;
         Ok(CompanyFacts {
             licences: dossier.licences(&key)?,
             materials: dossier.materials(&key)?,
@@ -480,7 +486,7 @@ impl<'a> Dynamics<'a> {
 
     /// The current company's items today (by the app's clock).
     pub fn list_current(&self) -> Result<Vec<Dynamic>> {
-        let current = self.app.dossier().current()?;
+        let current = crate::dossier::Dossier::new(self.ctx).current()?;
         self.list(&current.company.uscc, self.today())
     }
 
@@ -504,13 +510,13 @@ impl<'a> Dynamics<'a> {
         // Items other modules supply (`ext:` — new policies, policy deadlines) are not rules of this module:
         // they cannot be looked up here, and each is its own subject (see `external`).
         let (key, dynamic_id, subject) = if id.starts_with("ext:") && id.len() > 4 {
-            (self.app.dossier().company(uscc)?.company.uscc, id.to_owned(), id.to_owned())
+            (crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc, id.to_owned(), id.to_owned())
         } else {
             let (key, draft) = self.find(uscc, id)?;
             (key, draft.id, draft.subject)
         };
-        let state = DynamicState { dynamic_id, subject, state, until, at: self.app.clock().now() };
-        self.app.store()?.write(|tx| db::set_state(tx, &key, &state))?;
+        let state = DynamicState { dynamic_id, subject, state, until, at: self.ctx.clock().now() };
+        self.ctx.store()?.write(|tx| db::set_state(tx, &key, &state))?;
         Ok(state)
     }
 
@@ -539,14 +545,14 @@ impl<'a> Dynamics<'a> {
 
     /// Undoes done / dismissed / snoozed for one id. Returns whether there was anything to undo.
     pub fn restore(&self, uscc: &str, id: &str) -> Result<bool> {
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app.store()?.write(|tx| db::clear_state(tx, &key, id.trim()))
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        self.ctx.store()?.write(|tx| db::clear_state(tx, &key, id.trim()))
     }
 
     /// What the owner did, newest first.
     pub fn states(&self, uscc: &str) -> Result<Vec<DynamicState>> {
         let key = uscc.trim().to_ascii_uppercase();
-        self.app.store()?.read(|c| db::list_states(c, &key))
+        self.ctx.store()?.read(|c| db::list_states(c, &key))
     }
 
     // ---- custom reminders ----
@@ -554,14 +560,14 @@ impl<'a> Dynamics<'a> {
     pub fn add_reminder(&self, uscc: &str, data: &ReminderData) -> Result<Reminder> {
         let data = data.cleaned();
         data.validate()?;
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        let now = self.app.clock().now();
-        let id = self.app.store()?.write(|tx| db::insert_reminder(tx, &key, &data, now))?;
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        let now = self.ctx.clock().now();
+        let id = self.ctx.store()?.write(|tx| db::insert_reminder(tx, &key, &data, now))?;
         Ok(Reminder { id, uscc: key, data })
     }
 
     pub fn remove_reminder(&self, id: i64) -> Result<()> {
-        if self.app.store()?.write(|tx| db::delete_reminder(tx, id))? {
+        if self.ctx.store()?.write(|tx| db::delete_reminder(tx, id))? {
             Ok(())
         } else {
             Err(Error::invalid("id", format!("没有编号为{id}的提醒"), format!("no reminder {id}")))
@@ -569,18 +575,20 @@ impl<'a> Dynamics<'a> {
     }
 
     pub fn reminders(&self, uscc: &str) -> Result<Vec<Reminder>> {
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app.store()?.read(|c| db::list_reminders(c, &key))
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        self.ctx.store()?.read(|c| db::list_reminders(c, &key))
     }
 
     // ---- schedule and export ----
 
-    /// The next `count` notifications after `now` for every company, at `at` (default 09:00) Asia/Shanghai
-    /// time, one per item per milestone. Ids are stable, so handing the list to the OS again replaces
-    /// rather than duplicates.
-    pub fn notifications(&self, now: NaiveDateTime, count: u32, at: Option<NaiveTime>) -> Result<Vec<Notification>> {
+    /// The next notifications for every company, for the OS scheduler: `count` of them (default
+    /// [`schedule::DEFAULT_COUNT`]) after now, at `at` (`HH:MM` Asia/Shanghai time, default 09:00), one per
+    /// item per milestone. Ids are stable, so handing the list to the OS again replaces rather than
+    /// duplicates.
+    pub fn notifications(&self, count: Option<u32>, at: Option<&str>) -> Result<Vec<Notification>> {
+        let at = at.map(schedule::time_of_day).transpose()?.unwrap_or_else(schedule::default_time);
         let mut companies = Vec::new();
-        for overview in self.app.dossier().companies()? {
+        for overview in crate::dossier::Dossier::new(self.ctx).companies()? {
             let facts = self.facts(&overview.company.uscc)?;
             let marks = self.marks(&facts.company.uscc)?;
             companies.push((facts, marks));
@@ -588,9 +596,9 @@ impl<'a> Dynamics<'a> {
         Ok(schedule::notifications(
             &companies,
             &self.calendar(),
-            now,
-            count as usize,
-            at.unwrap_or_else(schedule::default_time),
+            self.ctx.clock().now(),
+            count.unwrap_or(schedule::DEFAULT_COUNT) as usize,
+            at,
         ))
     }
 
@@ -598,7 +606,7 @@ impl<'a> Dynamics<'a> {
     pub fn ics(&self, uscc: &str) -> Result<String> {
         let facts = self.facts(uscc)?;
         let marks = self.marks(&facts.company.uscc)?;
-        Ok(ics::export(&facts, &self.calendar(), &marks, self.app.clock().now()))
+        Ok(ics::export(&facts, &self.calendar(), &marks, self.ctx.clock().now()))
     }
 
     // ---- calendar ----

@@ -21,16 +21,29 @@ use serde::Serialize;
 
 use super::{CompanyFacts, Draft, Level, Marks, Severity, Span, drafts, shift};
 use crate::calendar::Calendar;
+use crate::error::{Error, Result};
 
 /// How far ahead the schedule looks: beyond a year, so yearly milestones are always in it.
 const HORIZON_DAYS: i64 = 400;
 
 /// 09:00, when offices open.
+/// How many notifications the phones schedule ahead: iOS keeps at most 64 pending local notifications,
+/// and a month of deadlines for a few companies fits well below.
+pub const DEFAULT_COUNT: u32 = 30;
+
+/// A time of day as an owner sets it (`09:00`, `9:30`).
+pub fn time_of_day(text: &str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+        Error::invalid("at", format!("提醒时间应为 HH:MM：{text}"), format!("at: not a time of day: {text}"))
+    })
+}
+
 pub fn default_time() -> NaiveTime {
     NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Notification {
     /// `{dynamic id}#{milestone}@{uscc}`.
@@ -46,6 +59,8 @@ pub struct Notification {
     pub body: String,
     /// The item's severity on that day.
     pub severity: Severity,
+    /// Whether the OS should show it as important (see [`Severity::important`]).
+    pub important: bool,
 }
 
 fn unix_seconds(local: NaiveDateTime) -> i64 {
@@ -125,6 +140,7 @@ pub fn notifications(
                     title: d.title.clone(),
                     body,
                     severity: dynamic.severity,
+                    important: dynamic.severity.important(),
                 });
             }
         }
@@ -164,6 +180,17 @@ mod tests {
 
     fn at(d: &str, h: u32) -> NaiveDateTime {
         date(d).and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_time_of_day_is_read_or_refused_with_the_field() {
+        assert_eq!(time_of_day(" 9:30 ").unwrap(), NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+        let e = time_of_day("9点").unwrap_err();
+        assert_eq!(
+            (e.issues()[0].path.as_str(), e.issues()[0].user_message.as_str()),
+            ("at", "提醒时间应为 HH:MM：9点")
+        );
+        assert!(time_of_day("25:00").is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::calendar::{Calendar, weekday_label};
 
 /// One choice: a Chinese label and the day the item shows again (for [`Dynamics::snooze`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SnoozeChoice {
     pub label: String,

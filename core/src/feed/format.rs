@@ -31,6 +31,8 @@ use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::error::Role;
+
 /// The format version this build reads and writes. A document with a higher `spec` is refused (the app
 /// must be updated first) rather than half understood; a lower one too (the site must be republished):
 /// spec 1 had no timestamp role, and a spec-1 root cannot say who may sign timestamps.
@@ -49,40 +51,6 @@ pub fn root_path(version: u64) -> String {
 /// Where a content file with this hash lives on a site.
 pub fn content_path(sha256: &str) -> String {
     format!("files/{sha256}")
-}
-
-/// The kinds of signed documents; each has its own keys and threshold in the root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Root,
-    Manifest,
-    /// The short-lived document naming the current manifest, signed by an online key.
-    Timestamp,
-}
-
-impl Role {
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Root => "root",
-            Role::Manifest => "manifest",
-            Role::Timestamp => "timestamp",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Role::Root => "根密钥清单",
-            Role::Manifest => "内容清单",
-            Role::Timestamp => "更新时间戳",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// A public key. Only Ed25519 exists today; the field is there so a later scheme is refused by old apps

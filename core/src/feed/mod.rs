@@ -23,9 +23,15 @@
 //! the guide (`guide.json`).
 
 pub mod address;
+mod checks;
+pub(crate) mod db;
 pub mod embedded;
 pub mod format;
 pub mod publish;
+pub(crate) mod shipped;
+/// The publisher's files on disk: native only (the apps never publish).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod site;
 mod stored;
 mod sync;
 pub mod transport;
@@ -37,9 +43,9 @@ use chrono::NaiveDateTime;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::store::feed as db;
+pub use checks::{Check, ContentChecks};
 pub use format::Role;
 #[cfg(not(target_arch = "wasm32"))]
 pub use transport::Http;
@@ -54,6 +60,7 @@ pub const HOLIDAYS_DIR: &str = "holidays/";
 
 /// What a sync did and what it cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// A new version was applied.
@@ -78,6 +85,7 @@ pub struct SyncReport {
 
 /// One content file in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ContentFile {
     pub name: String,
@@ -90,6 +98,7 @@ pub struct ContentFile {
 /// The feed as the device holds it (`zhuanshu feed status`). Versions and expiries come from the verified
 /// documents, never from a stored column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FeedStatus {
     /// 0 until the first successful sync (the embedded feed).
@@ -120,12 +129,12 @@ pub struct FeedStatus {
 fn read_in_force(conn: &Connection, trusted: &stored::Trusted, name: &str) -> Result<Option<Vec<u8>>> {
     Ok(match trusted.file(conn, name)? {
         Some(bytes) => Some(bytes),
-        None => embedded::files().get(name).map(|f| f.bytes.clone()).or_else(|| crate::content::shipped(name)),
+        None => embedded::files().get(name).map(|f| f.bytes.clone()).or_else(|| shipped::get(name)),
     })
 }
 
 /// The content file `name` in force: the stored version if it matches the verified manifest, else the
-/// embedded one, else the one the front end shipped beside the binary ([`crate::content::provide`]), else
+/// embedded one, else the one the front end shipped beside the binary ([`crate::content::provide`], kept in [`shipped`]), else
 /// `None`.
 pub fn content_file(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     read_in_force(conn, &stored::load(conn)?, name)
@@ -150,17 +159,17 @@ pub(crate) fn stored_holiday_years(conn: &Connection) -> Result<Vec<String>> {
 
 /// The feed service. Borrowed from [`Zhuanshu::feed`].
 pub struct Feed<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Feed<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Feed { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Feed { ctx }
     }
 
     /// What the device holds, as far as it is proven (see [`stored`]), and why the rest is not believed.
     fn held(&self) -> Result<(sync::Held, Option<Rejection>)> {
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let trusted = stored::load(c)?;
             // In name order, as `files_under` lists them (SQLite's binary collation orders names as Rust does).
             let mut intact = Vec::new();
@@ -185,9 +194,7 @@ impl<'a> Feed<'a> {
 
     /// The caches built from content: rebuilt on next use.
     fn forget_content(&self) {
-        self.app.forget_faq_index();
-        *self.app.calendar.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        *self.app.policy_catalog.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.ctx.forget_content();
     }
 
     /// Brings the content up to date from the site at `url` (the directory holding `timestamp.json`).
@@ -202,9 +209,10 @@ impl<'a> Feed<'a> {
         }
         address::check(url)?;
         let (held, problem) = self.held()?;
-        let now = self.app.security_now();
+        let now = self.ctx.security_now();
         let counted = sync::Counted::new(transport);
-        let plan = sync::plan(&counted, url, &held, now).await?;
+        let checks = *self.ctx.part::<ContentChecks>()?;
+        let plan = sync::plan(&counted, url, &held, now, &checks).await?;
         let previous = held.version();
         let mut report = SyncReport {
             updated: false,
@@ -222,7 +230,7 @@ impl<'a> Feed<'a> {
             sync::Plan::Current { timestamp_json, etag, repairs } => {
                 let Some(current) = &held.current else { return Ok(report) };
                 let timestamp_json = timestamp_json.as_deref();
-                let wrote = self.app.store()?.write(|tx| {
+                let wrote = self.ctx.store()?.write(|tx| {
                     let changes = timestamp_json.is_some() || !repairs.is_empty();
                     if changes && !db::refresh(tx, &held.basis, timestamp_json, &repairs, current.manifest.version)? {
                         return Ok(false); // another sync wrote meanwhile
@@ -253,7 +261,7 @@ impl<'a> Feed<'a> {
         };
         let keep: Vec<&str> = update.manifest.files.keys().map(String::as_str).collect();
         let applied =
-            self.app.store()?.write(|tx| db::apply(tx, &held.basis, &state, &update.roots, &update.writes, &keep))?;
+            self.ctx.store()?.write(|tx| db::apply(tx, &held.basis, &state, &update.roots, &update.writes, &keep))?;
         if !applied {
             // Another sync applied a version meanwhile.
             return Ok(report);
@@ -292,13 +300,13 @@ impl<'a> Feed<'a> {
 
     /// The content file `name` in force (stored and intact, else embedded, else shipped beside the binary).
     pub fn file(&self, name: &str) -> Result<Option<Vec<u8>>> {
-        self.app.store()?.read(|c| content_file(c, name))
+        self.ctx.store()?.read(|c| content_file(c, name))
     }
 
     /// Every content file in force, by name: what `zhuanshu feed content` writes out as a content
     /// directory to publish from.
     pub fn content(&self) -> Result<BTreeMap<String, Vec<u8>>> {
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let trusted = stored::load(c)?;
             let mut names: BTreeSet<String> = embedded::files().keys().cloned().collect();
             names.extend(trusted.current.iter().flat_map(|cur| cur.manifest.files.keys().cloned()));
@@ -316,7 +324,7 @@ impl<'a> Feed<'a> {
         // Name, version that delivered it, intact under the verified manifest; in name order (SQLite's binary
         // collation orders names as Rust does). Sorted vectors, not maps: each map type costs the web app's
         // first-screen module its own B-tree code.
-        let (trusted, rows) = self.app.store()?.read(|c| {
+        let (trusted, rows) = self.ctx.store()?.read(|c| {
             let trusted = stored::load(c)?;
             let rows: Vec<(String, u64, bool)> = db::files_with_versions(c)?
                 .into_iter()
@@ -345,7 +353,7 @@ impl<'a> Feed<'a> {
             Ok(_) => {}
             Err(i) => files.insert(i, file),
         };
-        for (name, bytes) in crate::content::all_shipped() {
+        for (name, bytes) in shipped::all() {
             let (length, sha256) = (bytes.len() as u64, format::sha256_hex(&bytes));
             put(&mut files, ContentFile { name, version: 0, length, sha256 }, false);
         }
@@ -372,7 +380,7 @@ impl<'a> Feed<'a> {
                 }
             }
         }
-        let now = self.app.security_now();
+        let now = self.ctx.security_now();
         let current = trusted.current.as_ref();
         let expires = current.map(|c| format::local(&c.manifest.expires));
         let verified_until = current.map(|c| format::local(&c.timestamp.expires));
@@ -398,7 +406,7 @@ impl<'a> Feed<'a> {
 /// demo key (which the pinned root trusts) and applied as a sync would, but without the content checks a
 /// publisher's build makes, so a test can store content that a later app version no longer accepts.
 #[cfg(test)]
-pub(crate) fn install_for_test(app: &Zhuanshu, version: u64, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+pub(crate) fn install_for_test(app: &crate::Zhuanshu, version: u64, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     let expires = publish::demo_root_expiry();
     let key = publish::demo_key();
     let entries = files
@@ -419,7 +427,7 @@ pub(crate) fn install_for_test(app: &Zhuanshu, version: u64, files: &BTreeMap<St
     };
     let manifest_json = serde_json::to_vec(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
     let timestamp = publish::new_timestamp(&manifest_json, version, expires, 1)?;
-    let now = app.security_now();
+    let now = app.ctx.security_now();
     let state = db::State {
         signatures_json: publish::sign_manifest(&manifest_json, None, &[&key])?,
         timestamp_json: publish::sign_timestamp(&timestamp, &[&key])?,
@@ -435,7 +443,7 @@ pub(crate) fn install_for_test(app: &Zhuanshu, version: u64, files: &BTreeMap<St
     };
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
     let files: Vec<(String, Vec<u8>)> = files.iter().map(|(n, b)| (n.clone(), b.clone())).collect();
-    app.store()?.write(|tx| {
+    app.ctx.store()?.write(|tx| {
         let basis = stored::load(tx)?.basis;
         db::apply(tx, &basis, &state, &[], &files, &names)
     })?;

@@ -1,5 +1,6 @@
 //! The publisher's side: keys, building a site from a content directory, signing. Pure functions over
-//! bytes; the CLI (`zhuanshu feed keygen|build|sign|timestamp|rotate`) reads and writes the files.
+//! bytes; `feed::site` runs the workflow over a site directory for the CLI (`zhuanshu feed
+//! keygen|build|sign|timestamp|rotate`).
 //!
 //! A real publisher keeps its root and manifest keys offline (an air-gapped machine or a hardware token)
 //! and signs there; only the signed site goes to the web server. The timestamp key is the exception: it
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
+use super::ContentChecks;
 use super::format::{
     FileEntry, Manifest, ManifestRef, PublicKey, Role, Root, SPEC, Signature, SignatureFile, Signed, Threshold,
     Timestamp, canonical, content_path, hex, key_id, sha256_hex, signing_message, valid_path,
@@ -221,13 +223,15 @@ pub struct Built {
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
-/// Builds version `version` of the feed from content (name -> bytes). Every file is checked as the app
-/// will check it, so a broken FAQ line fails here, at the publisher, not on a million phones.
+/// Builds version `version` of the feed from content (name -> bytes). Every file passes `checks`, which a
+/// publisher gives as the app will check ([`crate::content::checks`]), so a broken FAQ line fails here, at
+/// the publisher, not on a million phones.
 pub fn build(
     content: &BTreeMap<String, Vec<u8>>,
     version: u64,
     expires: DateTime<FixedOffset>,
     root_version: u64,
+    checks: &ContentChecks,
 ) -> Result<Built> {
     let mut entries = BTreeMap::new();
     let mut files = BTreeMap::new();
@@ -239,7 +243,7 @@ pub fn build(
                 format!("content name {name:?} is not a valid feed path"),
             ));
         }
-        super::verify::check_content(name, bytes).map_err(|e| Error::FeedRejected { reason: e })?;
+        checks.check(name, bytes).map_err(|e| Error::FeedRejected { reason: e })?;
         let sha256 = sha256_hex(bytes);
         let path = content_path(&sha256);
         entries.insert(name.clone(), FileEntry { sha256, length: bytes.len() as u64, path: path.clone() });
@@ -269,7 +273,8 @@ pub fn sign_manifest(manifest: &[u8], existing: Option<&[u8]>, keys: &[&SigningK
 
 /// A whole signed site in memory, as `feed build`, `feed sign` and `feed timestamp` write it: `roots` are
 /// the root documents in version order (the last one is also `root.json`; the manifest is built for it),
-/// and `keys` sign the manifest and the timestamp (version `version`, expiring with the manifest). For
+/// and `keys` sign the manifest and the timestamp (version `version`, expiring with the manifest). The
+/// content is only checked for JSON syntax ([`ContentChecks::SYNTAX`]): tests choose what they publish. For
 /// tests, benchmarks and demos.
 pub fn site(
     content: &BTreeMap<String, Vec<u8>>,
@@ -286,7 +291,7 @@ pub fn site(
         out.insert(super::format::root_path(root.version), json.to_vec());
         out.insert(super::format::ROOT_FILE.to_owned(), json.to_vec());
     }
-    let built = build(content, version, expires, root_version)?;
+    let built = build(content, version, expires, root_version, &ContentChecks::SYNTAX)?;
     out.insert(super::format::SIGNATURE_FILE.to_owned(), sign_manifest(&built.manifest, None, keys)?);
     let timestamp = new_timestamp(&built.manifest, version, expires, root_version)?;
     out.insert(super::format::TIMESTAMP_FILE.to_owned(), sign_timestamp(&timestamp, keys)?);
@@ -298,6 +303,7 @@ pub fn site(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::checks;
 
     #[test]
     fn the_demo_key_is_reproducible_and_its_pkcs8_reads_back() {
@@ -338,22 +344,22 @@ mod tests {
             ("policies.json".to_owned(), POLICIES.to_vec()),
             ("holidays/2027.json".to_owned(), HOLIDAY_2027.as_bytes().to_vec()),
         ]);
-        let built = build(&content, 3, demo_root_expiry(), 1).unwrap();
+        let built = build(&content, 3, demo_root_expiry(), 1, &checks()).unwrap();
         let m: Manifest = serde_json::from_slice(&built.manifest).unwrap();
         assert_eq!((m.version, m.root_version, m.files.len()), (3, 1, 2));
         let entry = &m.files["policies.json"];
         assert_eq!(built.files[&entry.path], POLICIES);
         assert_eq!(entry.path, format!("files/{}", sha256_hex(POLICIES)));
         let broken = BTreeMap::from([("faq.jsonl".to_owned(), b"not json\n".to_vec())]);
-        assert_eq!(build(&broken, 1, demo_root_expiry(), 1).unwrap_err().code(), "feed_invalid_content");
+        assert_eq!(build(&broken, 1, demo_root_expiry(), 1, &checks()).unwrap_err().code(), "feed_invalid_content");
         let bad_name = BTreeMap::from([("../x.json".to_owned(), POLICIES.to_vec())]);
-        assert_eq!(build(&bad_name, 1, demo_root_expiry(), 1).unwrap_err().code(), "invalid_input");
+        assert_eq!(build(&bad_name, 1, demo_root_expiry(), 1, &checks()).unwrap_err().code(), "invalid_input");
     }
 
     #[test]
     fn signers_add_their_signatures_one_by_one() {
         let (a, b) = (SigningKey::from_seed(&[1; 32]), SigningKey::from_seed(&[2; 32]));
-        let built = build(&BTreeMap::new(), 1, demo_root_expiry(), 1).unwrap();
+        let built = build(&BTreeMap::new(), 1, demo_root_expiry(), 1, &checks()).unwrap();
         let first = sign_manifest(&built.manifest, None, &[&a]).unwrap();
         let both = sign_manifest(&built.manifest, Some(&first), &[&b, &a]).unwrap();
         let file: SignatureFile = serde_json::from_slice(&both).unwrap();
@@ -364,7 +370,7 @@ mod tests {
     fn a_timestamp_names_the_manifest_bytes_and_verifies_under_the_timestamp_keys() {
         let (offline, online) = (SigningKey::from_seed(&[1; 32]), SigningKey::from_seed(&[2; 32]));
         let root = new_root(1, demo_root_expiry(), &[&offline], 1, &[&offline], 1, &[&online], 1);
-        let built = build(&BTreeMap::new(), 4, demo_root_expiry(), 1).unwrap();
+        let built = build(&BTreeMap::new(), 4, demo_root_expiry(), 1, &checks()).unwrap();
         let t = new_timestamp(&built.manifest, 9, demo_root_expiry(), 1).unwrap();
         assert_eq!((t.version, t.manifest.version, t.manifest.length), (9, 4, built.manifest.len() as u64));
         assert_eq!(t.manifest.sha256, sha256_hex(&built.manifest));

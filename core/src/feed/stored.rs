@@ -17,7 +17,7 @@ use super::embedded;
 use super::format::{FileEntry, MANIFEST_FILE, Manifest, Root, TIMESTAMP_FILE, Timestamp, root_path, sha256_hex};
 use super::verify::{self, Rejection};
 use crate::error::{Error, Result};
-use crate::store::feed as db;
+use crate::feed::db;
 
 /// The version in force, every document of it verified.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use std::cell::Cell;
 
 use chrono::NaiveDateTime;
 
+use super::ContentChecks;
 use super::embedded;
 use super::format::{FileEntry, MANIFEST_FILE, Manifest, Role, Root, SIGNATURE_FILE, TIMESTAMP_FILE, root_path};
 use super::stored::Current;
@@ -34,7 +35,7 @@ pub(crate) struct Held {
     /// Names whose stored row matches the current manifest, in name order (see [`Held::holds`]).
     pub stored: Vec<String>,
     /// The stored row as read: an update is written only over exactly this.
-    pub basis: crate::store::feed::Basis,
+    pub basis: crate::feed::db::Basis,
 }
 
 impl Held {
@@ -115,7 +116,7 @@ fn built_in(name: &str) -> Option<(String, Vec<u8>)> {
     embedded::files()
         .get(name)
         .map(|f| (f.sha256.clone(), f.bytes.clone()))
-        .or_else(|| crate::content::shipped(name).map(|bytes| (super::format::sha256_hex(&bytes), bytes)))
+        .or_else(|| super::shipped::get(name).map(|bytes| (super::format::sha256_hex(&bytes), bytes)))
 }
 
 fn join(base: &str, path: &str) -> String {
@@ -153,6 +154,7 @@ fn held_fresh(held: &Held, now: NaiveDateTime) -> Result<()> {
 
 /// Fetches `entry` (or copies the built-in copy with its hash) and checks it as a new file would be.
 async fn fetch_file<T: Transport + ?Sized>(
+    checks: &ContentChecks,
     t: &Counted<'_, T>,
     base: &str,
     name: &str,
@@ -168,16 +170,21 @@ async fn fetch_file<T: Transport + ?Sized>(
         return Err(Error::Network(format!("HTTP {} for {url}", response.status)));
     }
     verify::verify_file(name, entry, &response.body, response.truncated).map_err(rejected)?;
-    verify::check_content(name, &response.body).map_err(rejected)?;
+    checks.check(name, &response.body).map_err(rejected)?;
     Ok(response.body)
 }
 
 /// The files the manifest in force lists that are not stored intact: fetched again.
-async fn repairs<T: Transport + ?Sized>(t: &Counted<'_, T>, base: &str, held: &Held) -> Result<Vec<(String, Vec<u8>)>> {
+async fn repairs<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    held: &Held,
+    checks: &ContentChecks,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     for (name, entry) in held.manifest().map(|m| &m.files).into_iter().flatten() {
         if !held.holds(name) {
-            out.push((name.clone(), fetch_file(t, base, name, entry).await?));
+            out.push((name.clone(), fetch_file(checks, t, base, name, entry).await?));
         }
     }
     Ok(out)
@@ -188,6 +195,7 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
     base: &str,
     held: &Held,
     now: NaiveDateTime,
+    checks: &ContentChecks,
 ) -> Result<Plan> {
     // 1. The timestamp, conditionally.
     let url = join(base, TIMESTAMP_FILE);
@@ -195,7 +203,7 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
     let response = t.get(&url, etag, caps::TIMESTAMP).await?;
     if response.status == 304 && etag.is_some() {
         held_fresh(held, now)?;
-        let repairs = repairs(t, base, held).await?;
+        let repairs = repairs(t, base, held, checks).await?;
         let etag = response.etag.or_else(|| held.etag.clone());
         return Ok(Plan::Current { timestamp_json: None, etag, repairs });
     }
@@ -249,7 +257,7 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         // The manifest in force is still the current one (and must not have expired itself).
         verify::check_manifest_version(&timestamp, &current.manifest).map_err(rejected)?;
         verify::check_expiry(Role::Manifest, &current.manifest.expires, now).map_err(rejected)?;
-        let repairs = repairs(t, base, held).await?;
+        let repairs = repairs(t, base, held, checks).await?;
         let timestamp_json = newer_timestamp.then_some(timestamp_json);
         return Ok(Plan::Current { timestamp_json, etag: new_etag, repairs });
     }
@@ -299,7 +307,7 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         if held_entry(name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
             continue;
         }
-        writes.push((name.clone(), fetch_file(t, base, name, entry).await?));
+        writes.push((name.clone(), fetch_file(checks, t, base, name, entry).await?));
     }
     Ok(Plan::Update(Box::new(Update {
         root,

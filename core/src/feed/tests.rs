@@ -208,7 +208,7 @@ fn app_on(dir: &std::path::Path) -> Zhuanshu {
 }
 
 fn sql(app: &Zhuanshu, statement: &str, params: impl rusqlite::Params) {
-    app.store().unwrap().write(|tx| Ok(tx.execute(statement, params)?)).unwrap();
+    app.ctx.store().unwrap().write(|tx| Ok(tx.execute(statement, params)?)).unwrap();
 }
 
 /// An attacker with one write to the database installs a root of its own (self-signed, version 2) and a

@@ -19,18 +19,22 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use model::{Bundle, Choice, Condition, GuideContent, Item, Question, Theme};
+pub use model::{Bundle, Choice, GuideCondition, GuideContent, Item, Question, Theme};
 
-use crate::Zhuanshu;
 use crate::assistant::FaqEntry;
 #[cfg(feature = "search")]
 use crate::assistant::{FaqIndex, Hit};
+use crate::context::Context;
 use crate::dossier::{CompanyOverview, Licence, Material, industry, money, region, uscc};
 use crate::dynamics::{Dynamic, DynamicKind};
 use crate::error::{Error, Issues, Result};
 
 /// Answers to scenario questions: question key -> option value.
 pub type Answers = BTreeMap<String, String>;
+
+#[cfg(feature = "ts")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const ANSWERS_TS: &str = "/** Answers to scenario questions: question key -> option value. */\nexport type Answers = { [question: string]: string };";
 
 /// Parsed guide content and its search index, for one version of the content's bytes.
 struct Loaded {
@@ -43,9 +47,9 @@ struct Loaded {
 /// The guide in force: the feed's `guide.json` when one has been synced, else the embedded one (in the
 /// browser: the one the web app provided). Parsed once per version (the fingerprint of the bytes says
 /// when the feed brought a new one).
-fn loaded(app: &Zhuanshu) -> Result<Arc<Loaded>> {
+fn loaded(ctx: &Context) -> Result<Arc<Loaded>> {
     static CACHE: Mutex<Option<Arc<Loaded>>> = Mutex::new(None);
-    let bytes = app.feed().file(crate::feed::GUIDE_FILE)?.ok_or_else(|| {
+    let bytes = crate::feed::Feed::new(ctx).file(crate::feed::GUIDE_FILE)?.ok_or_else(|| {
         Error::Internal("the guide content is not loaded (the web app provides guide.json first)".into())
     })?;
     let bytes: &[u8] = &bytes;
@@ -110,6 +114,7 @@ fn closest_to_title<'i>(items: &'i [Item], title: &str) -> Option<&'i Item> {
 
 /// One service in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ItemSummary {
     pub code: String,
@@ -120,6 +125,7 @@ pub struct ItemSummary {
 
 /// A branch of the life tree (生命树): a lifecycle theme and its services.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ThemeNode {
     pub theme: Theme,
@@ -127,6 +133,7 @@ pub struct ThemeNode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct BundleSummary {
     pub code: String,
@@ -137,6 +144,7 @@ pub struct BundleSummary {
 
 /// A question still to answer, with the key its answer goes under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PendingQuestion {
     pub key: String,
@@ -148,6 +156,7 @@ pub struct PendingQuestion {
 
 /// Where a required material stands for this company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialStatus {
@@ -162,6 +171,7 @@ pub enum MaterialStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct RequiredMaterial {
     pub kind: String,
@@ -178,6 +188,7 @@ pub struct RequiredMaterial {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ItemPlan {
     pub code: String,
@@ -190,6 +201,7 @@ pub struct ItemPlan {
 
 /// What to hand in and do, for an item or a whole bundle, given the answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Plan {
     pub code: String,
@@ -198,6 +210,7 @@ pub struct Plan {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldStatus {
@@ -211,6 +224,7 @@ pub enum FieldStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FormField {
     pub field: String,
@@ -223,6 +237,7 @@ pub struct FormField {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct Form {
     pub item_code: String,
@@ -232,7 +247,7 @@ pub struct Form {
     pub missing: Vec<String>,
 }
 
-fn holds(when: &Option<Vec<Condition>>, answers: &Answers, prefix: &str) -> bool {
+fn holds(when: &Option<Vec<GuideCondition>>, answers: &Answers, prefix: &str) -> bool {
     when.iter().flatten().all(|c| answers.get(&format!("{prefix}{}", c.question)).is_some_and(|a| c.values.contains(a)))
 }
 
@@ -450,17 +465,17 @@ fn source_value(
 
 /// The guide service. Borrowed from [`Zhuanshu::guide`].
 pub struct Guide<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Guide<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Guide { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Guide { ctx }
     }
 
     /// The life tree: every theme with its services.
     pub fn tree(&self) -> Result<Vec<ThemeNode>> {
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let c = &l.content;
         Ok(c.themes
             .iter()
@@ -483,7 +498,7 @@ impl<'a> Guide<'a> {
 
     /// The "一件事" bundles.
     pub fn bundles(&self) -> Result<Vec<BundleSummary>> {
-        Ok(loaded(self.app)?
+        Ok(loaded(self.ctx)?
             .content
             .bundles
             .iter()
@@ -497,16 +512,16 @@ impl<'a> Guide<'a> {
     }
 
     pub fn item(&self, code: &str) -> Result<Item> {
-        item(&loaded(self.app)?.content, code).cloned()
+        item(&loaded(self.ctx)?.content, code).cloned()
     }
 
     pub fn bundle(&self, code: &str) -> Result<Bundle> {
-        loaded(self.app)?.content.bundles.iter().find(|b| b.code == code).cloned().ok_or_else(|| not_found(code))
+        loaded(self.ctx)?.content.bundles.iter().find(|b| b.code == code).cloned().ok_or_else(|| not_found(code))
     }
 
     /// The questions still to answer for item or bundle `code`, given the answers so far.
     pub fn next_questions(&self, code: &str, answers: &Answers) -> Result<Vec<PendingQuestion>> {
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let t = target(&l.content, code)?;
         let questions = applicable_questions(&l.content, &t, answers)?;
         check_answers(&questions, answers)?;
@@ -541,7 +556,7 @@ impl<'a> Guide<'a> {
             }
             issues.into_result()?;
         }
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let c = &l.content;
         Ok(match target(c, code)? {
             Target::Item(it) => Plan {
@@ -564,24 +579,24 @@ impl<'a> Guide<'a> {
 
     /// The exact materials and steps for the answers (every applicable question must be answered).
     pub fn plan(&self, code: &str, answers: &Answers) -> Result<Plan> {
-        self.plan_for(code, answers, None, self.app.clock().today())
+        self.plan_for(code, answers, None, self.ctx.clock().today())
     }
 
     /// The plan with each material checked against company `uscc`'s dossier on `on` (the day the
     /// application will be made): reuse, renew or missing.
     pub fn check_materials(&self, uscc: &str, code: &str, answers: &Answers, on: NaiveDate) -> Result<Plan> {
-        let materials = self.app.dossier().materials(uscc)?;
-        let licences = self.app.dossier().licences(uscc)?;
+        let materials = crate::dossier::Dossier::new(self.ctx).materials(uscc)?;
+        let licences = crate::dossier::Dossier::new(self.ctx).licences(uscc)?;
         self.plan_for(code, answers, Some((&materials, &licences)), on)
     }
 
     /// Item `code`'s form filled from company `uscc`'s dossier, with the fields still to enter.
     pub fn prefill(&self, uscc: &str, code: &str) -> Result<Form> {
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let it = item(&l.content, code)?;
-        let company = self.app.dossier().company(uscc)?;
-        let licences = self.app.dossier().licences(uscc)?;
-        let today = self.app.clock().today();
+        let company = crate::dossier::Dossier::new(self.ctx).company(uscc)?;
+        let licences = crate::dossier::Dossier::new(self.ctx).licences(uscc)?;
+        let today = self.ctx.clock().today();
         let fields: Vec<FormField> = it
             .form
             .iter()
@@ -620,7 +635,7 @@ impl<'a> Guide<'a> {
     /// The guide's services as search entries (name, department, conditions and steps), for the
     /// assistant's engine: [`Guide::search`] here, the second wasm module in the web app.
     pub fn search_entries(&self) -> Result<Vec<FaqEntry>> {
-        let c = &loaded(self.app)?.content;
+        let c = &loaded(self.ctx)?.content;
         Ok(c.items.iter().map(|i| search_entry(c, i)).collect())
     }
 
@@ -628,7 +643,7 @@ impl<'a> Guide<'a> {
     /// characters, pinyin, synonyms).
     #[cfg(feature = "search")]
     pub fn search(&self, query: &str, limit: u32) -> Result<Vec<Hit>> {
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let index = l
             .index
             .get_or_init(|| {
@@ -643,7 +658,7 @@ impl<'a> Guide<'a> {
     /// The services that carry out a policy: the ones its authors linked, else the best guide match for
     /// its title (so a policy of the catalog or the feed always leads somewhere to act).
     pub fn for_policy(&self, policy: &crate::policy::Policy) -> Result<Vec<ItemSummary>> {
-        let l = loaded(self.app)?;
+        let l = loaded(self.ctx)?;
         let summary = |i: &Item| ItemSummary {
             code: i.code.clone(),
             name: i.name.clone(),
@@ -668,20 +683,22 @@ impl<'a> Guide<'a> {
         let topic = match d.kind {
             DynamicKind::LicenceRenewal | DynamicKind::LicenceExpiry => {
                 let Some(crate::dynamics::Action::Licence { id }) = &d.action else { return Ok(None) };
-                let licence = self.app.dossier().licence(*id)?;
+                let licence = crate::dossier::Dossier::new(self.ctx).licence(*id)?;
                 format!("licence-renewal:{}", licence.data.kind)
             }
             DynamicKind::TaxFiling => {
                 let t = d.id.split(':').nth(1).unwrap_or_default();
                 format!("tax:{t}")
             }
-            DynamicKind::AnnualReport => match self.app.dossier().company(uscc)?.company.company_type {
-                crate::dossier::CompanyType::IndividualBusiness => "annual-report:individual".to_owned(),
-                _ => "annual-report".to_owned(),
-            },
+            DynamicKind::AnnualReport => {
+                match crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.company_type {
+                    crate::dossier::CompanyType::IndividualBusiness => "annual-report:individual".to_owned(),
+                    _ => "annual-report".to_owned(),
+                }
+            }
             _ => return Ok(None),
         };
-        Ok(loaded(self.app)?.content.items.iter().find(|i| i.topic.as_deref() == Some(topic.as_str())).map(|i| {
+        Ok(loaded(self.ctx)?.content.items.iter().find(|i| i.topic.as_deref() == Some(topic.as_str())).map(|i| {
             ItemSummary {
                 code: i.code.clone(),
                 name: i.name.clone(),
@@ -695,6 +712,7 @@ impl<'a> Guide<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Zhuanshu;
     use crate::content::demo_companies;
     use crate::dossier::MaterialData;
     use crate::{Clock, Config};

@@ -10,6 +10,7 @@ use crate::dossier::{licence, material};
 use crate::error::{Error, Issues, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
@@ -19,6 +20,7 @@ pub struct Theme {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
@@ -28,6 +30,7 @@ pub struct Choice {
 
 /// A scenario question (情形引导).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Question {
@@ -38,16 +41,18 @@ pub struct Question {
 
 /// "Applies when every one of these answers is among the values": `{question, in: [values]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-// Foreign name `GuideCondition`: the policy engine's `Condition` (an enum) is exported too.
-#[cfg_attr(feature = "ffi", derive(uniffi::Record), uniffi(name = "GuideCondition"))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+// Not `Condition`: that is the policy engine's eligibility grammar, exported to every front end too.
+#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
-pub struct Condition {
+pub struct GuideCondition {
     pub question: String,
     #[serde(rename = "in")]
     pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct MaterialRule {
@@ -56,7 +61,7 @@ pub struct MaterialRule {
     pub name: String,
     pub required: bool,
     #[serde(default)]
-    pub when: Option<Vec<Condition>>,
+    pub when: Option<Vec<GuideCondition>>,
     #[serde(default)]
     pub note: Option<String>,
     /// How recent the material must be, in days, when the department says so.
@@ -65,16 +70,18 @@ pub struct MaterialRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub text: String,
     #[serde(default)]
-    pub when: Option<Vec<Condition>>,
+    pub when: Option<Vec<GuideCondition>>,
 }
 
 /// One field of an item's form and where its value comes from in the dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FormFieldRule {
@@ -86,6 +93,7 @@ pub struct FormFieldRule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
@@ -117,16 +125,18 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct BundleItem {
     pub code: String,
     #[serde(default)]
-    pub when: Option<Vec<Condition>>,
+    pub when: Option<Vec<GuideCondition>>,
 }
 
 /// A "一件事" bundle: several items an owner does together, chosen by the bundle's own questions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Bundle {
@@ -175,7 +185,7 @@ fn valid_source(source: &str) -> bool {
     )
 }
 
-fn check_conditions(issues: &mut Issues, path: &str, when: &Option<Vec<Condition>>, questions: &[Question]) {
+fn check_conditions(issues: &mut Issues, path: &str, when: &Option<Vec<GuideCondition>>, questions: &[Question]) {
     for (i, c) in when.iter().flatten().enumerate() {
         match questions.iter().find(|q| q.id == c.question) {
             None => issues.push(

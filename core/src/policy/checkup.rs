@@ -34,6 +34,7 @@ const ALWAYS: &str = "常年受理";
 pub const NEAR_MISS_MAX: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -54,6 +55,7 @@ impl Verdict {
 
 /// The application window on a day. Both the opening and the closing day are inside the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum WindowStatus {
@@ -104,6 +106,7 @@ fn inline_policy<S: Serializer>(policy: &Arc<Policy>, s: S) -> Result<S::Ok, S::
 
 /// One policy judged for one company on one day.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PolicyCheck {
     #[serde(serialize_with = "inline_policy")]
     pub policy: Arc<Policy>,
@@ -133,6 +136,7 @@ impl PolicyCheck {
 
 /// The checkup of one company.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Checkup {
     pub uscc: String,
     pub today: NaiveDate,

@@ -32,6 +32,7 @@ pub const FOUNDER_TAGS: &[&str] = &["退役军人创业", "高校毕业生创业
 
 /// Whether a condition holds for the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Truth {
@@ -43,6 +44,7 @@ pub enum Truth {
 
 /// One leaf of a policy's condition, judged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct ConditionResult {
     pub field: Field,
@@ -313,8 +315,7 @@ fn industry_label(prefix: &str) -> String {
 }
 
 fn district_label(prefix: &str) -> String {
-    let padded = format!("{prefix:0<6}");
-    match (prefix.len(), region::name(&padded)) {
+    match (prefix.len(), region::prefix_name(prefix)) {
         (2, Some(name)) | (6, Some(name)) => name,
         (_, Some(name)) => format!("{name}（{prefix}）"),
         (_, None) => prefix.to_owned(),

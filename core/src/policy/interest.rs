@@ -27,6 +27,7 @@ pub const ISSUER_SHARE: f64 = 0.5;
 pub const KIND_SHARE: f64 = 0.25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum SignalKind {
     Open,
@@ -35,6 +36,7 @@ pub enum SignalKind {
 
 /// One thing the owner did with a policy.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Signal {
     pub policy_id: String,
     pub kind: PolicyKind,

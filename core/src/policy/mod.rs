@@ -19,6 +19,7 @@
 
 pub mod checkup;
 pub mod condition;
+pub(crate) mod db;
 pub mod interest;
 pub mod model;
 pub mod news;
@@ -37,11 +38,10 @@ pub use model::{
     parse_catalog,
 };
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::dossier::CompanyOverview;
 use crate::dynamics::{Dynamic, ExternalItem};
 use crate::error::{Entity, Error, Result};
-use crate::store::policy as db;
 
 /// The catalog in force and the stored file it came from (`None`: embedded), so a new file is noticed.
 #[derive(Debug)]
@@ -61,31 +61,32 @@ fn stored_or(embedded: Arc<Catalog>, bytes: Option<Vec<u8>>) -> Arc<Catalog> {
 
 /// The policy service. Borrowed from [`Zhuanshu::policies`].
 pub struct Policies<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Policies<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Policies { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Policies { ctx }
     }
 
     /// The catalog in force (see the module doc); parsed once per file and kept until the feed stores
     /// another.
     pub fn catalog(&self) -> Result<Arc<Catalog>> {
-        let key = self.app.store()?.read(|c| db::content_key(c, CATALOG_FILE))?;
-        let mut slot = self.app.policy_catalog.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cached) = slot.as_ref()
-            && cached.key == key
-        {
-            return Ok(Arc::clone(&cached.catalog));
-        }
-        let embedded = Catalog::embedded()?;
-        let catalog = match key {
-            None => embedded,
-            Some(_) => stored_or(embedded, self.app.store()?.read(|c| crate::feed::stored_file(c, CATALOG_FILE))?),
-        };
-        *slot = Some(CachedCatalog { key, catalog: Arc::clone(&catalog) });
-        Ok(catalog)
+        let key = self.ctx.store()?.read(|c| db::content_key(c, CATALOG_FILE))?;
+        let cached = self.ctx.cached(
+            |cached: &CachedCatalog| cached.key == key,
+            || {
+                let embedded = Catalog::embedded()?;
+                let catalog = match key {
+                    None => embedded,
+                    Some(_) => {
+                        stored_or(embedded, self.ctx.store()?.read(|c| crate::feed::stored_file(c, CATALOG_FILE))?)
+                    }
+                };
+                Ok(CachedCatalog { key, catalog })
+            },
+        )?;
+        Ok(Arc::clone(&cached.catalog))
     }
 
     /// Every policy of the catalog, in catalog order.
@@ -99,13 +100,13 @@ impl<'a> Policies<'a> {
 
     /// The company's code as stored and its profile as of `today`.
     fn profile(&self, uscc: &str, today: NaiveDate) -> Result<(String, Profile)> {
-        let overview = self.app.dossier().company(uscc)?;
+        let overview = crate::dossier::Dossier::new(self.ctx).company(uscc)?;
         let overview = CompanyOverview::derive(overview.company, overview.current, today);
         Ok((overview.company.uscc.clone(), Profile::new(&overview)))
     }
 
     fn interest(&self, uscc: &str, today: NaiveDate) -> Result<Interest> {
-        let signals = self.app.store()?.read(|c| db::signals(c, uscc))?;
+        let signals = self.ctx.store()?.read(|c| db::signals(c, uscc))?;
         Ok(Interest::learn(&signals, today))
     }
 
@@ -131,31 +132,31 @@ impl<'a> Policies<'a> {
     /// The owner opened a policy: recorded (today by the app's clock) for interest and to retire its
     /// "new" item. Returns the policy judged today.
     pub fn open(&self, uscc: &str, id: &str) -> Result<PolicyCheck> {
-        let today = self.app.clock().today();
+        let today = self.ctx.clock().today();
         let policy = self.policy(id)?;
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app.store()?.write(|tx| db::record_open(tx, &key, &policy, today))?;
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        self.ctx.store()?.write(|tx| db::record_open(tx, &key, &policy, today))?;
         self.check(&key, id, today)
     }
 
     /// Saves (收藏) a policy; saving it again changes nothing.
     pub fn save(&self, uscc: &str, id: &str) -> Result<()> {
-        let today = self.app.clock().today();
+        let today = self.ctx.clock().today();
         let policy = self.policy(id)?;
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app.store()?.write(|tx| db::save(tx, &key, &policy, today))
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        self.ctx.store()?.write(|tx| db::save(tx, &key, &policy, today))
     }
 
     /// Removes a save. Returns whether the policy was saved.
     pub fn unsave(&self, uscc: &str, id: &str) -> Result<bool> {
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        self.app.store()?.write(|tx| db::unsave(tx, &key, id.trim()))
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        self.ctx.store()?.write(|tx| db::unsave(tx, &key, id.trim()))
     }
 
     /// Saved policy ids, most recently saved first.
     pub fn saved(&self, uscc: &str) -> Result<Vec<String>> {
-        let key = self.app.dossier().company(uscc)?.company.uscc;
-        Ok(self.app.store()?.read(|c| db::saved(c, &key))?.into_iter().map(|(id, _)| id).collect())
+        let key = crate::dossier::Dossier::new(self.ctx).company(uscc)?.company.uscc;
+        Ok(self.ctx.store()?.read(|c| db::saved(c, &key))?.into_iter().map(|(id, _)| id).collect())
     }
 
     /// Newly eligible policies and approaching application deadlines for the dynamics list (see
@@ -164,7 +165,7 @@ impl<'a> Policies<'a> {
         let (key, profile) = self.profile(uscc, today)?;
         let catalog = self.catalog()?;
         let checks = checkup::checkup(&catalog, &profile, today, &Interest::default());
-        let (seen, signals) = self.app.store()?.write(|tx| {
+        let (seen, signals) = self.ctx.store()?.write(|tx| {
             let baseline = db::has_baseline(tx, &key)?;
             let mut seen = db::seen(tx, &key)?;
             let new = news::to_record(&checks, &seen, baseline, today);
@@ -188,13 +189,14 @@ impl<'a> Policies<'a> {
     /// The home list: the dynamics of `uscc` on `today` with the policy items merged in.
     pub fn list_dynamics(&self, uscc: &str, today: NaiveDate) -> Result<Vec<Dynamic>> {
         let items = self.dynamics_items(uscc, today)?;
-        self.app.dynamics().list_with(uscc, today, &items)
+        crate::dynamics::Dynamics::new(self.ctx).list_with(uscc, today, &items)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Zhuanshu;
     use crate::dynamics::{Action, DynamicKind, Severity};
     use crate::{Clock, Config};
 

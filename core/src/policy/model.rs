@@ -32,6 +32,7 @@ pub const CATALOG_FILE: &str = "policies.json";
 
 /// 政策类型.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyKind {
@@ -58,6 +59,7 @@ impl PolicyKind {
 
 /// The application window (申报期), both days included. A policy without one is accepted all year (常年).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Window {
@@ -67,6 +69,7 @@ pub struct Window {
 
 /// What a company can get, as a range in fen (0 when the benefit is not money, e.g. a qualification).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Benefit {
@@ -75,8 +78,23 @@ pub struct Benefit {
     pub description: String,
 }
 
+impl Benefit {
+    /// The amount as a list shows it: `最高50,000元`, `10,000元至50,000元`, one figure when both ends are
+    /// equal, `非资金支持` when the benefit is not money.
+    pub fn amount_text(&self) -> String {
+        use crate::dossier::money::format_yuan;
+        match (self.min_fen, self.max_fen) {
+            (_, 0) => "非资金支持".to_owned(),
+            (0, max) => format!("最高{}", format_yuan(max)),
+            (min, max) if min == max => format_yuan(max),
+            (min, max) => format!("{}至{}", format_yuan(min), format_yuan(max)),
+        }
+    }
+}
+
 /// One policy of the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
@@ -105,10 +123,26 @@ pub struct Policy {
     pub summary: String,
 }
 
+impl Policy {
+    /// Where the policy applies, by name: `全国` when it names no region, else each region prefix's name
+    /// (the prefix itself when it names none) joined by `、`.
+    pub fn regions_label(&self) -> String {
+        if self.regions.is_empty() {
+            return "全国".to_owned();
+        }
+        self.regions
+            .iter()
+            .map(|r| crate::dossier::region::prefix_name(r).unwrap_or_else(|| r.clone()))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
 // ---- the condition tree ----
 
 /// A profile field a condition can test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -128,6 +162,7 @@ pub enum Field {
 
 /// How a field is compared with the condition's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
@@ -147,6 +182,7 @@ pub enum Op {
 
 /// The value of a leaf: a number (thresholds), a text (`eq`, `has`) or a list of texts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(untagged)]
 pub enum LeafValue {
@@ -159,6 +195,7 @@ pub enum LeafValue {
 
 /// One test of one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Leaf {
@@ -354,7 +391,7 @@ fn check_district_prefix(prefix: &str) -> std::result::Result<(), String> {
     if !matches!(prefix.len(), 2 | 4 | 6) || !prefix.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("地区代码“{prefix}”应为2、4或6位数字（省、市、区县）"));
     }
-    if crate::dossier::region::name(&format!("{prefix:0<6}")).is_none() {
+    if crate::dossier::region::prefix_name(prefix).is_none() {
         return Err(format!("地区代码“{prefix}”的前两位不是有效的省级代码"));
     }
     Ok(())
@@ -624,6 +661,12 @@ impl Leaf {
         }
     }
 }
+
+/// The TypeScript shape of [`Condition`]'s JSON (its serde impls are written by hand, so no derive can say it).
+#[cfg(feature = "ts")]
+#[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
+const CONDITION_TS: &str =
+    "export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Leaf;";
 
 impl Serialize for Condition {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -995,6 +1038,25 @@ mod tests {
 
     fn paths(err: &Error) -> Vec<&str> {
         err.issues().iter().map(|i| i.path.as_str()).collect()
+    }
+
+    #[test]
+    fn a_benefit_reads_as_an_amount() {
+        let b = |min_fen, max_fen| Benefit { min_fen, max_fen, description: String::new() };
+        assert_eq!(b(0, 0).amount_text(), "非资金支持");
+        assert_eq!(b(0, 5_000_000).amount_text(), "最高50,000元");
+        assert_eq!(b(1_000_000, 1_000_000).amount_text(), "10,000元");
+        assert_eq!(b(1_000_000, 5_000_050).amount_text(), "10,000元至50,000.50元");
+    }
+
+    #[test]
+    fn regions_read_by_name_and_no_region_is_nationwide() {
+        let mut p: Policy = serde_json::from_value(policy_json()).unwrap();
+        assert_eq!(p.regions_label(), "上海市");
+        p.regions = vec!["310104".into(), "310105".into(), "99".into()];
+        assert_eq!(p.regions_label(), "上海市徐汇区、上海市长宁区、99");
+        p.regions.clear();
+        assert_eq!(p.regions_label(), "全国");
     }
 
     #[test]

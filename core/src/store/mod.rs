@@ -11,12 +11,6 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::error::{Error, Result};
 
-pub(crate) mod dossier;
-pub(crate) mod dynamics;
-pub(crate) mod feed;
-pub(crate) mod policy;
-pub(crate) mod vault;
-
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("migrations/001_dossier.sql")),

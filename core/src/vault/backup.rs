@@ -31,7 +31,7 @@ use super::files::AtomicFile;
 use super::keys::{self, RecoveryKey, SecretKey};
 use super::{MAX_AUTO_LOCK_SECONDS, Secret, Slot, Vault, hex, parse_id, unhex};
 use crate::error::{Error, Result};
-use crate::store::vault as db;
+use crate::vault::db;
 
 pub const MAGIC: [u8; 4] = *b"ZSVB";
 pub const VERSION: u16 = 1;
@@ -86,6 +86,7 @@ struct BackupSeal {
 
 /// What a backup holds, or what a restore brought back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct BackupSummary {
     pub documents: u32,
@@ -144,7 +145,7 @@ impl Vault<'_> {
     /// The backup as a stream (for front ends without paths, e.g. the browser's download).
     pub fn backup_to(&self, out: &mut dyn Write) -> Result<BackupSummary> {
         let data_key = self.key()?;
-        let (state, recovery, docs, seals) = self.app.store()?.read(|c| {
+        let (state, recovery, docs, seals) = self.ctx.store()?.read(|c| {
             let state = db::get_state(c)?.ok_or(Error::VaultNotSetUp)?;
             let recovery = db::get_slot(c, Slot::Recovery.name())?;
             Ok((state, recovery, db::list_documents(c)?, db::list_seals(c)?))
@@ -233,7 +234,7 @@ impl Vault<'_> {
     pub fn restore_from(&self, input: &mut dyn Read, recovery_key: &str, new_pin: &str) -> Result<BackupSummary> {
         keys::check_new_pin(new_pin)?;
         let recovery = RecoveryKey::parse(recovery_key)?;
-        if self.app.store()?.read(db::get_state)?.is_some() {
+        if self.ctx.store()?.read(db::get_state)?.is_some() {
             return Err(Error::invalid(
                 "vault",
                 "本机已设置证照夹，只能在尚未设置证照夹的手机上恢复备份",
@@ -345,7 +346,7 @@ impl Vault<'_> {
             let recovery_slot =
                 db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone(), device_binding: 0 };
             let now = self.now();
-            self.app.store()?.write(|tx| {
+            self.ctx.store()?.write(|tx| {
                 if db::get_state(tx)?.is_some() {
                     return Err(Error::invalid("vault", "本机已设置证照夹", "the vault was set up meanwhile"));
                 }

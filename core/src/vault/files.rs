@@ -19,9 +19,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::store::vault as db;
+use crate::vault::db;
 
 /// The extension of a sealed document file.
 pub const SEALED_EXT: &str = "zsv";
@@ -273,17 +273,17 @@ pub(crate) fn sweep_dir(dir: &Path, keep: &dyn Fn(&str) -> bool) -> Result<usize
 // ---- database ----
 
 pub(crate) struct DbBlobs<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> DbBlobs<'a> {
-    pub fn new(app: &'a Zhuanshu) -> Self {
-        DbBlobs { app }
+    pub fn new(ctx: &'a Context) -> Self {
+        DbBlobs { ctx }
     }
 }
 
 struct PendingRow<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
     id: String,
     data: Vec<u8>,
 }
@@ -301,26 +301,26 @@ impl Write for PendingRow<'_> {
 
 impl PendingBlob for PendingRow<'_> {
     fn commit(self: Box<Self>) -> Result<()> {
-        self.app.store()?.write(|tx| db::put_blob(tx, &self.id, &self.data))
+        self.ctx.store()?.write(|tx| db::put_blob(tx, &self.id, &self.data))
     }
 }
 
 impl BlobStore for DbBlobs<'_> {
     fn create(&self, id: &str) -> Result<Box<dyn PendingBlob + '_>> {
-        Ok(Box::new(PendingRow { app: self.app, id: id.to_owned(), data: Vec::new() }))
+        Ok(Box::new(PendingRow { ctx: self.ctx, id: id.to_owned(), data: Vec::new() }))
     }
 
     fn open(&self, id: &str) -> Result<Box<dyn Read + '_>> {
-        let data = self.app.store()?.read(|c| db::get_blob(c, id))?.ok_or_else(|| missing(id))?;
+        let data = self.ctx.store()?.read(|c| db::get_blob(c, id))?.ok_or_else(|| missing(id))?;
         Ok(Box::new(Cursor::new(data)))
     }
 
     fn len(&self, id: &str) -> Result<u64> {
-        self.app.store()?.read(|c| db::blob_len(c, id))?.ok_or_else(|| missing(id))
+        self.ctx.store()?.read(|c| db::blob_len(c, id))?.ok_or_else(|| missing(id))
     }
 
     fn remove(&self, id: &str) -> Result<()> {
-        self.app.store()?.write(|tx| db::delete_blob(tx, id))
+        self.ctx.store()?.write(|tx| db::delete_blob(tx, id))
     }
 }
 

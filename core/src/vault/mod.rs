@@ -14,6 +14,7 @@
 //! While locked, nothing in the vault can be listed, read, added or removed.
 
 pub mod backup;
+pub(crate) mod db;
 pub mod document;
 mod files;
 pub mod keys;
@@ -34,9 +35,9 @@ pub use keys::{
 };
 pub use seal::{PackageFile, PackageProblem, PackageReport, PackageSigner, PackageSummary, ProblemKind, SealInfo};
 
-use crate::Zhuanshu;
+use crate::context::Context;
 use crate::error::{Entity, Error, Result};
-use crate::store::{Store, vault as db};
+use crate::store::Store;
 use document::{Header, ID_LEN, Opener, Sealer};
 use files::{BlobStore, DbBlobs, FileBlobs};
 use keys::Binding;
@@ -129,6 +130,7 @@ fn field_aad(table: &str, column: &str, rowid: i64) -> Vec<u8> {
 
 /// What the lock screen needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct VaultStatus {
     pub set_up: bool,
@@ -147,6 +149,7 @@ pub struct VaultStatus {
 
 /// A document in the vault, as listed. The name is sealed in storage and only shown unlocked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct DocumentInfo {
     /// 32 hex digits.
@@ -210,28 +213,32 @@ impl State {
 
 /// The vault service. Borrowed from [`Zhuanshu::vault`].
 pub struct Vault<'a> {
-    app: &'a Zhuanshu,
+    ctx: &'a Context,
 }
 
 impl<'a> Vault<'a> {
-    pub(crate) fn new(app: &'a Zhuanshu) -> Self {
-        Vault { app }
+    pub(crate) fn new(ctx: &'a Context) -> Self {
+        Vault { ctx }
     }
 
     /// Every time in the vault is a security time (lockout, auto-lock, document, seal and backup times):
     /// the real clock, never the planning clock a front end may have pinned.
     fn now(&self) -> NaiveDateTime {
-        self.app.security_now()
+        self.ctx.security_now()
     }
 
-    fn state(&self) -> &State {
-        &self.app.vault
+    /// The key session and the device part: the vault's state for the life of the handle. Every handle
+    /// the facade opens has one; a context without it gets a vault that stays locked and has no device
+    /// part (it fails closed).
+    fn state(&self) -> &'a State {
+        static LOCKED: State = State { dir: None, session: Mutex::new(None), device: None };
+        self.ctx.part::<State>().unwrap_or(&LOCKED)
     }
 
     pub(crate) fn blobs(&self) -> Box<dyn BlobStore + 'a> {
-        match self.app.vault.dir() {
+        match self.state().dir() {
             Some(dir) => Box::new(FileBlobs::new(dir)),
-            None => Box::new(DbBlobs::new(self.app)),
+            None => Box::new(DbBlobs::new(self.ctx)),
         }
     }
 
@@ -240,7 +247,7 @@ impl<'a> Vault<'a> {
     pub fn status(&self) -> Result<VaultStatus> {
         let unlocked = self.is_unlocked();
         let now = self.now();
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let state = db::get_state(c)?;
             let slots = db::slots(c)?;
             let attempts = db::get_attempts(c)?.rebased(now);
@@ -268,7 +275,7 @@ impl<'a> Vault<'a> {
         if let Some(pin) = pin {
             keys::check_new_pin(pin)?;
         }
-        if self.app.store()?.read(db::get_state)?.is_some() {
+        if self.ctx.store()?.read(db::get_state)?.is_some() {
             return Err(Error::invalid("vault", "证照夹已经设置过了", "the vault is already set up"));
         }
         let data_key = SecretKey::generate()?;
@@ -279,7 +286,7 @@ impl<'a> Vault<'a> {
         let recovery = RecoveryKey::generate()?;
         let recovery_slot = recovery_slot(&data_key, &recovery)?;
         let now = self.now();
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::get_state(tx)?.is_some() {
                 return Err(Error::invalid("vault", "证照夹已经设置过了", "the vault is already set up"));
             }
@@ -336,7 +343,7 @@ impl<'a> Vault<'a> {
             self.attempt(&state, Secret::RecoveryKey, || keys::unwrap_key(&kek, &Slot::Recovery.aad(), &slot.wrapped))?;
         let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
-        self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
+        self.ctx.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
         self.start_session(key)
     }
 
@@ -370,7 +377,7 @@ impl<'a> Vault<'a> {
             ));
         }
         self.key()?;
-        self.app.store()?.write(|tx| db::set_auto_lock(tx, seconds))?;
+        self.ctx.store()?.write(|tx| db::set_auto_lock(tx, seconds))?;
         if let Some(s) = self.state().session().as_mut() {
             s.auto_lock_seconds = seconds;
         }
@@ -384,7 +391,7 @@ impl<'a> Vault<'a> {
         let key = self.open_pin_slot(old_pin)?;
         let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
-        self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
+        self.ctx.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))?;
         self.start_session(key)
     }
 
@@ -392,12 +399,12 @@ impl<'a> Vault<'a> {
     pub fn set_pin(&self, new_pin: &str) -> Result<()> {
         keys::check_new_pin(new_pin)?;
         let key = self.key()?;
-        if self.app.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some() {
+        if self.ctx.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some() {
             return Err(Error::invalid("pin", "已设置 PIN 码，请使用“修改 PIN 码”", "a PIN exists: use change_pin"));
         }
         let slot = self.pin_slot(&key, new_pin)?;
         let now = self.now();
-        self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))
+        self.ctx.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &slot, now))
     }
 
     /// Wraps the data key with the platform key store too (or again, replacing the old wrapping).
@@ -405,13 +412,13 @@ impl<'a> Vault<'a> {
         let key = self.key()?;
         let slot = provider_slot(&key, provider)?;
         let now = self.now();
-        self.app.store()?.write(|tx| db::put_slot(tx, Slot::Provider.name(), &slot, now))
+        self.ctx.store()?.write(|tx| db::put_slot(tx, Slot::Provider.name(), &slot, now))
     }
 
     /// Forgets the platform key wrapping; refused unless a PIN remains to unlock with.
     pub fn remove_key_provider(&self) -> Result<()> {
         self.key()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::get_slot(tx, Slot::Pin.name())?.is_none() {
                 return Err(Error::invalid(
                     "key_provider",
@@ -435,7 +442,7 @@ impl<'a> Vault<'a> {
     /// removed (set it again with [`Vault::set_key_provider`]).
     pub fn new_recovery_key(&self, pin: Option<&str>, provider: Option<&dyn KeyProvider>) -> Result<String> {
         let old = self.key()?;
-        let has_pin = self.app.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some();
+        let has_pin = self.ctx.store()?.read(|c| db::get_slot(c, Slot::Pin.name()))?.is_some();
         let pin = match (has_pin, pin) {
             (true, Some(pin)) => {
                 let opened = self.open_pin_slot(pin)?;
@@ -466,7 +473,7 @@ impl<'a> Vault<'a> {
         let pin_slot = pin.map(|p| self.pin_slot(&new, p)).transpose()?;
         let provider_slot = provider.map(|p| provider_slot(&new, p)).transpose()?;
         let now = self.now();
-        let mut store = self.app.store()?;
+        let mut store = self.ctx.store()?;
         store.write(|tx| {
             let state = db::get_state(tx)?.ok_or(Error::VaultNotSetUp)?;
             if !key_matches(&old, &state)? {
@@ -520,7 +527,7 @@ impl<'a> Vault<'a> {
         drop(store);
         *self.state().session() =
             Some(Session { key: new, last_used: now, auto_lock_seconds: DEFAULT_AUTO_LOCK_SECONDS });
-        if let Ok(Some(state)) = self.app.store().and_then(|s| s.read(db::get_state)) {
+        if let Ok(Some(state)) = self.ctx.store().and_then(|s| s.read(db::get_state)) {
             if let Some(session) = self.state().session().as_mut() {
                 session.auto_lock_seconds = state.auto_lock_seconds;
             }
@@ -529,7 +536,7 @@ impl<'a> Vault<'a> {
     }
 
     fn state_and_slot(&self, slot: Slot) -> Result<(db::StateRow, Option<db::SlotRow>)> {
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let state = db::get_state(c)?.ok_or(Error::VaultNotSetUp)?;
             Ok((state, db::get_slot(c, slot.name())?))
         })
@@ -569,7 +576,7 @@ impl<'a> Vault<'a> {
             // secret: rewrap at today's count and bound to the device, once.
             let upgraded = self.pin_slot(&key, pin)?;
             let now = self.now();
-            self.app.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &upgraded, now))?;
+            self.ctx.store()?.write(|tx| db::put_slot(tx, Slot::Pin.name(), &upgraded, now))?;
         }
         Ok(key)
     }
@@ -585,7 +592,7 @@ impl<'a> Vault<'a> {
         let now = self.now();
         // The inner result is the check's: the transaction commits either way, so a rebase (the clock
         // went back: the wait restarts from now) is stored even when the attempt is refused.
-        let counted = self.app.store()?.write(|tx| {
+        let counted = self.ctx.store()?.write(|tx| {
             let stored = db::get_attempts(tx)?;
             let attempts = stored.rebased(now);
             if let Err(e) = attempts.check(now) {
@@ -603,7 +610,7 @@ impl<'a> Vault<'a> {
             // The device's key store did not answer (busy, locked, gone): nothing about the PIN was
             // learnt, so the attempt is not counted.
             Err(e @ Error::DeviceUnavailable(_)) => {
-                self.app.store()?.write(|tx| {
+                self.ctx.store()?.write(|tx| {
                     if db::get_attempts(tx)? == counted {
                         db::set_attempts(tx, &before)?;
                     }
@@ -618,7 +625,7 @@ impl<'a> Vault<'a> {
                 if !key_matches(&key, state)? {
                     return Err(Error::Corrupt("the data key does not match the vault's key check".into()));
                 }
-                self.app.store()?.write(|tx| db::set_attempts(tx, &lockout::Attempts::default()))?;
+                self.ctx.store()?.write(|tx| db::set_attempts(tx, &lockout::Attempts::default()))?;
                 Ok(key)
             }
             None => {
@@ -647,7 +654,7 @@ impl<'a> Vault<'a> {
 
     fn start_session(&self, key: SecretKey) -> Result<()> {
         let auto_lock_seconds =
-            self.app.store()?.read(db::get_state)?.map_or(DEFAULT_AUTO_LOCK_SECONDS, |s| s.auto_lock_seconds);
+            self.ctx.store()?.read(db::get_state)?.map_or(DEFAULT_AUTO_LOCK_SECONDS, |s| s.auto_lock_seconds);
         *self.state().session() = Some(Session { key, last_used: self.now(), auto_lock_seconds });
         Ok(())
     }
@@ -666,7 +673,7 @@ impl<'a> Vault<'a> {
                 None => {}
             }
         }
-        if self.app.store()?.read(db::get_state)?.is_none() {
+        if self.ctx.store()?.read(db::get_state)?.is_none() {
             Err(Error::VaultNotSetUp)
         } else {
             Err(Error::VaultLocked)
@@ -733,7 +740,7 @@ impl<'a> Vault<'a> {
             wrapped_key,
             created_at: NaiveDateTime::default(),
         };
-        if let Err(e) = self.app.store()?.write(|tx| db::insert_document(tx, &row)) {
+        if let Err(e) = self.ctx.store()?.write(|tx| db::insert_document(tx, &row)) {
             let _ = blobs.remove(&id);
             return Err(e);
         }
@@ -751,13 +758,13 @@ impl<'a> Vault<'a> {
     /// All documents, oldest first.
     pub fn documents(&self) -> Result<Vec<DocumentInfo>> {
         let key = self.key()?;
-        self.app.store()?.read(|c| db::list_documents(c)?.into_iter().map(|row| info(c, &key, row)).collect())
+        self.ctx.store()?.read(|c| db::list_documents(c)?.into_iter().map(|row| info(c, &key, row)).collect())
     }
 
     pub fn document(&self, id: &str) -> Result<DocumentInfo> {
         let key = self.key()?;
         let (id, _) = parse_id(id)?;
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             let row = db::get_document(c, &id)?.ok_or_else(|| Error::NotFound { what: Entity::Document, key: id })?;
             info(c, &key, row)
         })
@@ -766,7 +773,7 @@ impl<'a> Vault<'a> {
     /// The documents linked to a licence.
     pub fn licence_documents(&self, licence_id: i64) -> Result<Vec<DocumentInfo>> {
         let key = self.key()?;
-        self.app.store()?.read(|c| {
+        self.ctx.store()?.read(|c| {
             if !db::licence_exists(c, licence_id)? {
                 return Err(Error::NotFound { what: Entity::Licence, key: licence_id.to_string() });
             }
@@ -815,7 +822,7 @@ impl<'a> Vault<'a> {
     fn document_key(&self, id: &str) -> Result<(Meta, SecretKey)> {
         let key = self.key()?;
         let row = self
-            .app
+            .ctx
             .store()?
             .read(|c| db::get_document(c, id))?
             .ok_or_else(|| Error::NotFound { what: Entity::Document, key: id.to_owned() })?;
@@ -838,7 +845,7 @@ impl<'a> Vault<'a> {
     pub fn remove(&self, id: &str) -> Result<()> {
         let (id, _) = parse_id(id)?;
         self.key()?;
-        let found = self.app.store()?.write(|tx| db::delete_document(tx, &id))?;
+        let found = self.ctx.store()?.write(|tx| db::delete_document(tx, &id))?;
         if !found {
             return Err(Error::NotFound { what: Entity::Document, key: id });
         }
@@ -849,7 +856,7 @@ impl<'a> Vault<'a> {
     pub fn link_licence(&self, id: &str, licence_id: i64) -> Result<DocumentInfo> {
         let (id, _) = parse_id(id)?;
         self.key()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             require_document(tx, &id)?;
             if !db::licence_exists(tx, licence_id)? {
                 return Err(Error::NotFound { what: Entity::Licence, key: licence_id.to_string() });
@@ -862,7 +869,7 @@ impl<'a> Vault<'a> {
     pub fn unlink_licence(&self, id: &str, licence_id: i64) -> Result<DocumentInfo> {
         let (id, _) = parse_id(id)?;
         self.key()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             require_document(tx, &id)?;
             db::unlink_licence(tx, licence_id, &id).map(drop)
         })?;
@@ -873,7 +880,7 @@ impl<'a> Vault<'a> {
     pub fn link_material(&self, id: &str, material_id: i64) -> Result<DocumentInfo> {
         let (id, _) = parse_id(id)?;
         self.key()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             require_document(tx, &id)?;
             if db::set_material_document(tx, material_id, Some(&id))? {
                 Ok(())
@@ -887,7 +894,7 @@ impl<'a> Vault<'a> {
     /// Clears a material's document link (the document stays in the vault).
     pub fn unlink_material(&self, material_id: i64) -> Result<()> {
         self.key()?;
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if db::set_material_document(tx, material_id, None)? {
                 Ok(())
             } else {

@@ -56,7 +56,7 @@ use zip::{CompressionMethod, ZipWriter};
 use super::files::AtomicFile;
 use super::{Vault, hex, keys, parse_id, unhex};
 use crate::error::{Entity, Error, Result};
-use crate::store::vault as db;
+use crate::vault::db;
 
 pub const PACKAGE_FORMAT: &str = "zhuanshu/seal-package";
 pub const PACKAGE_VERSION: u32 = 1;
@@ -69,6 +69,7 @@ const MAX_MANIFEST_BYTES: u64 = 4 << 20;
 
 /// A company's seal, as shown to the owner and to whoever must trust it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct SealInfo {
     pub uscc: String,
@@ -102,6 +103,7 @@ fn normalize_uscc(uscc: &str) -> String {
 /// A seal a verifier trusts: a key (its fingerprint) bound to the company it belongs to. A package signed
 /// by this key counts only as this company's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct TrustedSeal {
     /// The company's USCC (统一社会信用代码).
@@ -132,6 +134,7 @@ impl TrustedSeal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageSigner {
     pub uscc: String,
@@ -141,6 +144,7 @@ pub struct PackageSigner {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageFile {
     pub name: String,
@@ -168,6 +172,7 @@ struct SignatureFile {
 
 /// What signing produced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageSummary {
     /// The package file, when it was written to a path.
@@ -179,6 +184,7 @@ pub struct PackageSummary {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
@@ -211,6 +217,7 @@ pub enum ProblemKind {
 
 /// One thing wrong with a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageProblem {
     pub kind: ProblemKind,
@@ -228,6 +235,7 @@ impl PackageProblem {
 
 /// The verdict on a package: valid only if `problems` is empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct PackageReport {
     pub valid: bool,
@@ -387,7 +395,7 @@ impl Vault<'_> {
             public_key: pair.public_key().as_ref().to_vec(),
             created_at: self.now(),
         };
-        self.app.store()?.write(|tx| {
+        self.ctx.store()?.write(|tx| {
             if !db::company_exists(tx, &uscc)? {
                 return Err(Error::NotFound { what: Entity::Company, key: uscc.clone() });
             }
@@ -402,7 +410,7 @@ impl Vault<'_> {
     /// The company's seal, if it has one. Needs no unlock: it is all public.
     pub fn seal_info(&self, uscc: &str) -> Result<Option<SealInfo>> {
         let uscc = uscc.trim().to_ascii_uppercase();
-        Ok(self.app.store()?.read(|c| db::get_seal(c, &uscc))?.as_ref().map(seal_info))
+        Ok(self.ctx.store()?.read(|c| db::get_seal(c, &uscc))?.as_ref().map(seal_info))
     }
 
     /// Decrypts the chosen documents into a new package file `out` and signs their manifest with the
@@ -439,7 +447,7 @@ impl Vault<'_> {
             return Err(Error::invalid("documents", "请至少选择一个文件", "a package needs at least one document"));
         }
         let key = self.key()?;
-        let (row, company) = self.app.store()?.read(|c| {
+        let (row, company) = self.ctx.store()?.read(|c| {
             let row =
                 db::get_seal(c, &uscc)?.ok_or_else(|| Error::NotFound { what: Entity::Seal, key: uscc.clone() })?;
             let name = db::company_name(c, &uscc)?.unwrap_or_default();
@@ -536,7 +544,7 @@ impl Vault<'_> {
             Err(Error::VaultLocked | Error::VaultNotSetUp) => return Ok(trusted),
             Err(e) => return Err(e),
         };
-        for row in self.app.store()?.read(db::list_seals)? {
+        for row in self.ctx.store()?.read(db::list_seals)? {
             let Some(mut pkcs8) = keys::open(&key, &private_aad(&row.key_id), &row.sealed_private)? else {
                 continue;
             };

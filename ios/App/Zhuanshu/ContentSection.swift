@@ -61,7 +61,7 @@ final class ContentUpdates {
 
     func syncIfDue(core: ZhuanshuApp, url: String, onUpdated: @escaping () -> Void) {
         queue.async {
-            guard let status = try? core.feedStatus(), ContentSync.isDue(status) else {
+            guard let status = try? core.feed().status(), ContentSync.isDue(status) else {
                 return
             }
             if ContentSync.periodic(app: core, url: url) == .updated {

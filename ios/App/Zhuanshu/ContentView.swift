@@ -115,15 +115,8 @@ func highlighted(_ runs: [TextRun]) -> Text {
     }
 }
 
-/// The core's labels (`Severity::label`).
-func severityLabel(_ s: Severity) -> String {
-    switch s {
-    case .overdue: return "已逾期"
-    case .urgent: return "紧急"
-    case .soon: return "临近"
-    case .info: return "提示"
-    }
-}
+/// The core's label of a severity.
+func severityLabel(_ s: Severity) -> String { CoreLabels.label(s) }
 
 func severityColor(_ s: Severity) -> Color {
     switch s {
@@ -134,9 +127,5 @@ func severityColor(_ s: Severity) -> Color {
     }
 }
 
-func daysText(_ days: Int64) -> String {
-    if days > 0 {
-        return "还剩\(days)天"
-    }
-    return days == 0 ? "今天到期" : "已逾期\(-days)天"
-}
+/// The core's "还剩3天" / "今天到期" / "已逾期2天".
+func daysText(_ days: Int64) -> String { CoreLabels.days(days) }

@@ -54,7 +54,9 @@ struct DossierView: View {
                 }
             }
             .sheet(isPresented: Binding(get: { vm.state.editor != nil }, set: { if !$0 { vm.cancelEdit() } })) {
-                CompanyEditor(vm: vm)
+                if let editor = vm.state.editor {
+                    CompanyEditor(vm: vm, editor: editor)
+                }
             }
         }
     }
@@ -81,10 +83,11 @@ struct DossierView: View {
 /// The add / edit form; each field shows the core's message for its issue path.
 private struct CompanyEditor: View {
     @ObservedObject var vm: DossierViewModel
+    /// The form as the view model holds it now (the sheet is shown only while there is one).
+    let editor: CompanyFormState
 
     private func field(_ f: CompanyField, _ label: String, _ keyPath: WritableKeyPath<CompanyForm, String>, number: Bool = false) -> some View {
-        let editor = vm.state.editor ?? CompanyFormState()
-        return VStack(alignment: .leading) {
+        VStack(alignment: .leading) {
             TextField(label, text: Binding(
                 get: { editor.form[keyPath: keyPath] },
                 set: { value in vm.edit(f) { $0[keyPath: keyPath] = value } }
@@ -97,7 +100,6 @@ private struct CompanyEditor: View {
     }
 
     var body: some View {
-        let editor = vm.state.editor ?? CompanyFormState()
         NavigationStack {
             List {
                 if let message = editor.message {
@@ -106,13 +108,9 @@ private struct CompanyEditor: View {
                 field(.uscc, "统一社会信用代码", \.uscc)
                 field(.name, "企业名称", \.name)
                 Picker("类型", selection: Binding(get: { editor.form.companyType }, set: { t in vm.edit(.companyType) { $0.companyType = t } })) {
-                    Text("有限责任公司").tag(CompanyType.limitedLiability)
-                    Text("股份有限公司").tag(CompanyType.jointStock)
-                    Text("个体工商户").tag(CompanyType.individualBusiness)
-                    Text("个人独资企业").tag(CompanyType.soleProprietorship)
-                    Text("合伙企业").tag(CompanyType.partnership)
-                    Text("分公司").tag(CompanyType.branch)
-                    Text("农民专业合作社").tag(CompanyType.farmerCooperative)
+                    ForEach(CoreLabels.companyTypes, id: \.self) { t in
+                        Text(CoreLabels.label(t)).tag(t)
+                    }
                 }
                 field(.legalRepresentative, "法定代表人（负责人）", \.legalRepresentative)
                 field(.registeredCapital, "注册资本（元）", \.registeredCapitalYuan, number: true)
@@ -124,8 +122,9 @@ private struct CompanyEditor: View {
                 field(.revenue, "上年度营业收入（元）", \.revenueYuan, number: true)
                 field(.totalAssets, "资产总额（元，选填）", \.totalAssetsYuan, number: true)
                 Picker("纳税人类型", selection: Binding(get: { editor.form.taxpayerKind }, set: { k in vm.edit(.taxpayerKind) { $0.taxpayerKind = k } })) {
-                    Text("一般纳税人").tag(TaxpayerKind.general)
-                    Text("小规模纳税人").tag(TaxpayerKind.smallScale)
+                    ForEach(CoreLabels.taxpayerKinds, id: \.self) { k in
+                        Text(CoreLabels.label(k)).tag(k)
+                    }
                 }
                 field(.tags, "标签（用逗号分隔）", \.tags)
             }

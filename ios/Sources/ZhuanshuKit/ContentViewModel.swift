@@ -39,7 +39,7 @@ public final class ContentViewModel: ObservableObject {
     public func refresh() {
         state.loading = true
         let app = self.app
-        scheduler.background({ try app.feedStatus() }) { [weak self] result in
+        scheduler.background({ try app.feed().status() }) { [weak self] result in
             guard let self = self else { return }
             self.state.loading = false
             switch result {
@@ -62,8 +62,8 @@ public final class ContentViewModel: ObservableObject {
         state.message = nil
         state.error = nil
         scheduler.background({ () throws -> (SyncReport, FeedStatus) in
-            let report = try app.sync(url: url)
-            return (report, try app.feedStatus())
+            let report = try app.feed().sync(url: url)
+            return (report, try app.feed().status())
         }) { [weak self] result in
             guard let self = self else { return }
             self.state.syncing = false
@@ -76,7 +76,7 @@ public final class ContentViewModel: ObservableObject {
             case let .failure(error):
                 self.state.error = uiError(error)
                 // The version shown stays; only the time of the last check may have moved on.
-                self.scheduler.background({ try app.feedStatus() }) { [weak self] again in
+                self.scheduler.background({ try app.feed().status() }) { [weak self] again in
                     if case let .success(status) = again {
                         self?.state.status = status
                     }
@@ -134,7 +134,7 @@ public enum ContentSync {
     /// Syncs with `url` on the calling (background) thread; never throws.
     public static func periodic(app: ZhuanshuAppProtocol, url: String) -> PeriodicSyncResult {
         do {
-            return try app.sync(url: url).updated ? .updated : .upToDate
+            return try app.feed().sync(url: url).updated ? .updated : .upToDate
         } catch let ZhuanshuError.Sync(code, _, _) {
             return code == "network" ? .retry : .failed
         } catch {

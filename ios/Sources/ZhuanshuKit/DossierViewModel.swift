@@ -1,20 +1,21 @@
 import Combine
 import Foundation
 
-/// The company form's fields; `key` is the core's issue path for that field, so its messages land here.
+/// The company form's fields (the core's `CompanyForm`, which reads the typed text: amounts, headcount,
+/// date, tags); `key` is the core's issue path for that field, so its messages land here.
 public enum CompanyField: String, CaseIterable {
     case uscc
     case name
     case companyType = "company_type"
     case legalRepresentative = "legal_representative"
-    case registeredCapital = "registered_capital_fen"
+    case registeredCapital = "registered_capital_yuan"
     case establishedOn = "established_on"
     case address
     case district
     case industry
     case employees
-    case revenue = "revenue_fen"
-    case totalAssets = "total_assets_fen"
+    case revenue = "revenue_yuan"
+    case totalAssets = "total_assets_yuan"
     case taxpayerKind = "taxpayer_kind"
     case creditGrade = "credit_grade"
     case tags
@@ -22,114 +23,9 @@ public enum CompanyField: String, CaseIterable {
     public var key: String { rawValue }
 }
 
-/// The company form as typed: amounts in yuan as text, dates `YYYY-MM-DD`, tags separated by commas or 、.
-public struct CompanyForm: Equatable {
-    public var uscc = ""
-    public var name = ""
-    public var companyType = CompanyType.limitedLiability
-    public var legalRepresentative = ""
-    public var registeredCapitalYuan = ""
-    public var establishedOn = ""
-    public var address = ""
-    public var district = ""
-    public var industry = ""
-    public var employees = ""
-    public var revenueYuan = ""
-    public var totalAssetsYuan = ""
-    public var taxpayerKind = TaxpayerKind.smallScale
-    public var creditGrade: CreditGrade?
-    public var tags = ""
-
-    public init() {}
-
-    /// The form filled from a saved company, for editing.
-    public init(company c: Company) {
-        uscc = c.uscc
-        name = c.name
-        companyType = c.companyType
-        legalRepresentative = c.legalRepresentative
-        registeredCapitalYuan = CompanyForm.yuanText(c.registeredCapitalFen)
-        establishedOn = c.establishedOn
-        address = c.address
-        district = c.district
-        industry = c.industry
-        employees = String(c.employees)
-        revenueYuan = CompanyForm.yuanText(c.revenueFen)
-        totalAssetsYuan = c.totalAssetsFen.map(CompanyForm.yuanText) ?? ""
-        taxpayerKind = c.taxpayerKind
-        creditGrade = c.creditGrade
-        tags = c.tags.joined(separator: "，")
-    }
-
-    /// Fen as the plain number an owner would type (`1234.5`).
-    public static func yuanText(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : ""
-        let a = fen.magnitude
-        let cents = a % 100
-        if cents == 0 {
-            return "\(sign)\(a / 100)"
-        }
-        let frac = cents % 10 == 0 ? "\(cents / 10)" : (cents < 10 ? "0\(cents)" : "\(cents)")
-        return "\(sign)\(a / 100).\(frac)"
-    }
-
-    /// The core's `Company`, or the per-field messages of what cannot even be read. Amounts are read by
-    /// the core's `parseYuan`; the core validates everything else.
-    public func toCompany() -> (Company?, [String: String]) {
-        var errors: [String: String] = [:]
-        func yuan(_ field: CompanyField, _ text: String, optional: Bool = false) -> Int64? {
-            if text.trimmingCharacters(in: .whitespaces).isEmpty {
-                if !optional {
-                    errors[field.key] = "请填写金额（元）"
-                }
-                return nil
-            }
-            do {
-                return try parseYuan(text: text)
-            } catch {
-                errors[field.key] = uiError(error).message
-                return nil
-            }
-        }
-        let capital = yuan(.registeredCapital, registeredCapitalYuan)
-        let revenue = yuan(.revenue, revenueYuan)
-        let assets = yuan(.totalAssets, totalAssetsYuan, optional: true)
-        let staff = UInt32(employees.trimmingCharacters(in: .whitespaces))
-        if staff == nil {
-            errors[CompanyField.employees.key] = "请填写从业人数（整数）"
-        }
-        if establishedOn.trimmingCharacters(in: .whitespaces).isEmpty {
-            errors[CompanyField.establishedOn.key] = "请填写成立日期"
-        }
-        guard errors.isEmpty, let capital = capital, let revenue = revenue, let staff = staff else {
-            return (nil, errors)
-        }
-        let separators = CharacterSet(charactersIn: ",，、;；").union(.whitespaces)
-        let tagList = tags.components(separatedBy: separators).filter { !$0.isEmpty }
-        let company = Company(
-            uscc: uscc.trimmingCharacters(in: .whitespaces),
-            name: name,
-            companyType: companyType,
-            legalRepresentative: legalRepresentative,
-            registeredCapitalFen: capital,
-            establishedOn: establishedOn.trimmingCharacters(in: .whitespaces),
-            address: address,
-            district: district.trimmingCharacters(in: .whitespaces),
-            industry: industry.trimmingCharacters(in: .whitespaces),
-            employees: staff,
-            revenueFen: revenue,
-            totalAssetsFen: assets,
-            taxpayerKind: taxpayerKind,
-            creditGrade: creditGrade,
-            tags: tagList
-        )
-        return (company, [:])
-    }
-}
-
 /// An add or edit form in progress; `editing` is the USCC being edited, nil when adding.
 public struct CompanyFormState: Equatable {
-    public var form = CompanyForm()
+    public var form: CompanyForm
     public var editing: String?
     public var fieldErrors: [String: String] = [:]
     public var message: String?
@@ -233,11 +129,17 @@ public final class DossierViewModel: ObservableObject {
         run { app in try app.dossier().removeCompany(uscc: uscc) }
     }
 
-    public func startAdd() { state.editor = CompanyFormState() }
+    /// The core's empty form of a new company.
+    public func startAdd() {
+        guard let form = try? app.dossier().companyForm(uscc: nil) else { return }
+        state.editor = CompanyFormState(form: form)
+    }
 
+    /// The core's form of the current company's saved profile.
     public func startEdit() {
-        guard let current = state.current else { return }
-        state.editor = CompanyFormState(form: CompanyForm(company: current.company), editing: current.company.uscc)
+        guard let current = state.current,
+              let form = try? app.dossier().companyForm(uscc: current.company.uscc) else { return }
+        state.editor = CompanyFormState(form: form, editing: current.company.uscc)
     }
 
     /// Applies an edit; the message of the edited field goes away as the owner fixes it.
@@ -253,10 +155,15 @@ public final class DossierViewModel: ObservableObject {
     /// Saves the form: a new company becomes the current one; errors stay on the form, by field.
     public func submit() {
         guard var editor = state.editor, !editor.saving else { return }
-        let (parsed, readErrors) = editor.form.toCompany()
-        guard let company = parsed else {
-            editor.fieldErrors = readErrors
-            editor.message = "请检查标出的项目"
+        // The core reads the typed text (no I/O, so on this thread): what cannot be read or breaks a rule
+        // stays on the form, by field, before anything is saved.
+        let company: Company
+        do {
+            company = try app.dossier().readCompanyForm(form: editor.form)
+        } catch {
+            let e = uiError(error)
+            editor.fieldErrors = e.fields
+            editor.message = e.message
             state.editor = editor
             return
         }

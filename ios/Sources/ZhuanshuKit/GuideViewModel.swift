@@ -101,7 +101,7 @@ public final class GuideViewModel: ObservableObject {
         scheduler.background({ () throws -> GuideSession in
             var next = session
             let guide = app.guide()
-            let pending = try guide.nextQuestions(code: session.code, answersSoFar: session.answers)
+            let pending = try guide.nextQuestions(code: session.code, answers: session.answers)
             if !pending.isEmpty {
                 next.questions = pending
                 next.plan = nil
@@ -114,9 +114,9 @@ public final class GuideViewModel: ObservableObject {
                 uscc = nil
             }
             if let uscc = uscc {
-                next.plan = try guide.checkMaterials(uscc: uscc, code: session.code, answersGiven: session.answers)
+                next.plan = try guide.checkMaterials(uscc: uscc, code: session.code, answers: session.answers)
             } else {
-                next.plan = try guide.plan(code: session.code, answersGiven: session.answers)
+                next.plan = try guide.plan(code: session.code, answers: session.answers)
             }
             next.questions = []
             return next

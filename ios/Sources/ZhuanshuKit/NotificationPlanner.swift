@@ -7,7 +7,7 @@ public struct PlannedNotification: Equatable {
     public var fireDate: Date
     public var title: String
     public var body: String
-    /// Overdue and urgent items are time-sensitive.
+    /// The core says which interrupt (overdue and urgent items): time-sensitive.
     public var important: Bool
     public var uscc: String
 }
@@ -20,10 +20,6 @@ public struct NotificationPlan: Equatable {
 
 /// The core's notification schedule as OS requests, as `NotificationPlanner` on Android.
 public enum NotificationPlanner {
-    /// iOS keeps at most 64 pending local notifications per app.
-    public static let defaultCount: UInt32 = 30
-    public static let defaultTime = "09:00"
-
     public static func plan(_ notifications: [Notification], scheduledBefore: Set<String>, now: Date) -> NotificationPlan {
         var seen = Set<String>()
         var upcoming: [PlannedNotification] = []
@@ -34,7 +30,7 @@ public enum NotificationPlanner {
                 fireDate: Date(timeIntervalSince1970: TimeInterval(n.timestamp)),
                 title: n.title,
                 body: n.body,
-                important: n.severity == .overdue || n.severity == .urgent,
+                important: n.important,
                 uscc: n.uscc
             ))
         }
@@ -42,7 +38,9 @@ public enum NotificationPlanner {
         return NotificationPlan(schedule: upcoming, cancel: scheduledBefore.subtracting(seen))
     }
 
-    public static func plan(app: ZhuanshuAppProtocol, scheduledBefore: Set<String>, now: Date = Date(), count: UInt32 = defaultCount, at: String = defaultTime) throws -> NotificationPlan {
+    /// Asks the core for the next notifications (`count` of them at `at`, `HH:MM`; the core's defaults when
+    /// nil) and plans them.
+    public static func plan(app: ZhuanshuAppProtocol, scheduledBefore: Set<String>, now: Date = Date(), count: UInt32? = nil, at: String? = nil) throws -> NotificationPlan {
         plan(try app.dynamics().notifications(count: count, at: at), scheduledBefore: scheduledBefore, now: now)
     }
 }

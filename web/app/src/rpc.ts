@@ -48,8 +48,8 @@ export function warm(): Promise<Record<string, number>> {
   return send({ kind: 'warm' }) as Promise<Record<string, number>>;
 }
 
-export function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<ReturnType<Api[M]>> {
-  return send({ kind: 'call', method, args }) as Promise<ReturnType<Api[M]>>;
+export function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<Awaited<ReturnType<Api[M]>>> {
+  return send({ kind: 'call', method, args }) as Promise<Awaited<ReturnType<Api[M]>>>;
 }
 
 export function isCoreError(e: unknown): e is CoreError {

@@ -11,7 +11,7 @@ import wasmUrl from 'zhuanshu-wasm/zhuanshu_wasm_bg.wasm?url';
 import searchWasmUrl from 'zhuanshu-search-wasm/zhuanshu_search_wasm_bg.wasm?url';
 import dictUrl from 'zhuanshu-dict?url';
 import guideUrl from 'zhuanshu-guide?url';
-import type { Request, Response } from './api';
+import type { Request, Response, SearchCalls } from './api';
 import type { CompanyOverview, Dynamic, Labels, Ready, StorageKind, TrustedSeal } from './types';
 
 type Service = Record<string, (...args: unknown[]) => unknown>;
@@ -226,26 +226,31 @@ function warm(): Promise<Record<string, number>> {
   return indexReady;
 }
 
+/** A service of the app module, typed by the module's generated declarations. */
+function typed<S extends 'assistant' | 'guide' | 'vault'>(name: S): ReturnType<core.ZhuanshuApp[S]> {
+  return service(name) as unknown as ReturnType<core.ZhuanshuApp[S]>;
+}
+
 function faqIndex(): SearchIndex {
   if (!engine) throw internal('search engine not loaded');
-  indexes.faq ??= engine.SearchIndex.faq(service('assistant').entries());
+  indexes.faq ??= engine.SearchIndex.faq(typed('assistant').entries());
   return indexes.faq;
 }
 
 function guideIndex(): SearchIndex {
   if (!engine) throw internal('search engine not loaded');
-  indexes.guide ??= engine.SearchIndex.build(service('guide').searchEntries());
+  indexes.guide ??= engine.SearchIndex.build(typed('guide').searchEntries());
   return indexes.guide;
 }
 
 /** The calls the second module answers (they wait for it and the dictionary); each takes the page's
  * arguments. */
-const searches: Record<string, (...args: never[]) => unknown> = {
+const searches: { [K in Exclude<keyof SearchCalls, 'vault.verifyPackage'>]: SearchCalls[K] } = {
   'assistant.search': (query: string, limit: number) => faqIndex().search(query, limit),
   'assistant.suggest': (prefix: string) => faqIndex().suggest(prefix),
   'assistant.entry': (id: string) => faqIndex().entry(id),
   'assistant.related': (id: string, limit: number) => faqIndex().related(id, limit),
-  'assistant.predicted': (uscc: string) => faqIndex().predicted(service('assistant').topics(uscc)),
+  'assistant.predicted': (uscc: string) => faqIndex().predicted(typed('assistant').topics(uscc)),
   'guide.search': (query: string, limit: number) => guideIndex().search(query, limit),
 };
 
@@ -265,10 +270,10 @@ async function call(method: string, args: unknown[]): Promise<unknown> {
     // Seal packages are verified by the second module, trusting what the app module says this device
     // trusts (the given seals, each bound to its company, and, unlocked, its own).
     const [bytes, given] = args as [Uint8Array, TrustedSeal[] | null];
-    const trusted = service('vault').trustedSeals(given);
+    const trusted = typed('vault').trustedSeals(given ?? []);
     return (await secondModule()).verifyPackage(bytes, trusted);
   }
-  const search = Object.hasOwn(searches, method) ? searches[method] : undefined;
+  const search = Object.hasOwn(searches, method) ? searches[method as keyof typeof searches] : undefined;
   if (search) {
     await warm();
     return (search as (...a: unknown[]) => unknown)(...args);

@@ -6,7 +6,7 @@ import { t, type Key } from '../i18n';
 import { call, isCoreError } from '../rpc';
 import { go, rerender, type Route } from '../router';
 import { label, refreshCompanies, state } from '../state';
-import type { Company, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Region } from '../types';
+import type { CompanyForm, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Region } from '../types';
 import { clearIssues, daysText, field, icon, showError, showIssues, toast } from '../ui';
 
 let catalog: { kinds: LicenceKind[]; industries: Industry[]; regions: Region[] } | null = null;
@@ -60,7 +60,7 @@ async function profile(o: CompanyOverview): Promise<HTMLElement> {
   const [capital, revenue, assets] = await Promise.all([
     call('fn.formatYuan', c.registered_capital_fen),
     call('fn.formatYuan', c.revenue_fen),
-    c.total_assets_fen === null ? Promise.resolve(null) : call('fn.formatYuan', c.total_assets_fen),
+    c.total_assets_fen == null ? Promise.resolve(null) : call('fn.formatYuan', c.total_assets_fen),
   ]);
   return h('section', { class: 'section', 'aria-labelledby': 'profile-title' },
     h('div', { class: 'section-head' },
@@ -87,7 +87,7 @@ async function profile(o: CompanyOverview): Promise<HTMLElement> {
         assets !== null && row(bare('assets'), assets),
         row(t('taxpayer'), o.taxpayer_kind_label),
         row(t('credit'), c.credit_grade ? label('credit_grades', c.credit_grade) : t('none')),
-        c.tags.length > 0 && row(bare('tags'), h('span', { class: 'tags' }, c.tags.map((x) => h('span', { class: 'chip' }, x)))))));
+        (c.tags ?? []).length > 0 && row(bare('tags'), h('span', { class: 'tags' }, (c.tags ?? []).map((x) => h('span', { class: 'chip' }, x)))))));
 }
 
 function licenceList(licences: Licence[]): HTMLElement {
@@ -199,73 +199,55 @@ function formShell(title: string, fields: Child[], onSubmit: (form: HTMLFormElem
   return h('div', {}, h('a', { class: 'back', href: '#/dossier' }, `‹ ${t('back')}`), h('h2', { class: 'page-title' }, title), form);
 }
 
-/** Reads a yuan amount through the core; its error is re-addressed to the form field. */
-async function yuan(form: HTMLFormElement, path: string, optional = false): Promise<number | null> {
-  const text = (form.querySelector<HTMLInputElement>(`#${path}`)!).value;
-  if (optional && text.trim() === '') return null;
-  try {
-    return await call('fn.parseYuan', text);
-  } catch (e) {
-    if (isCoreError(e)) throw { ...e, issues: e.issues.map((i) => ({ ...i, path })) };
-    throw e;
-  }
-}
-
+/** The company form: the core's `CompanyForm` (the saved profile as text, or a new company's empty form),
+ * shown field by field and handed back as typed; the core reads it and names every problem by field. */
 async function companyForm(root: HTMLElement, existing: CompanyOverview | null) {
-  const { industries, regions } = await catalogs();
+  const [{ industries, regions }, c] = await Promise.all([catalogs(), call('dossier.companyForm', existing?.company.uscc ?? null)]);
   const labels = state.labels!;
-  const c: Partial<Company> = existing?.company ?? {};
-  const money = async (fen: number | null | undefined) => (fen === null || fen === undefined ? '' : await call('fn.formatYuan', fen));
   const sections = [...new Set(industries.map((i) => i.section_name))];
   const industry = h('select', {},
     h('option', { value: '' }, t('choose')),
     sections.map((s) => h('optgroup', { label: s }, industries.filter((i) => i.section_name === s).map((i) => h('option', { value: i.code }, `${i.code} ${i.name}`)))));
-  industry.value = c.industry ?? '';
+  industry.value = c.industry;
   const fields = [
-    field('uscc', t('uscc'), input(c.uscc ?? '', { maxlength: '18', autocapitalize: 'characters', spellcheck: false, inputmode: 'text', required: true })),
-    field('name', t('name'), input(c.name ?? '', { required: true })),
-    field('company_type', t('companyType'), select(c.company_type ?? 'limited_liability', labels.company_types)),
-    field('legal_representative', t('legalRep'), input(c.legal_representative ?? '', { required: true })),
-    field('registered_capital_fen', t('capital'), input(await money(c.registered_capital_fen), { inputmode: 'decimal' })),
-    field('established_on', t('established'), input(c.established_on ?? '', { type: 'date', required: true })),
-    field('address', t('address'), input(c.address ?? '', { required: true })),
-    field('district', t('district'), select(c.district ?? '', regions.map((r) => ({ code: r.code, label: r.name })), t('choose'))),
+    field('uscc', t('uscc'), input(c.uscc, { maxlength: '18', autocapitalize: 'characters', spellcheck: false, inputmode: 'text', required: true })),
+    field('name', t('name'), input(c.name, { required: true })),
+    field('company_type', t('companyType'), select(c.company_type, labels.company_types)),
+    field('legal_representative', t('legalRep'), input(c.legal_representative, { required: true })),
+    field('registered_capital_yuan', t('capital'), input(c.registered_capital_yuan, { inputmode: 'decimal' })),
+    field('established_on', t('established'), input(c.established_on, { type: 'date', required: true })),
+    field('address', t('address'), input(c.address, { required: true })),
+    field('district', t('district'), select(c.district, regions.map((r) => ({ code: r.code, label: r.name })), t('choose'))),
     field('industry', t('industry'), industry),
-    field('employees', t('employees'), input(c.employees === undefined ? '' : String(c.employees), { inputmode: 'numeric' })),
-    field('revenue_fen', t('revenue'), input(await money(c.revenue_fen), { inputmode: 'decimal' })),
-    field('total_assets_fen', t('assets'), input(await money(c.total_assets_fen), { inputmode: 'decimal' })),
-    field('taxpayer_kind', t('taxpayer'), select(c.taxpayer_kind ?? 'small_scale', labels.taxpayer_kinds)),
+    field('employees', t('employees'), input(c.employees, { inputmode: 'numeric' })),
+    field('revenue_yuan', t('revenue'), input(c.revenue_yuan, { inputmode: 'decimal' })),
+    field('total_assets_yuan', t('assets'), input(c.total_assets_yuan, { inputmode: 'decimal' })),
+    field('taxpayer_kind', t('taxpayer'), select(c.taxpayer_kind, labels.taxpayer_kinds)),
     field('credit_grade', t('credit'), select(c.credit_grade ?? '', labels.credit_grades, t('none'))),
-    field('tags', t('tags'), input((c.tags ?? []).join('，'))),
+    field('tags', t('tags'), input(c.tags)),
   ];
   const value = (form: HTMLFormElement, id: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)!.value;
   clear(root, formShell(existing ? t('editCompany') : t('addCompany'), fields, async (form) => {
     clearIssues(form);
-    const employeesText = value(form, 'employees').trim();
-    const employees = Number(employeesText);
-    if (!/^\d+$/.test(employeesText) || !Number.isSafeInteger(employees)) {
-      throw { code: 'invalid_input', message: 'employees', userMessage: t('mustBeWhole'), issues: [{ path: 'employees', user_message: t('mustBeWhole'), message: '' }] };
-    }
-    const company: Company = {
+    // The closed lists' values are the core's own codes (the options come from its labels).
+    const typed: CompanyForm = {
       uscc: value(form, 'uscc'),
       name: value(form, 'name'),
-      company_type: value(form, 'company_type'),
+      company_type: value(form, 'company_type') as CompanyForm['company_type'],
       legal_representative: value(form, 'legal_representative'),
-      registered_capital_fen: (await yuan(form, 'registered_capital_fen'))!,
-      established_on: value(form, 'established_on') || '0000-01-01',
+      registered_capital_yuan: value(form, 'registered_capital_yuan'),
+      established_on: value(form, 'established_on'),
       address: value(form, 'address'),
       district: value(form, 'district'),
       industry: value(form, 'industry'),
-      employees,
-      revenue_fen: (await yuan(form, 'revenue_fen'))!,
-      total_assets_fen: await yuan(form, 'total_assets_fen', true),
-      taxpayer_kind: value(form, 'taxpayer_kind'),
-      credit_grade: value(form, 'credit_grade') || null,
-      tags: value(form, 'tags').split(/[,，、;；]/).map((x) => x.trim()).filter(Boolean),
+      employees: value(form, 'employees'),
+      revenue_yuan: value(form, 'revenue_yuan'),
+      total_assets_yuan: value(form, 'total_assets_yuan'),
+      taxpayer_kind: value(form, 'taxpayer_kind') as CompanyForm['taxpayer_kind'],
+      credit_grade: (value(form, 'credit_grade') || null) as CompanyForm['credit_grade'],
+      tags: value(form, 'tags'),
     };
-    if (!company.established_on || company.established_on === '0000-01-01') {
-      throw { code: 'invalid_input', message: 'established_on', userMessage: t('required'), issues: [{ path: 'established_on', user_message: `${t('required')}：${t('established')}`, message: '' }] };
-    }
+    const company = await call('dossier.readCompanyForm', typed);
     const saved = existing
       ? await call('dossier.updateCompany', existing.company.uscc, company)
       : await call('dossier.addCompany', company);

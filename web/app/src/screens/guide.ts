@@ -159,14 +159,14 @@ async function flow(root: HTMLElement, kind: 'item' | 'bundle', code: string, r:
   try {
     if (kind === 'item') {
       const it = await itemContent(code);
-      own = it.questions;
+      own = it.questions ?? [];
       head = h('header', { class: 'card flow-head' },
         h('h2', {}, it.name),
         h('p', { class: 'muted small' }, `${it.department} · ${it.time_limit} · ${it.fee}`),
         it.conditions && h('p', { class: 'small' }, it.conditions));
     } else {
       const b = await call('guide.bundle', code);
-      own = b.questions;
+      own = b.questions ?? [];
       head = h('header', { class: 'card flow-head' }, h('span', { class: 'chip accent' }, t('bundlesTitle')), h('h2', {}, b.name), h('p', { class: 'muted small' }, b.description));
     }
   } catch (e) {

@@ -63,7 +63,7 @@ async function checkIdle() {
 const KEYLESS = new Set<string>(['vault.status', 'vault.lock', 'vault.sealInfo']);
 
 /** This screen's calls: one that used the key restarted the core's idle time, so the page looks later. */
-async function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<ReturnType<Api[M]>> {
+async function call<M extends Method>(method: M, ...args: Parameters<Api[M]>): Promise<Awaited<ReturnType<Api[M]>>> {
   const value = await rpc(method, ...args);
   if (idleSeconds > 0 && method.startsWith('vault.') && !KEYLESS.has(method)) watchIdle();
   return value;
@@ -498,7 +498,7 @@ function verifySection(): HTMLElement {
       // A fingerprint is trusted for one company only: the one it was given for.
       const fingerprint = trusted.value.trim();
       const uscc = trustedUscc.value.trim();
-      const report = await call('vault.verifyPackage', bytes, fingerprint && uscc ? [{ uscc, fingerprint }] : null);
+      const report = await call('vault.verifyPackage', bytes, fingerprint && uscc ? [{ uscc, fingerprint }] : []);
       clear(result, verdict(report, name));
       // A good signature by a seal this phone does not know: the sender's fingerprint is what is missing.
       if (report.problems.some((p) => p.kind === 'unknown_key')) trust.open = true;

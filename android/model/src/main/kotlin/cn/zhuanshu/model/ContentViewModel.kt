@@ -40,7 +40,7 @@ class ContentViewModel(
     /** Reloads the status (when the screen is shown; the periodic sync may have updated it meanwhile). */
     fun refresh() {
         _state.update { it.copy(loading = true) }
-        scheduler.call({ app.feedStatus() }) { outcome ->
+        scheduler.call({ app.feed().status() }) { outcome ->
             when (outcome) {
                 is Outcome.Ok -> _state.update { it.copy(loading = false, status = outcome.value, error = null) }
                 is Outcome.Failed -> _state.update { it.copy(loading = false, error = outcome.error) }
@@ -54,8 +54,8 @@ class ContentViewModel(
         val url = _state.value.feedUrl
         _state.update { it.copy(syncing = true, message = null, error = null) }
         scheduler.call({
-            val report = app.sync(url)
-            report to app.feedStatus()
+            val report = app.feed().sync(url)
+            report to app.feed().status()
         }) { outcome ->
             when (outcome) {
                 is Outcome.Ok -> _state.update {
@@ -65,7 +65,7 @@ class ContentViewModel(
                 is Outcome.Failed -> {
                     _state.update { it.copy(syncing = false, error = outcome.error) }
                     // The version shown stays; only the time of the last check may have moved on.
-                    scheduler.call({ app.feedStatus() }) { again ->
+                    scheduler.call({ app.feed().status() }) { again ->
                         if (again is Outcome.Ok) _state.update { it.copy(status = again.value) }
                     }
                 }
@@ -123,7 +123,7 @@ object ContentSync {
 
     /** Syncs with [url] on the calling (background) thread; never throws. */
     fun periodic(app: ZhuanshuAppInterface, url: String): PeriodicSyncResult = try {
-        if (app.sync(url).updated) PeriodicSyncResult.UPDATED else PeriodicSyncResult.UP_TO_DATE
+        if (app.feed().sync(url).updated) PeriodicSyncResult.UPDATED else PeriodicSyncResult.UP_TO_DATE
     } catch (e: ZhuanshuException.Sync) {
         if (e.code == NETWORK) PeriodicSyncResult.RETRY else PeriodicSyncResult.FAILED
     } catch (e: Exception) {

@@ -4,117 +4,41 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
-import uniffi.zhuanshu.Company
+import uniffi.zhuanshu.CompanyForm
 import uniffi.zhuanshu.CompanyOverview
-import uniffi.zhuanshu.CompanyType
-import uniffi.zhuanshu.CreditGrade
 import uniffi.zhuanshu.Industry
 import uniffi.zhuanshu.Licence
 import uniffi.zhuanshu.Material
 import uniffi.zhuanshu.Record
 import uniffi.zhuanshu.Region
-import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.ZhuanshuAppInterface
 import uniffi.zhuanshu_ffi.ZhuanshuException
-import uniffi.zhuanshu_ffi.parseYuan
 
-/** The company form's fields; [key] is the core's issue path for that field, so its messages land here. */
+/**
+ * The company form's fields (the core's `CompanyForm`, which reads the typed text: amounts, headcount, date,
+ * tags); [key] is the core's issue path for that field, so its messages land here.
+ */
 enum class CompanyField(val key: String) {
     USCC("uscc"),
     NAME("name"),
     COMPANY_TYPE("company_type"),
     LEGAL_REPRESENTATIVE("legal_representative"),
-    REGISTERED_CAPITAL("registered_capital_fen"),
+    REGISTERED_CAPITAL("registered_capital_yuan"),
     ESTABLISHED_ON("established_on"),
     ADDRESS("address"),
     DISTRICT("district"),
     INDUSTRY("industry"),
     EMPLOYEES("employees"),
-    REVENUE("revenue_fen"),
-    TOTAL_ASSETS("total_assets_fen"),
+    REVENUE("revenue_yuan"),
+    TOTAL_ASSETS("total_assets_yuan"),
     TAXPAYER_KIND("taxpayer_kind"),
     CREDIT_GRADE("credit_grade"),
     TAGS("tags"),
 }
 
-/**
- * The company form as typed: amounts in yuan as text (`1,234.5`), dates `YYYY-MM-DD`, tags separated by
- * commas or 、. [toCompany] turns it into the core's `Company`; the core then validates it.
- */
-data class CompanyForm(
-    val uscc: String = "",
-    val name: String = "",
-    val companyType: CompanyType = CompanyType.LIMITED_LIABILITY,
-    val legalRepresentative: String = "",
-    val registeredCapitalYuan: String = "",
-    val establishedOn: String = "",
-    val address: String = "",
-    val district: String = "",
-    val industry: String = "",
-    val employees: String = "",
-    val revenueYuan: String = "",
-    val totalAssetsYuan: String = "",
-    val taxpayerKind: TaxpayerKind = TaxpayerKind.SMALL_SCALE,
-    val creditGrade: CreditGrade? = null,
-    val tags: String = "",
-) {
-    companion object {
-        /** The form filled from a saved company, for editing. */
-        fun from(c: Company) = CompanyForm(
-            uscc = c.uscc, name = c.name, companyType = c.companyType, legalRepresentative = c.legalRepresentative,
-            registeredCapitalYuan = yuanText(c.registeredCapitalFen), establishedOn = c.establishedOn,
-            address = c.address, district = c.district, industry = c.industry, employees = c.employees.toString(),
-            revenueYuan = yuanText(c.revenueFen), totalAssetsYuan = c.totalAssetsFen?.let(::yuanText) ?: "",
-            taxpayerKind = c.taxpayerKind, creditGrade = c.creditGrade, tags = c.tags.joinToString("，"),
-        )
-
-        /** Fen as the plain number an owner would type (`1234.5`), not the display format. */
-        fun yuanText(fen: Long): String {
-            val yuan = java.math.BigDecimal.valueOf(fen, 2).stripTrailingZeros()
-            return yuan.toPlainString()
-        }
-
-        private val TAG_SEPARATORS = Regex("[,，、;；\\s]+")
-    }
-
-    /**
-     * The core's `Company`, or the per-field messages of what cannot even be read (an amount that is not
-     * a number, a headcount that is not a whole number). Amounts are read by the core's `parseYuan`.
-     */
-    fun toCompany(): Pair<Company?, Map<String, String>> {
-        val errors = linkedMapOf<String, String>()
-        fun yuan(field: CompanyField, text: String, optional: Boolean = false): Long? {
-            if (text.isBlank()) {
-                if (!optional) errors[field.key] = "请填写金额（元）"
-                return null
-            }
-            return try {
-                parseYuan(text)
-            } catch (e: ZhuanshuException) {
-                errors[field.key] = e.userMessage
-                null
-            }
-        }
-        val capital = yuan(CompanyField.REGISTERED_CAPITAL, registeredCapitalYuan)
-        val revenue = yuan(CompanyField.REVENUE, revenueYuan)
-        val assets = yuan(CompanyField.TOTAL_ASSETS, totalAssetsYuan, optional = true)
-        val staff = employees.trim().toUIntOrNull()
-        if (staff == null) errors[CompanyField.EMPLOYEES.key] = "请填写从业人数（整数）"
-        if (establishedOn.isBlank()) errors[CompanyField.ESTABLISHED_ON.key] = "请填写成立日期"
-        if (errors.isNotEmpty()) return null to errors
-        return Company(
-            uscc = uscc.trim(), name = name, companyType = companyType, legalRepresentative = legalRepresentative,
-            registeredCapitalFen = capital!!, establishedOn = establishedOn.trim(), address = address,
-            district = district.trim(), industry = industry.trim(), employees = staff!!, revenueFen = revenue!!,
-            totalAssetsFen = assets, taxpayerKind = taxpayerKind, creditGrade = creditGrade,
-            tags = tags.split(TAG_SEPARATORS).filter { it.isNotBlank() },
-        ) to emptyMap()
-    }
-}
-
 /** An add or edit form in progress; [editing] is the USCC being edited, null when adding. */
 data class CompanyFormState(
-    val form: CompanyForm = CompanyForm(),
+    val form: CompanyForm,
     val editing: String? = null,
     val fieldErrors: Map<String, String> = emptyMap(),
     val message: String? = null,
@@ -198,11 +122,12 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
         load()
     }) { show(it) }
 
-    fun startAdd() = _state.update { it.copy(editor = CompanyFormState()) }
+    fun startAdd() = _state.update { it.copy(editor = CompanyFormState(app.dossier().companyForm(null))) }
 
     fun startEdit() {
         val current = _state.value.current ?: return
-        _state.update { it.copy(editor = CompanyFormState(CompanyForm.from(current.company), editing = current.company.uscc)) }
+        val form = app.dossier().companyForm(current.company.uscc)
+        _state.update { it.copy(editor = CompanyFormState(form, editing = current.company.uscc)) }
     }
 
     /** Applies an edit; the message of the edited field goes away as the owner fixes it. */
@@ -217,9 +142,13 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
     fun submit() {
         val editor = _state.value.editor ?: return
         if (editor.saving) return
-        val (company, readErrors) = editor.form.toCompany()
-        if (company == null) {
-            _state.update { it.copy(editor = editor.copy(fieldErrors = readErrors, message = "请检查标出的项目")) }
+        // The core reads the typed text (no I/O, so on this thread): what cannot be read or breaks a rule
+        // stays on the form, by field, before anything is saved.
+        val company = try {
+            app.dossier().readCompanyForm(editor.form)
+        } catch (e: ZhuanshuException) {
+            val error = e.toUiError()
+            _state.update { it.copy(editor = editor.copy(fieldErrors = error.fields, message = error.message)) }
             return
         }
         _state.update { it.copy(editor = editor.copy(saving = true, message = null)) }

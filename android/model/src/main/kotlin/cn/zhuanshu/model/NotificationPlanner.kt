@@ -1,7 +1,6 @@
 package cn.zhuanshu.model
 
 import uniffi.zhuanshu.Notification
-import uniffi.zhuanshu.Severity
 import uniffi.zhuanshu_ffi.ZhuanshuAppInterface
 
 /** One notification for the OS, with everything the platform scheduler needs and nothing it must compute. */
@@ -12,7 +11,7 @@ data class PlannedNotification(
     val triggerAtMillis: Long,
     val title: String,
     val body: String,
-    /** Overdue and urgent items use the high-importance channel. */
+    /** The core says which interrupt (overdue and urgent items): the high-importance channel. */
     val important: Boolean,
     /** The company, so a tap can switch to it before opening 首页. */
     val uscc: String,
@@ -26,10 +25,6 @@ data class NotificationPlan(val schedule: List<PlannedNotification>, val cancel:
  * in the background refresh (iOS); both keep the ids they scheduled last time and pass them back in.
  */
 object NotificationPlanner {
-    /** iOS keeps at most 64 pending local notifications; Android has no such limit but no need for more. */
-    const val DEFAULT_COUNT = 30
-    const val DEFAULT_TIME = "09:00"
-
     fun plan(notifications: List<Notification>, scheduledBefore: Set<String>, nowMillis: Long): NotificationPlan {
         val upcoming = notifications
             .filter { it.timestamp * 1000 > nowMillis }
@@ -39,7 +34,7 @@ object NotificationPlanner {
                     triggerAtMillis = it.timestamp * 1000,
                     title = it.title,
                     body = it.body,
-                    important = it.severity == Severity.OVERDUE || it.severity == Severity.URGENT,
+                    important = it.important,
                     uscc = it.uscc,
                 )
             }
@@ -48,14 +43,15 @@ object NotificationPlanner {
         return NotificationPlan(upcoming, scheduledBefore - upcoming.map { it.id }.toSet())
     }
 
-    /** Asks the core for the next [count] notifications at [at] (`HH:MM`) and plans them. */
+    /** Asks the core for the next notifications ([count] of them at [at], `HH:MM`; the core's defaults when
+     *  null) and plans them. */
     fun plan(
         app: ZhuanshuAppInterface,
         scheduledBefore: Set<String>,
         nowMillis: Long,
-        count: Int = DEFAULT_COUNT,
-        at: String = DEFAULT_TIME,
-    ): NotificationPlan = plan(app.dynamics().notifications(count.toUInt(), at), scheduledBefore, nowMillis)
+        count: UInt? = null,
+        at: String? = null,
+    ): NotificationPlan = plan(app.dynamics().notifications(count, at), scheduledBefore, nowMillis)
 
     /** A stable positive int for Android's PendingIntent request code / notification id. */
     fun requestCode(id: String): Int = id.hashCode() and 0x7fffffff

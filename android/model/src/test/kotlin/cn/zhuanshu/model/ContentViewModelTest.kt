@@ -195,7 +195,7 @@ class ContentViewModelTest {
         assertEquals(1UL, s.status!!.version, "a failed sync keeps what was shown")
         assertEquals(feedUrl, s.status!!.source)
         assertTrue(requests.isNotEmpty() && requests.all { it.endsWith(" 404") }, requests.toString())
-        assertEquals(1UL, app.feedStatus().version, "the core kept version 1 in force")
+        assertEquals(1UL, app.feed().status().version, "the core kept version 1 in force")
         assertEquals(NEW_FAQ, app.assistant().search("安卓同步测试怎么验证", 5u).first().id)
         vm.clearError()
         assertNull(vm.state.value.error)
@@ -206,7 +206,7 @@ class ContentViewModelTest {
         assertEquals(PeriodicSyncResult.RETRY, ContentSync.periodic(app, "http://127.0.0.1:${server.address.port}/nothing/"))
         assertEquals(PeriodicSyncResult.UPDATED, ContentSync.periodic(app, feedUrl))
         assertEquals(PeriodicSyncResult.UP_TO_DATE, ContentSync.periodic(app, feedUrl))
-        assertEquals(1UL, app.feedStatus().version)
+        assertEquals(1UL, app.feed().status().version)
         // A view model opened afterwards shows what the job applied.
         val content = at(feedUrl)
         content.refresh()

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import uniffi.zhuanshu.CompanyForm
 import uniffi.zhuanshu.CompanyType
 import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
@@ -95,7 +96,7 @@ class DossierViewModelTest {
     }
 
     @Test
-    fun `amounts and headcount that cannot be read are reported before the core is asked`() {
+    fun `amounts and headcount that cannot be read are reported before anything is saved`() {
         dossier.refresh()
         dossier.startAdd()
         dossier.edit(CompanyField.REGISTERED_CAPITAL) {
@@ -105,7 +106,8 @@ class DossierViewModelTest {
         dossier.submit()
         assertEquals(calls, scheduler.backgroundCalls)
         val errors = dossier.state.value.editor!!.fieldErrors
-        assertEquals(setOf("registered_capital_fen", "employees", "revenue_fen"), errors.keys)
+        // Read by the core with every other problem of the form at once (this form has no USCC yet).
+        assertEquals(setOf("registered_capital_yuan", "employees", "revenue_yuan", "uscc"), errors.keys)
         assertTrue(errors.values.all { it.isNotBlank() })
     }
 
@@ -114,7 +116,7 @@ class DossierViewModelTest {
         dossier.loadDemo()
         val existing = dossier.state.value.current!!.company
         dossier.startAdd()
-        dossier.edit(CompanyField.USCC) { CompanyForm.from(existing) }
+        dossier.edit(CompanyField.USCC) { app.dossier().companyForm(existing.uscc) }
         dossier.submit()
         val editor = dossier.state.value.editor!!
         assertTrue(editor.message!!.isNotBlank())
@@ -127,7 +129,7 @@ class DossierViewModelTest {
         val before = dossier.state.value.current!!.company
         dossier.startEdit()
         val form = dossier.state.value.editor!!.form
-        assertEquals(before, form.toCompany().first)
+        assertEquals(before, app.dossier().readCompanyForm(form))
         dossier.edit(CompanyField.EMPLOYEES) { it.copy(employees = "12") }
         dossier.submit()
         assertNull(dossier.state.value.editor)

@@ -27,6 +27,7 @@ class NotificationPlannerTest {
         val source = notes.first { it.id == first.id }
         assertEquals(source.timestamp * 1000, first.triggerAtMillis)
         assertEquals(source.title, first.title)
+        assertEquals(source.important, first.important)
         assertTrue(plan.schedule.all { NotificationPlanner.requestCode(it.id) >= 0 })
         // 09:00 in Shanghai is 01:00 UTC.
         assertTrue(plan.schedule.all { (it.triggerAtMillis / 1000) % 86_400 == 3_600L }, plan.schedule.toString())

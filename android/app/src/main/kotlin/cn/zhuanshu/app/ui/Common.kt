@@ -19,6 +19,7 @@ import androidx.compose.ui.text.buildAnnotatedString
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.withStyle
 import androidx.compose.ui.unit.dp
+import cn.zhuanshu.model.CoreLabels
 import cn.zhuanshu.model.TextRun
 import cn.zhuanshu.model.UiError
 import uniffi.zhuanshu.Severity
@@ -56,17 +57,8 @@ fun severityColor(s: Severity): Color = when (s) {
     Severity.INFO -> Color(0xFF5F6368)
 }
 
-/** The core's labels (`Severity::label`). */
-fun severityLabel(s: Severity): String = when (s) {
-    Severity.OVERDUE -> "已逾期"
-    Severity.URGENT -> "紧急"
-    Severity.SOON -> "临近"
-    Severity.INFO -> "提示"
-}
+/** The core's label of a severity. */
+fun severityLabel(s: Severity): String = CoreLabels.severity(s)
 
-/** "还剩3天" / "今天到期" / "已逾期2天". */
-fun daysText(days: Long): String = when {
-    days > 0 -> "还剩${days}天"
-    days == 0L -> "今天到期"
-    else -> "已逾期${-days}天"
-}
+/** The core's "还剩3天" / "今天到期" / "已逾期2天". */
+fun daysText(days: Long): String = CoreLabels.days(days)

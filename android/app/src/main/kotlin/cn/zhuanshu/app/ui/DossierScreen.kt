@@ -25,9 +25,10 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import cn.zhuanshu.model.CompanyField
-import cn.zhuanshu.model.CompanyForm
+import cn.zhuanshu.model.CoreLabels
 import cn.zhuanshu.model.CompanyFormState
 import cn.zhuanshu.model.DossierViewModel
+import uniffi.zhuanshu.CompanyForm
 import uniffi.zhuanshu.CompanyType
 import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.formatYuan
@@ -59,7 +60,7 @@ fun DossierScreen(vm: DossierViewModel, modifier: Modifier = Modifier) {
                     Text(c.name, style = MaterialTheme.typography.titleLarge, modifier = Modifier.weight(1f))
                     TextButton(onClick = vm::startEdit) { Text("编辑") }
                 }
-                Text("规模：${current.size.`class`?.let(::sizeLabel) ?: "待补充"} · 阶段：${current.stageLabel} · 成立${current.ageYears}年")
+                Text("规模：${current.size.`class`?.let(CoreLabels::sizeClass) ?: "待补充"} · 阶段：${current.stageLabel} · 成立${current.ageYears}年")
                 Text(current.size.basis, style = MaterialTheme.typography.bodySmall)
                 Fact("统一社会信用代码", c.uscc)
                 Fact("类型", current.companyTypeLabel)
@@ -80,7 +81,7 @@ fun DossierScreen(vm: DossierViewModel, modifier: Modifier = Modifier) {
         }
         Section("材料") { s.materials.forEach { m -> Text("${m.kindName}：${m.data.title}" + (m.data.validUntil?.let { " · 至 $it" } ?: "")) } }
         Section("办事记录") {
-            s.records.forEach { r -> Text("${r.data.itemName} · ${r.history.lastOrNull()?.status?.let(::recordStatusLabel) ?: ""}") }
+            s.records.forEach { r -> Text("${r.data.itemName} · ${r.history.lastOrNull()?.status?.let(CoreLabels::recordStatus) ?: ""}") }
         }
     }
 }
@@ -127,7 +128,7 @@ private fun CompanyEditor(vm: DossierViewModel, editor: CompanyFormState, modifi
         field(CompanyField.NAME, "企业名称", f.name) { form, v -> form.copy(name = v) }
         Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             CompanyType.entries.forEach { t ->
-                FilterChip(selected = f.companyType == t, onClick = { vm.edit(CompanyField.COMPANY_TYPE) { it.copy(companyType = t) } }, label = { Text(companyTypeLabel(t)) })
+                FilterChip(selected = f.companyType == t, onClick = { vm.edit(CompanyField.COMPANY_TYPE) { it.copy(companyType = t) } }, label = { Text(CoreLabels.companyType(t)) })
             }
         }
         field(CompanyField.LEGAL_REPRESENTATIVE, "法定代表人（负责人）", f.legalRepresentative) { form, v -> form.copy(legalRepresentative = v) }
@@ -144,7 +145,7 @@ private fun CompanyEditor(vm: DossierViewModel, editor: CompanyFormState, modifi
                 FilterChip(
                     selected = f.taxpayerKind == k,
                     onClick = { vm.edit(CompanyField.TAXPAYER_KIND) { it.copy(taxpayerKind = k) } },
-                    label = { Text(if (k == TaxpayerKind.GENERAL) "一般纳税人" else "小规模纳税人") },
+                    label = { Text(CoreLabels.taxpayerKind(k)) },
                 )
             }
         }
@@ -154,30 +155,4 @@ private fun CompanyEditor(vm: DossierViewModel, editor: CompanyFormState, modifi
             OutlinedButton(onClick = vm::cancelEdit) { Text("取消") }
         }
     }
-}
-
-private fun sizeLabel(c: uniffi.zhuanshu.SizeClass) = when (c) {
-    uniffi.zhuanshu.SizeClass.MICRO -> "微型"
-    uniffi.zhuanshu.SizeClass.SMALL -> "小型"
-    uniffi.zhuanshu.SizeClass.MEDIUM -> "中型"
-    uniffi.zhuanshu.SizeClass.LARGE -> "大型"
-}
-
-private fun companyTypeLabel(t: CompanyType) = when (t) {
-    CompanyType.LIMITED_LIABILITY -> "有限责任公司"
-    CompanyType.JOINT_STOCK -> "股份有限公司"
-    CompanyType.INDIVIDUAL_BUSINESS -> "个体工商户"
-    CompanyType.SOLE_PROPRIETORSHIP -> "个人独资企业"
-    CompanyType.PARTNERSHIP -> "合伙企业"
-    CompanyType.BRANCH -> "分公司"
-    CompanyType.FARMER_COOPERATIVE -> "农民专业合作社"
-}
-
-private fun recordStatusLabel(s: uniffi.zhuanshu.RecordStatus) = when (s) {
-    uniffi.zhuanshu.RecordStatus.SUBMITTED -> "已提交"
-    uniffi.zhuanshu.RecordStatus.ACCEPTED -> "已受理"
-    uniffi.zhuanshu.RecordStatus.REVIEWING -> "审查中"
-    uniffi.zhuanshu.RecordStatus.NEEDS_CORRECTION -> "需补正"
-    uniffi.zhuanshu.RecordStatus.COMPLETED -> "已办结"
-    uniffi.zhuanshu.RecordStatus.RETURNED -> "已退回"
 }

@@ -6,11 +6,16 @@
 
 use std::fmt;
 
+mod rejection;
+
+pub use rejection::{Rejection, Role};
+
 /// Result of every fallible core call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One problem with one field of an input, located by a path such as `licences[2].valid_until`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "ffi", derive(uniffi::Record))]
 pub struct FieldIssue {
     /// Where the problem is, in the JSON shape of the input (`company.uscc`, `licences[2].number`).
@@ -118,7 +123,7 @@ pub enum Error {
     /// A content feed update failed a check (signature, version, expiry, hash, size …); nothing of it was
     /// applied. The reason names the attack class.
     #[error("feed update rejected: {reason}")]
-    FeedRejected { reason: crate::feed::Rejection },
+    FeedRejected { reason: Rejection },
 
     /// A server could not be reached, or answered with an error status.
     #[error("network failure: {0}")]

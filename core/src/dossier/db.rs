@@ -3,9 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{enum_from, enum_text};
 use crate::dossier::{Company, LicenceData, MaterialData, RecordData, StatusChange};
 use crate::error::{Error, Result};
+use crate::store::{enum_from, enum_text};
 
 fn tags_json(tags: &[String]) -> Result<String> {
     serde_json::to_string(tags).map_err(|e| Error::Internal(e.to_string()))

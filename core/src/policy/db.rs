@@ -4,11 +4,11 @@
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{enum_from, enum_text};
 use crate::error::Result;
 use crate::policy::interest::{Signal, SignalKind};
 use crate::policy::news::Seen;
 use crate::policy::{Policy, PolicyKind};
+use crate::store::{enum_from, enum_text};
 
 /// Opens older than this weigh less than 1/4000 and are deleted when a new one is recorded.
 const KEEP_OPENS_DAYS: i64 = 365;
@@ -113,8 +113,9 @@ pub fn insert_seen(conn: &Connection, uscc: &str, s: &Seen) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dossier::db;
     use crate::policy::Catalog;
-    use crate::store::{Store, dossier as db};
+    use crate::store::Store;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -3,9 +3,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Row, params};
 
-use super::{enum_from, enum_text};
 use crate::dynamics::{DynamicState, Reminder, ReminderData};
 use crate::error::Result;
+use crate::store::{enum_from, enum_text};
 
 /// Records (or replaces) what the owner did with one item.
 pub fn set_state(conn: &Connection, uscc: &str, s: &DynamicState) -> Result<()> {
@@ -73,8 +73,9 @@ pub fn list_reminders(conn: &Connection, uscc: &str) -> Result<Vec<Reminder>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dossier::db;
     use crate::dynamics::{Repeat, StateKind};
-    use crate::store::{Store, dossier as db};
+    use crate::store::Store;
 
     #[test]
     fn states_and_reminders_round_trip_and_are_checked() {
