@@ -14,6 +14,9 @@ use super::verify::{Rejection, verify_pinned_root};
 /// distribution (feature `distribution`) the publisher's root from `$ZHUANSHU_FEED_ROOT`, which core/build.rs
 /// checks is not the demo's.
 #[cfg(not(feature = "distribution"))]
+pub const ROOT_JSON: &[u8] = include_bytes!("../../content/feed/root.json");
+#[cfg(feature = "distribution")]
+pub const ROOT_JSON: &[u8] = include_bytes!(env!("ZHUANSHU_PINNED_ROOT"));
 
 /// The knowledge base (the "300问"), as JSON lines in parts; read by the assistant
 /// ([`crate::assistant::kb`]). Only builds with the search engine embed it.
@@ -23,10 +26,6 @@ pub const FAQ: &[&str] = &[
     include_str!("../../content/faq/kb-part2a.jsonl"),
     include_str!("../../content/faq/kb-part2b.jsonl"),
 ];
-
-pub const ROOT_JSON: &[u8] = include_bytes!("../../content/feed/root.json");
-#[cfg(feature = "distribution")]
-pub const ROOT_JSON: &[u8] = include_bytes!(env!("ZHUANSHU_PINNED_ROOT"));
 
 /// One embedded content file and its hash.
 #[derive(Debug)]

@@ -17,7 +17,9 @@ use chrono::NaiveDateTime;
 
 use super::ContentChecks;
 use super::embedded;
-use super::format::{FileEntry, MANIFEST_FILE, Manifest, Role, Root, SIGNATURE_FILE, TIMESTAMP_FILE, root_path};
+use super::format::{
+    FileEntry, MANIFEST_FILE, Manifest, Role, Root, SIGNATURE_FILE, TIMESTAMP_FILE, Timestamp, root_path,
+};
 use super::stored::Current;
 use super::transport::{Response, Transport};
 use super::verify::{self, Rejection, caps};
@@ -202,16 +204,90 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
     let etag = if held.current.is_some() { held.etag.as_deref() } else { None };
     let response = t.get(&url, etag, caps::TIMESTAMP).await?;
     if response.status == 304 && etag.is_some() {
-        held_fresh(held, now)?;
-        let repairs = repairs(t, base, held, checks).await?;
-        let etag = response.etag.or_else(|| held.etag.clone());
-        return Ok(Plan::Current { timestamp_json: None, etag, repairs });
+        return not_modified(t, base, held, now, checks, response.etag).await;
     }
     let new_etag = response.etag.clone();
     let timestamp_json = body(response, TIMESTAMP_FILE, &url, caps::TIMESTAMP)?;
 
     // 2. Walk the root chain up to the root the timestamp names.
-    let wanted = verify::timestamp_root_version(&timestamp_json).map_err(rejected)?;
+    let RootWalk { root, root_json, roots, rotated } = walk_roots(t, base, held, &timestamp_json, now).await?;
+
+    // 3. The timestamp: signed by the timestamp keys, fresh, not rolled back. New online keys start the
+    //    version floors again (TUF's fast-forward recovery): what the old keys signed says nothing now.
+    let floor = if rotated { None } else { held.current.as_ref() };
+    let (timestamp, newer_timestamp) = check_timestamp(&root, &timestamp_json, floor, now)?;
+    if let Some(current) = floor
+        && roots.is_empty()
+        && timestamp.manifest.sha256.eq_ignore_ascii_case(&current.timestamp.manifest.sha256)
+        && timestamp.manifest.length == current.timestamp.manifest.length
+    {
+        // The manifest in force is still the current one (and must not have expired itself).
+        verify::check_manifest_version(&timestamp, &current.manifest).map_err(rejected)?;
+        verify::check_expiry(Role::Manifest, &current.manifest.expires, now).map_err(rejected)?;
+        let repairs = repairs(t, base, held, checks).await?;
+        let timestamp_json = newer_timestamp.then_some(timestamp_json);
+        return Ok(Plan::Current { timestamp_json, etag: new_etag, repairs });
+    }
+
+    // 4. The manifest the timestamp names, byte for byte, then its signatures and freshness.
+    let FetchedManifest { manifest, canonical, manifest_json, signatures_json } =
+        fetch_manifest(t, base, &root, &timestamp, floor, now).await?;
+
+    // 5. The files the device does not hold intact yet, each checked against its entry.
+    let changed = changed_names(held, &manifest);
+    let writes = fetch_writes(t, base, held, &manifest, checks).await?;
+    Ok(Plan::Update(Box::new(Update {
+        root,
+        root_json,
+        roots,
+        manifest,
+        canonical,
+        manifest_json,
+        signatures_json,
+        timestamp_json,
+        etag: new_etag,
+        writes,
+        changed,
+    })))
+}
+
+/// A 304 costs one small request, but it proves nothing about time: what is in force must still be fresh,
+/// and stored files that fail their check are repaired all the same.
+async fn not_modified<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    held: &Held,
+    now: NaiveDateTime,
+    checks: &ContentChecks,
+    etag: Option<String>,
+) -> Result<Plan> {
+    held_fresh(held, now)?;
+    let repairs = repairs(t, base, held, checks).await?;
+    let etag = etag.or_else(|| held.etag.clone());
+    Ok(Plan::Current { timestamp_json: None, etag, repairs })
+}
+
+/// The root chain as walked up to the root a timestamp names.
+struct RootWalk {
+    root: Root,
+    root_json: Vec<u8>,
+    /// Each root document fetched on the way, by version.
+    roots: Vec<(u64, Vec<u8>)>,
+    /// Whether the online keys changed on the way (the version floors then start again).
+    rotated: bool,
+}
+
+/// Only a root the trusted one signed may be trusted next (key rotation), one version at a time, so the
+/// timestamp is read for its root version before its signatures can be checked; a rollback or an
+/// implausible jump is refused before anything is fetched, and the root reached must not have expired.
+async fn walk_roots<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    held: &Held,
+    timestamp_json: &[u8],
+    now: NaiveDateTime,
+) -> Result<RootWalk> {
+    let wanted = verify::timestamp_root_version(timestamp_json).map_err(rejected)?;
     let (mut root, mut root_json) = (held.root.clone(), held.root_json.clone());
     if wanted < root.version {
         return Err(rejected(Rejection::Rollback { role: Role::Root, held: root.version, offered: wanted }));
@@ -234,11 +310,19 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         (root, root_json) = (next, bytes);
     }
     verify::check_expiry(Role::Root, &root.expires, now).map_err(rejected)?;
+    Ok(RootWalk { root, root_json, roots, rotated })
+}
 
-    // 3. The timestamp: signed by the timestamp keys, fresh, not rolled back. New online keys start the
-    //    version floors again (TUF's fast-forward recovery): what the old keys signed says nothing now.
-    let (timestamp, timestamp_canonical) = verify::verify_timestamp(&root, &timestamp_json).map_err(rejected)?;
-    let floor = if rotated { None } else { held.current.as_ref() };
+/// The timestamp is what stops a freeze or a rollback, so it must be the root's timestamp keys' and no
+/// older than the one held (`floor`). Returns it, and whether it is newer than the one held (only a
+/// newer one is worth storing).
+fn check_timestamp(
+    root: &Root,
+    timestamp_json: &[u8],
+    floor: Option<&Current>,
+    now: NaiveDateTime,
+) -> Result<(Timestamp, bool)> {
+    let (timestamp, timestamp_canonical) = verify::verify_timestamp(root, timestamp_json).map_err(rejected)?;
     let newer_timestamp = verify::check_fresh_as(
         Role::Timestamp,
         timestamp.version,
@@ -249,31 +333,39 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         now,
     )
     .map_err(rejected)?;
-    if let Some(current) = floor
-        && roots.is_empty()
-        && timestamp.manifest.sha256.eq_ignore_ascii_case(&current.timestamp.manifest.sha256)
-        && timestamp.manifest.length == current.timestamp.manifest.length
-    {
-        // The manifest in force is still the current one (and must not have expired itself).
-        verify::check_manifest_version(&timestamp, &current.manifest).map_err(rejected)?;
-        verify::check_expiry(Role::Manifest, &current.manifest.expires, now).map_err(rejected)?;
-        let repairs = repairs(t, base, held, checks).await?;
-        let timestamp_json = newer_timestamp.then_some(timestamp_json);
-        return Ok(Plan::Current { timestamp_json, etag: new_etag, repairs });
-    }
+    Ok((timestamp, newer_timestamp))
+}
 
-    // 4. The manifest the timestamp names, byte for byte, then its signatures and freshness.
+/// A manifest fetched and verified, in the forms the device stores.
+struct FetchedManifest {
+    manifest: Manifest,
+    canonical: Vec<u8>,
+    manifest_json: Vec<u8>,
+    signatures_json: Vec<u8>,
+}
+
+/// The timestamp pins the manifest's exact bytes, so they are checked against it before its signatures
+/// are even fetched; then it must be signed by the root's manifest keys and no older than the one held
+/// (`floor`).
+async fn fetch_manifest<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    root: &Root,
+    timestamp: &Timestamp,
+    floor: Option<&Current>,
+    now: NaiveDateTime,
+) -> Result<FetchedManifest> {
     let url = join(base, MANIFEST_FILE);
     let response = t.get(&url, None, timestamp.manifest.length).await?;
     if response.status != 200 {
         return Err(Error::Network(format!("HTTP {} for {url}", response.status)));
     }
-    verify::check_manifest_bytes(&timestamp, &response.body, response.truncated).map_err(rejected)?;
+    verify::check_manifest_bytes(timestamp, &response.body, response.truncated).map_err(rejected)?;
     let manifest_json = response.body;
     let url = join(base, SIGNATURE_FILE);
     let signatures_json = body(t.get(&url, None, caps::SIGNATURES).await?, SIGNATURE_FILE, &url, caps::SIGNATURES)?;
-    let (manifest, canonical) = verify::verify_manifest(&root, &manifest_json, &signatures_json).map_err(rejected)?;
-    verify::check_manifest_version(&timestamp, &manifest).map_err(rejected)?;
+    let (manifest, canonical) = verify::verify_manifest(root, &manifest_json, &signatures_json).map_err(rejected)?;
+    verify::check_manifest_version(timestamp, &manifest).map_err(rejected)?;
     // `false` (the same manifest, only laid out differently) is applied all the same: the device stores
     // the bytes the timestamp names.
     verify::check_fresh(
@@ -284,42 +376,49 @@ pub(crate) async fn plan<T: Transport + ?Sized>(
         now,
     )
     .map_err(rejected)?;
+    Ok(FetchedManifest { manifest, canonical, manifest_json, signatures_json })
+}
 
-    // 5. The files the device does not hold intact yet, each checked against its entry.
-    let held_entry = |name: &str| -> Option<&FileEntry> {
-        held.manifest().and_then(|m| m.files.get(name)).filter(|_| held.holds(name))
-    };
+/// A file counts as held only if it is stored intact under the manifest in force: a stored copy that
+/// failed its check must neither be kept nor compared against.
+fn held_entry<'h>(held: &'h Held, name: &str) -> Option<&'h FileEntry> {
+    held.manifest().and_then(|m| m.files.get(name)).filter(|_| held.holds(name))
+}
+
+/// What the owner would call "updated": a file whose content differs from what was in force, where a
+/// file not held intact is in force as its built-in copy (so a first sync does not report the built-in
+/// content as news).
+fn changed_names(held: &Held, manifest: &Manifest) -> Vec<String> {
     // The hash in force for a name: the stored file's, else the built-in copy's.
     let in_force = |name: &str| -> Option<String> {
-        match held_entry(name) {
+        match held_entry(held, name) {
             Some(h) => Some(h.sha256.clone()),
             None => built_in(name).map(|(sha256, _)| sha256),
         }
     };
-    let changed: Vec<String> = manifest
+    manifest
         .files
         .iter()
         .filter(|(n, e)| in_force(n).as_deref() != Some(e.sha256.as_str()))
         .map(|(n, _)| n.clone())
-        .collect();
+        .collect()
+}
+
+/// Only what the device does not already hold intact is fetched (or copied from the built-in copy), each
+/// checked against its entry: the others keep their stored rows.
+async fn fetch_writes<T: Transport + ?Sized>(
+    t: &Counted<'_, T>,
+    base: &str,
+    held: &Held,
+    manifest: &Manifest,
+    checks: &ContentChecks,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut writes = Vec::new();
     for (name, entry) in &manifest.files {
-        if held_entry(name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
+        if held_entry(held, name).is_some_and(|h| h.sha256 == entry.sha256 && h.length == entry.length) {
             continue;
         }
         writes.push((name.clone(), fetch_file(checks, t, base, name, entry).await?));
     }
-    Ok(Plan::Update(Box::new(Update {
-        root,
-        root_json,
-        roots,
-        manifest,
-        canonical,
-        manifest_json,
-        signatures_json,
-        timestamp_json,
-        etag: new_etag,
-        writes,
-        changed,
-    })))
+    Ok(writes)
 }

@@ -7,27 +7,34 @@
 //! (`SH-SCJG-0002.q1`). [`Guide::next_questions`] says what is still to be asked, so a front end simply
 //! loops until it is empty and then calls [`Guide::plan`]; the same answers always give the same plan.
 
+mod content;
+mod form;
 pub mod model;
+mod scenario;
 
 use std::collections::BTreeMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 #[cfg(feature = "search")]
-use std::sync::OnceLock;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use content::{Target, closest_to_title, item, loaded, not_found, search_entry, target};
+use form::source_value;
+pub use form::{FieldStatus, Form, FormField};
 pub use model::{Bundle, Choice, GuideCondition, GuideContent, Item, Question, Theme};
+pub use scenario::{ItemPlan, MaterialStatus, PendingQuestion, Plan, RequiredMaterial};
+use scenario::{applicable_questions, check_answers, holds, item_plan};
 
 use crate::assistant::FaqEntry;
 #[cfg(feature = "search")]
 use crate::assistant::{FaqIndex, Hit};
 use crate::context::Context;
-use crate::dossier::{CompanyOverview, Licence, Material, industry, money, region, uscc};
+use crate::dossier::{Licence, Material};
 use crate::dynamics::{Dynamic, DynamicKind};
-use crate::error::{Error, Issues, Result};
+#[cfg(feature = "search")]
+use crate::error::Error;
+use crate::error::{Issues, Result};
 
 /// Answers to scenario questions: question key -> option value.
 pub type Answers = BTreeMap<String, String>;
@@ -35,82 +42,6 @@ pub type Answers = BTreeMap<String, String>;
 #[cfg(feature = "ts")]
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const ANSWERS_TS: &str = "/** Answers to scenario questions: question key -> option value. */\nexport type Answers = { [question: string]: string };";
-
-/// Parsed guide content and its search index, for one version of the content's bytes.
-struct Loaded {
-    fingerprint: u64,
-    content: Arc<GuideContent>,
-    #[cfg(feature = "search")]
-    index: OnceLock<std::result::Result<Arc<FaqIndex>, String>>,
-}
-
-/// The guide in force: the feed's `guide.json` when one has been synced, else the embedded one (in the
-/// browser: the one the web app provided). Parsed once per version (the fingerprint of the bytes says
-/// when the feed brought a new one).
-fn loaded(ctx: &Context) -> Result<Arc<Loaded>> {
-    static CACHE: Mutex<Option<Arc<Loaded>>> = Mutex::new(None);
-    let bytes = crate::feed::Feed::new(ctx).file(crate::feed::GUIDE_FILE)?.ok_or_else(|| {
-        Error::Internal("the guide content is not loaded (the web app provides guide.json first)".into())
-    })?;
-    let bytes: &[u8] = &bytes;
-    let fingerprint = {
-        let mut h = DefaultHasher::new();
-        bytes.hash(&mut h);
-        h.finish()
-    };
-    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(l) = cache.as_ref().filter(|l| l.fingerprint == fingerprint) {
-        return Ok(Arc::clone(l));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Internal(format!("guide content: {e}")))?;
-    let l = Arc::new(Loaded {
-        fingerprint,
-        content: Arc::new(GuideContent::parse(text)?),
-        #[cfg(feature = "search")]
-        index: OnceLock::new(),
-    });
-    *cache = Some(Arc::clone(&l));
-    Ok(l)
-}
-
-/// An item as an entry of the search engine.
-fn search_entry(c: &GuideContent, i: &Item) -> FaqEntry {
-    let theme = c.themes.iter().find(|t| t.code == i.theme).map(|t| t.name.clone()).unwrap_or_default();
-    FaqEntry {
-        id: i.code.clone(),
-        question: i.name.clone(),
-        alternatives: vec![format!("{}办理{}", i.department, i.name)],
-        answer: format!("{}\n{}", i.conditions, i.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")),
-        tags: i.basis.clone(),
-        theme,
-        related: Vec::new(),
-        updated: NaiveDate::default(),
-    }
-}
-
-/// The item whose name shares the most two-character words with a policy's title (its conditions count
-/// a third as much), for a policy its authors linked to nothing. Plain character pairs rather than the
-/// search engine, so every build of the core (the web app's first module has no engine) gives the same
-/// answer; titles and service names are short and written in the same administrative vocabulary.
-fn closest_to_title<'i>(items: &'i [Item], title: &str) -> Option<&'i Item> {
-    let pairs = |text: &str| -> std::collections::HashSet<(char, char)> {
-        let chars: Vec<char> = text.chars().filter(|c| c.is_alphanumeric()).collect();
-        chars.windows(2).map(|w| (w[0], w[1])).collect()
-    };
-    let wanted = pairs(title);
-    items
-        .iter()
-        .map(|i| {
-            (3 * wanted.intersection(&pairs(&i.name)).count() + wanted.intersection(&pairs(&i.conditions)).count(), i)
-        })
-        .filter(|(score, _)| *score > 0)
-        // The first of equals: content order puts the common services first.
-        .fold(None, |best: Option<(usize, &Item)>, (score, i)| match best {
-            Some((b, _)) if b >= score => best,
-            _ => Some((score, i)),
-        })
-        .map(|(_, i)| i)
-}
 
 /// One service in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,327 +71,6 @@ pub struct BundleSummary {
     pub name: String,
     pub description: String,
     pub items: u32,
-}
-
-/// A question still to answer, with the key its answer goes under.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct PendingQuestion {
-    pub key: String,
-    pub text: String,
-    pub options: Vec<Choice>,
-    /// For an item's question inside a bundle: the item's name.
-    pub item_name: Option<String>,
-}
-
-/// Where a required material stands for this company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialStatus {
-    /// Not checked against the dossier (no plan for a company, or a material the dossier does not track).
-    Prepare,
-    /// The dossier has it, valid on the application day: reuse it.
-    Reuse,
-    /// The dossier has it, but it is no longer valid on the application day.
-    Renew,
-    /// The dossier does not have it.
-    Missing,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct RequiredMaterial {
-    pub kind: String,
-    pub name: String,
-    pub required: bool,
-    pub note: Option<String>,
-    pub status: MaterialStatus,
-    /// Why, in Chinese: `可复用：漕溪北路门店租赁合同（有效期至2027-03-14），证照夹有扫描件`.
-    pub detail: String,
-    /// The dossier material reused or to renew.
-    pub material_id: Option<i64>,
-    /// Its scan in the vault, when there is one.
-    pub vault_document: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct ItemPlan {
-    pub code: String,
-    pub name: String,
-    pub department: String,
-    pub time_limit: String,
-    pub materials: Vec<RequiredMaterial>,
-    pub steps: Vec<String>,
-}
-
-/// What to hand in and do, for an item or a whole bundle, given the answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct Plan {
-    pub code: String,
-    pub name: String,
-    pub items: Vec<ItemPlan>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Enum))]
-#[serde(rename_all = "snake_case")]
-pub enum FieldStatus {
-    Filled,
-    /// Required and not in the dossier: the owner must enter it.
-    Missing,
-    /// Optional and not in the dossier.
-    Empty,
-    /// In the dossier but not usable as it is (e.g. an expired licence).
-    Invalid,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct FormField {
-    pub field: String,
-    pub source: Option<String>,
-    pub value: Option<String>,
-    pub required: bool,
-    pub status: FieldStatus,
-    /// Why a field is missing or invalid, in Chinese.
-    pub message: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-#[cfg_attr(feature = "ffi", derive(uniffi::Record))]
-pub struct Form {
-    pub item_code: String,
-    pub item_name: String,
-    pub fields: Vec<FormField>,
-    /// Fields the owner must still fill in.
-    pub missing: Vec<String>,
-}
-
-fn holds(when: &Option<Vec<GuideCondition>>, answers: &Answers, prefix: &str) -> bool {
-    when.iter().flatten().all(|c| answers.get(&format!("{prefix}{}", c.question)).is_some_and(|a| c.values.contains(a)))
-}
-
-fn not_found(code: &str) -> Error {
-    Error::invalid("code", format!("没有编号为“{code}”的办事事项"), format!("no guide item or bundle {code}"))
-}
-
-enum Target<'c> {
-    Item(&'c Item),
-    Bundle(&'c Bundle),
-}
-
-fn target<'c>(c: &'c GuideContent, code: &str) -> Result<Target<'c>> {
-    if let Some(i) = c.items.iter().find(|i| i.code == code) {
-        return Ok(Target::Item(i));
-    }
-    c.bundles.iter().find(|b| b.code == code).map(Target::Bundle).ok_or_else(|| not_found(code))
-}
-
-fn item<'c>(c: &'c GuideContent, code: &str) -> Result<&'c Item> {
-    c.items.iter().find(|i| i.code == code).ok_or_else(|| not_found(code))
-}
-
-/// Every question that applies, in order, each with its key: for a bundle, its own questions, then the
-/// questions of the items its answers select (those appear only once the bundle's are answered).
-fn applicable_questions<'c>(
-    c: &'c GuideContent,
-    target: &Target<'c>,
-    answers: &Answers,
-) -> Result<Vec<(String, &'c Question, Option<String>)>> {
-    Ok(match target {
-        Target::Item(i) => i.questions.iter().map(|q| (q.id.clone(), q, None)).collect(),
-        Target::Bundle(b) => {
-            let mut out: Vec<(String, &'c Question, Option<String>)> =
-                b.questions.iter().map(|q| (q.id.clone(), q, None)).collect();
-            if b.questions.iter().all(|q| answers.contains_key(&q.id)) {
-                for bi in b.items.iter().filter(|bi| holds(&bi.when, answers, "")) {
-                    let it = item(c, &bi.code)?;
-                    for q in &it.questions {
-                        out.push((format!("{}.{}", it.code, q.id), q, Some(it.name.clone())));
-                    }
-                }
-            }
-            out
-        }
-    })
-}
-
-/// Checks that every given answer is for a question that applies and is one of its options.
-fn check_answers(questions: &[(String, &Question, Option<String>)], answers: &Answers) -> Result<()> {
-    let mut issues = Issues::default();
-    for (key, value) in answers {
-        match questions.iter().find(|(k, _, _)| k == key) {
-            None => issues.push(
-                format!("answers.{key}"),
-                format!("没有需要回答的问题“{key}”"),
-                format!("no applicable question {key}"),
-            ),
-            Some((_, q, _)) if !q.options.iter().any(|o| &o.value == value) => {
-                let options: Vec<String> = q.options.iter().map(|o| format!("{}（{}）", o.value, o.label)).collect();
-                issues.push(
-                    format!("answers.{key}"),
-                    format!("“{}”的回答应为：{}", q.text, options.join("、")),
-                    format!("{value:?} is not an option of {key}"),
-                )
-            }
-            Some(_) => {}
-        }
-    }
-    issues.into_result()
-}
-
-fn material_kind_name(kind: &str) -> String {
-    crate::dossier::material::kind_name(kind)
-}
-
-/// Compares one required material with the dossier on `on` (the application day).
-fn check_material(
-    rule: &model::MaterialRule,
-    company: Option<(&[Material], &[Licence])>,
-    on: NaiveDate,
-) -> RequiredMaterial {
-    let mut m = RequiredMaterial {
-        kind: rule.kind.clone(),
-        name: rule.name.clone(),
-        required: rule.required,
-        note: rule.note.clone(),
-        status: MaterialStatus::Prepare,
-        detail: String::new(),
-        material_id: None,
-        vault_document: None,
-    };
-    let Some((materials, licences)) = company else {
-        m.detail = "需准备".into();
-        return m;
-    };
-    if rule.kind == crate::dossier::material::OTHER {
-        m.detail = "档案中不跟踪此类材料，请自行准备".into();
-        return m;
-    }
-    // The freshest material of the kind: no expiry beats any expiry, later beats earlier.
-    let best = materials
-        .iter()
-        .filter(|x| x.data.kind == rule.kind)
-        .max_by_key(|x| (x.data.valid_until.is_none(), x.data.valid_until));
-    if let Some(x) = best {
-        m.material_id = Some(x.id);
-        m.vault_document = x.data.vault_document.clone();
-        let scan = if x.data.vault_document.is_some() { "，证照夹有扫描件" } else { "" };
-        match x.data.valid_until {
-            Some(until) if until < on => {
-                m.status = MaterialStatus::Renew;
-                m.detail = format!("档案中的“{}”已于{until}过期，需重新准备", x.data.title);
-            }
-            Some(until) => {
-                m.status = MaterialStatus::Reuse;
-                m.detail = format!("可复用：{}（有效期至{until}）{scan}", x.data.title);
-            }
-            None => {
-                m.status = MaterialStatus::Reuse;
-                m.detail = format!("可复用：{}（长期有效）{scan}", x.data.title);
-            }
-        }
-        return m;
-    }
-    // A copy of the business licence can be made from the licence itself.
-    if rule.kind == "business_licence_copy" && licences.iter().any(|l| l.data.kind == "business_licence") {
-        m.status = MaterialStatus::Reuse;
-        m.detail = "档案中有营业执照，复印并加盖公章即可".into();
-        return m;
-    }
-    m.status = MaterialStatus::Missing;
-    m.detail = format!("档案中没有“{}”，需准备", material_kind_name(&rule.kind));
-    m
-}
-
-fn item_plan(
-    it: &Item,
-    answers: &Answers,
-    prefix: &str,
-    company: Option<(&[Material], &[Licence])>,
-    on: NaiveDate,
-) -> ItemPlan {
-    ItemPlan {
-        code: it.code.clone(),
-        name: it.name.clone(),
-        department: it.department.clone(),
-        time_limit: it.time_limit.clone(),
-        materials: it
-            .materials
-            .iter()
-            .filter(|m| holds(&m.when, answers, prefix))
-            .map(|m| check_material(m, company, on))
-            .collect(),
-        steps: it.steps.iter().filter(|s| holds(&s.when, answers, prefix)).map(|s| s.text.clone()).collect(),
-    }
-}
-
-/// The value of a form source for a company, or why there is none.
-fn source_value(
-    source: &str,
-    c: &CompanyOverview,
-    licences: &[Licence],
-    today: NaiveDate,
-) -> (Option<String>, Option<String>) {
-    let p = &c.company;
-    let value = match source {
-        "company.uscc" => return (Some(p.uscc.clone()), uscc::normalize(&p.uscc).err().map(|e| e.user_message())),
-        "company.name" => Some(p.name.clone()),
-        "company.company_type" => Some(p.company_type.label().to_owned()),
-        "company.legal_representative" => Some(p.legal_representative.clone()),
-        "company.registered_capital_fen" => Some(money::format_yuan(p.registered_capital_fen)),
-        "company.established_on" => Some(p.established_on.to_string()),
-        "company.address" => Some(p.address.clone()),
-        "company.district" => {
-            return (
-                Some(format!("{}（{}）", c.district_name, p.district)),
-                region::validate(&p.district).err().map(|e| e.user_message()),
-            );
-        }
-        "company.industry" => {
-            return (
-                Some(format!("{} {}", p.industry, c.industry_name)),
-                industry::validate(&p.industry).err().map(|e| e.user_message()),
-            );
-        }
-        "company.employees" => Some(p.employees.to_string()),
-        "company.revenue_fen" => Some(money::format_yuan(p.revenue_fen)),
-        "company.taxpayer_kind" => Some(p.taxpayer_kind.label().to_owned()),
-        "company.credit_grade" => p.credit_grade.map(|g| g.label().to_owned()),
-        other => {
-            let mut parts = other.split('.');
-            let (Some("licence"), Some(kind), Some(field)) = (parts.next(), parts.next(), parts.next()) else {
-                return (None, None);
-            };
-            let Some(l) = licences
-                .iter()
-                .filter(|l| l.data.kind == kind)
-                .max_by_key(|l| (l.data.valid_until.is_none(), l.data.valid_until))
-            else {
-                return (None, None);
-            };
-            let expired = l.data.valid_until.filter(|u| *u < today).map(|u| format!("{}已于{u}过期", l.kind_name));
-            let value = match field {
-                "number" => l.data.number.clone(),
-                "issuer" => l.data.issuer.clone(),
-                "valid_until" => l.data.valid_until.map(|d| d.to_string()).unwrap_or_else(|| "长期有效".into()),
-                _ => return (None, None),
-            };
-            return (Some(value), expired);
-        }
-    };
-    (value, None)
 }
 
 /// The guide service. Borrowed from [`Zhuanshu::guide`].
@@ -867,7 +477,7 @@ mod tests {
         // Without the licence in the dossier, its fields become gaps the owner must fill.
         let mut bare = restaurant.clone();
         bare.licences.retain(|l| l.kind != "food_business");
-        bare.company.uscc = uscc::complete("91310104MA1FL8XK2").unwrap();
+        bare.company.uscc = crate::dossier::uscc::complete("91310104MA1FL8XK2").unwrap();
         app.dossier().import(&bare).unwrap();
         let form = g.prefill(&bare.company.uscc, &item.code).unwrap();
         let licence_fields: Vec<&FormField> = form

@@ -27,7 +27,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::document::{Header, ID_LEN, Opener, OpeningReader, Sealer, from_io, read_full};
-use super::files::AtomicFile;
+use super::files::{AtomicFile, BlobStore};
 use super::keys::{self, RecoveryKey, SecretKey};
 use super::{MAX_AUTO_LOCK_SECONDS, Secret, Slot, Vault, hex, parse_id, unhex};
 use crate::error::{Error, Result};
@@ -241,27 +241,43 @@ impl Vault<'_> {
                 "restore needs a vault that is not set up",
             ));
         }
-        let not_backup = || Error::Format("not a Zhuanshu vault backup".into());
-        let mut fixed = [0u8; 10];
-        if read_full(input, &mut fixed)? < fixed.len() || fixed[0..4] != MAGIC {
-            return Err(not_backup());
-        }
-        let version = u16::from_be_bytes([fixed[4], fixed[5]]);
-        if version != VERSION {
-            return Err(Error::Format(format!("vault backup version {version} is not supported")));
-        }
-        let keys_len = u32::from_be_bytes([fixed[6], fixed[7], fixed[8], fixed[9]]);
-        if keys_len > MAX_KEYS_BYTES {
-            return Err(bad(format!("keys part of {keys_len} bytes")));
-        }
-        let mut head_bytes = vec![0u8; keys_len as usize];
-        if read_full(input, &mut head_bytes)? < head_bytes.len() {
-            return Err(bad("cut inside the keys part"));
-        }
-        let head: BackupKeys = serde_json::from_slice(&head_bytes).map_err(|e| bad(format!("keys part: {e}")))?;
-        if head.format != FORMAT {
-            return Err(not_backup());
-        }
+        let head = read_backup_keys(input)?;
+        let opened = self.open_backup_keys(&head, &recovery)?;
+
+        let mut body = OpeningReader::new(Opener::new(&opened.backup_key, Some(&opened.backup_id), input)?);
+        let manifest = read_manifest(&mut body)?;
+        let rows = document_rows(&manifest)?;
+        let seal_rows = seal_rows(&manifest)?;
+
+        let blobs = self.blobs();
+        let mut written: Vec<String> = Vec::new();
+        let result = (|| -> Result<Vec<String>> {
+            // 1. every document file …
+            write_documents(&*blobs, &mut body, &rows, &manifest.documents, &mut written)?;
+            // 2. … then every row, in one transaction.
+            self.insert_restored(&opened, new_pin, manifest.auto_lock_seconds, &rows, &seal_rows)
+        })();
+        let skipped = match result {
+            Ok(skipped) => skipped,
+            Err(e) => {
+                for id in &written {
+                    let _ = blobs.remove(id);
+                }
+                return Err(e);
+            }
+        };
+        self.start_session(opened.data_key)?;
+        Ok(BackupSummary {
+            documents: rows.len() as u32,
+            seals: (seal_rows.len() - skipped.len()) as u32,
+            seals_skipped: skipped,
+            bytes: 0,
+        })
+    }
+
+    /// Only the recovery key may open a backup, and it is a guessable secret like a PIN: the attempt is
+    /// counted against the vault the backup came from, before the data key it unwraps opens the rest.
+    fn open_backup_keys(&self, head: &BackupKeys, recovery: &RecoveryKey) -> Result<OpenedKeys> {
         let backup_id: [u8; ID_LEN] =
             unhex_field(&head.backup_id, "backup_id")?.try_into().map_err(|_| bad("backup_id is not 16 bytes"))?;
         let state = db::StateRow {
@@ -280,113 +296,167 @@ impl Vault<'_> {
             &unhex_field(&head.backup_key, "backup_key")?,
         )?
         .ok_or_else(|| bad("the backup key does not open"))?;
+        Ok(OpenedKeys { backup_id, state, recovery_wrapped, data_key, backup_key })
+    }
 
-        let mut body = OpeningReader::new(Opener::new(&backup_key, Some(&backup_id), input)?);
-        let mut len = [0u8; 4];
-        if read_full(&mut body, &mut len)? < 4 {
-            return Err(bad("cut before the manifest"));
-        }
-        let manifest_len = u32::from_be_bytes(len);
-        if manifest_len > MAX_MANIFEST_BYTES {
-            return Err(bad(format!("manifest of {manifest_len} bytes")));
-        }
-        let mut manifest_bytes = vec![0u8; manifest_len as usize];
-        if read_full(&mut body, &mut manifest_bytes)? < manifest_bytes.len() {
-            return Err(bad("cut inside the manifest"));
-        }
-        let manifest: BackupManifest =
-            serde_json::from_slice(&manifest_bytes).map_err(|e| bad(format!("manifest: {e}")))?;
-        let mut rows = Vec::with_capacity(manifest.documents.len());
-        let mut seen = HashSet::new();
-        for d in &manifest.documents {
-            let (id, _) = parse_id(&d.id).map_err(|_| bad(format!("document id {:?}", d.id)))?;
-            if !seen.insert(id.clone()) {
-                return Err(bad(format!("document {id} twice")));
+    /// The rows go in last and all at once, so a crash or a failure leaves no half-restored vault, only
+    /// document files that nothing points to. Returns the USCCs of the seals left out.
+    fn insert_restored(
+        &self,
+        opened: &OpenedKeys,
+        new_pin: &str,
+        auto_lock_seconds: u32,
+        rows: &[db::DocumentRow],
+        seal_rows: &[db::SealRow],
+    ) -> Result<Vec<String>> {
+        let pin = self.pin_slot(&opened.data_key, new_pin)?;
+        let recovery_slot =
+            db::SlotRow { salt: None, iterations: None, wrapped: opened.recovery_wrapped.clone(), device_binding: 0 };
+        let now = self.now();
+        self.ctx.store()?.write(|tx| {
+            if db::get_state(tx)?.is_some() {
+                return Err(Error::invalid("vault", "本机已设置证照夹", "the vault was set up meanwhile"));
             }
-            rows.push(db::DocumentRow {
-                id,
-                sealed_name: unhex_field(&d.sealed_name, "sealed_name")?,
-                media_type: d.media_type.clone(),
-                size: d.size,
-                wrapped_key: unhex_field(&d.wrapped_key, "wrapped_key")?,
-                created_at: d.created_at,
-            });
-        }
-        let mut seal_rows = Vec::with_capacity(manifest.seals.len());
-        for s in &manifest.seals {
-            seal_rows.push(db::SealRow {
-                uscc: s.uscc.clone(),
-                key_id: s.key_id.clone(),
-                public_key: unhex_field(&s.public_key, "public_key")?,
-                sealed_private: unhex_field(&s.sealed_private, "sealed_private")?,
-                created_at: s.created_at,
-            });
-        }
-
-        let blobs = self.blobs();
-        let mut written: Vec<String> = Vec::new();
-        let result = (|| -> Result<Vec<String>> {
-            // 1. every document file …
-            for (row, d) in rows.iter().zip(&manifest.documents) {
-                let mut pending = blobs.create(&row.id)?;
-                let copied = io::copy(&mut (&mut body).take(d.sealed_len), &mut pending).map_err(from_io)?;
-                if copied != d.sealed_len {
-                    return Err(bad(format!("cut inside document {}", row.id)));
-                }
-                pending.commit()?;
-                written.push(row.id.clone());
+            let state = db::StateRow {
+                vault_id: opened.state.vault_id.clone(),
+                key_check: opened.state.key_check.clone(),
+                auto_lock_seconds: auto_lock_seconds.min(MAX_AUTO_LOCK_SECONDS),
+            };
+            db::insert_state(tx, &state, now)?;
+            db::put_slot(tx, Slot::Recovery.name(), &recovery_slot, now)?;
+            db::put_slot(tx, Slot::Pin.name(), &pin, now)?;
+            for row in rows {
+                db::insert_document(tx, row)?;
             }
-            // … the authenticated end of the body (a cut or extended backup fails here) …
-            let mut extra = [0u8; 1];
-            if read_full(&mut body, &mut extra)? != 0 {
-                return Err(bad("data after the last document"));
+            let mut skipped = Vec::new();
+            for seal in seal_rows {
+                if db::company_exists(tx, &seal.uscc)? {
+                    db::insert_seal(tx, seal)?;
+                } else {
+                    skipped.push(seal.uscc.clone());
+                }
             }
-            // 2. … then every row, in one transaction.
-            let pin = self.pin_slot(&data_key, new_pin)?;
-            let recovery_slot =
-                db::SlotRow { salt: None, iterations: None, wrapped: recovery_wrapped.clone(), device_binding: 0 };
-            let now = self.now();
-            self.ctx.store()?.write(|tx| {
-                if db::get_state(tx)?.is_some() {
-                    return Err(Error::invalid("vault", "本机已设置证照夹", "the vault was set up meanwhile"));
-                }
-                let state = db::StateRow {
-                    vault_id: state.vault_id.clone(),
-                    key_check: state.key_check.clone(),
-                    auto_lock_seconds: manifest.auto_lock_seconds.min(MAX_AUTO_LOCK_SECONDS),
-                };
-                db::insert_state(tx, &state, now)?;
-                db::put_slot(tx, Slot::Recovery.name(), &recovery_slot, now)?;
-                db::put_slot(tx, Slot::Pin.name(), &pin, now)?;
-                for row in &rows {
-                    db::insert_document(tx, row)?;
-                }
-                let mut skipped = Vec::new();
-                for seal in &seal_rows {
-                    if db::company_exists(tx, &seal.uscc)? {
-                        db::insert_seal(tx, seal)?;
-                    } else {
-                        skipped.push(seal.uscc.clone());
-                    }
-                }
-                Ok(skipped)
-            })
-        })();
-        let skipped = match result {
-            Ok(skipped) => skipped,
-            Err(e) => {
-                for id in &written {
-                    let _ = blobs.remove(id);
-                }
-                return Err(e);
-            }
-        };
-        self.start_session(data_key)?;
-        Ok(BackupSummary {
-            documents: rows.len() as u32,
-            seals: (seal_rows.len() - skipped.len()) as u32,
-            seals_skipped: skipped,
-            bytes: 0,
+            Ok(skipped)
         })
     }
+}
+
+/// What the recovery key opened in a backup's keys part.
+struct OpenedKeys {
+    backup_id: [u8; ID_LEN],
+    /// The backed-up vault's identity, with the default auto-lock (the manifest's comes later).
+    state: db::StateRow,
+    /// The data key wrapped by the recovery key: it becomes this phone's recovery slot as it is.
+    recovery_wrapped: Vec<u8>,
+    data_key: SecretKey,
+    backup_key: SecretKey,
+}
+
+/// The clear part of a backup is checked before any key is tried, so a file that is not a backup (or a
+/// version this build cannot read) is refused without costing a recovery-key attempt.
+fn read_backup_keys(input: &mut dyn Read) -> Result<BackupKeys> {
+    let not_backup = || Error::Format("not a Zhuanshu vault backup".into());
+    let mut fixed = [0u8; 10];
+    if read_full(input, &mut fixed)? < fixed.len() || fixed[0..4] != MAGIC {
+        return Err(not_backup());
+    }
+    let version = u16::from_be_bytes([fixed[4], fixed[5]]);
+    if version != VERSION {
+        return Err(Error::Format(format!("vault backup version {version} is not supported")));
+    }
+    let keys_len = u32::from_be_bytes([fixed[6], fixed[7], fixed[8], fixed[9]]);
+    if keys_len > MAX_KEYS_BYTES {
+        return Err(bad(format!("keys part of {keys_len} bytes")));
+    }
+    let mut head_bytes = vec![0u8; keys_len as usize];
+    if read_full(input, &mut head_bytes)? < head_bytes.len() {
+        return Err(bad("cut inside the keys part"));
+    }
+    let head: BackupKeys = serde_json::from_slice(&head_bytes).map_err(|e| bad(format!("keys part: {e}")))?;
+    if head.format != FORMAT {
+        return Err(not_backup());
+    }
+    Ok(head)
+}
+
+/// The manifest says what follows in the body, so it is read (within a cap: its length is the file's
+/// word) before any document is.
+fn read_manifest(body: &mut impl Read) -> Result<BackupManifest> {
+    let mut len = [0u8; 4];
+    if read_full(body, &mut len)? < 4 {
+        return Err(bad("cut before the manifest"));
+    }
+    let manifest_len = u32::from_be_bytes(len);
+    if manifest_len > MAX_MANIFEST_BYTES {
+        return Err(bad(format!("manifest of {manifest_len} bytes")));
+    }
+    let mut manifest_bytes = vec![0u8; manifest_len as usize];
+    if read_full(body, &mut manifest_bytes)? < manifest_bytes.len() {
+        return Err(bad("cut inside the manifest"));
+    }
+    serde_json::from_slice(&manifest_bytes).map_err(|e| bad(format!("manifest: {e}")))
+}
+
+/// Every document row is decoded before any file is written, so a bad manifest (an invalid id, one
+/// document twice) leaves nothing behind.
+fn document_rows(manifest: &BackupManifest) -> Result<Vec<db::DocumentRow>> {
+    let mut rows = Vec::with_capacity(manifest.documents.len());
+    let mut seen = HashSet::new();
+    for d in &manifest.documents {
+        let (id, _) = parse_id(&d.id).map_err(|_| bad(format!("document id {:?}", d.id)))?;
+        if !seen.insert(id.clone()) {
+            return Err(bad(format!("document {id} twice")));
+        }
+        rows.push(db::DocumentRow {
+            id,
+            sealed_name: unhex_field(&d.sealed_name, "sealed_name")?,
+            media_type: d.media_type.clone(),
+            size: d.size,
+            wrapped_key: unhex_field(&d.wrapped_key, "wrapped_key")?,
+            created_at: d.created_at,
+        });
+    }
+    Ok(rows)
+}
+
+/// Seal rows are decoded up front for the same reason as the document rows: nothing is written from a
+/// manifest that does not decode.
+fn seal_rows(manifest: &BackupManifest) -> Result<Vec<db::SealRow>> {
+    let mut seal_rows = Vec::with_capacity(manifest.seals.len());
+    for s in &manifest.seals {
+        seal_rows.push(db::SealRow {
+            uscc: s.uscc.clone(),
+            key_id: s.key_id.clone(),
+            public_key: unhex_field(&s.public_key, "public_key")?,
+            sealed_private: unhex_field(&s.sealed_private, "sealed_private")?,
+            created_at: s.created_at,
+        });
+    }
+    Ok(seal_rows)
+}
+
+/// Document files go first (the crash rule: a file without a row is harmless, a row without a file is
+/// not), and the body must end right after the last one: its authenticated end is what catches a cut or
+/// extended backup. `written` records each file as it lands, for the caller to remove on failure.
+fn write_documents(
+    blobs: &dyn BlobStore,
+    body: &mut impl Read,
+    rows: &[db::DocumentRow],
+    documents: &[BackupDocument],
+    written: &mut Vec<String>,
+) -> Result<()> {
+    for (row, d) in rows.iter().zip(documents) {
+        let mut pending = blobs.create(&row.id)?;
+        let copied = io::copy(&mut body.by_ref().take(d.sealed_len), &mut pending).map_err(from_io)?;
+        if copied != d.sealed_len {
+            return Err(bad(format!("cut inside document {}", row.id)));
+        }
+        pending.commit()?;
+        written.push(row.id.clone());
+    }
+    let mut extra = [0u8; 1];
+    if read_full(body, &mut extra)? != 0 {
+        return Err(bad("data after the last document"));
+    }
+    Ok(())
 }

@@ -596,18 +596,42 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
         }
     };
     let entries: HashMap<&str, &zip_layout::Entry> = layout.entries.iter().map(|e| (e.name.as_str(), e)).collect();
+    let (manifest, manifest_bytes) = match read_manifest(&mut source, &entries)? {
+        Ok(read) => read,
+        Err(problem) => {
+            report.problems.push(problem);
+            return Ok(report);
+        }
+    };
+    report.signer = Some(manifest.signer.clone());
+    report.signed_at = Some(manifest.signed_at);
+
     let mut problems = Vec::new();
+    let key = check_signer_key(&manifest.signer, &mut problems);
+    check_signature(&mut source, &entries, &manifest, &manifest_bytes, &key, trusted, &mut problems)?;
+    check_name_clashes(&layout.entries, &mut problems);
+    let listed = check_listed_files(&mut source, &entries, &manifest.files, &mut report.verified_files, &mut problems)?;
+    check_unlisted_files(&layout.entries, &listed, &mut problems);
+    report.valid = problems.is_empty();
+    report.problems = problems;
+    Ok(report)
+}
+
+/// The manifest and its exact bytes, or the one problem that ends the verification: without a manifest
+/// there is nothing to check the files against, and its bytes are what the signature covers.
+fn read_manifest<R: Read + Seek>(
+    source: &mut R,
+    entries: &HashMap<&str, &zip_layout::Entry>,
+) -> Result<std::result::Result<(Manifest, Vec<u8>), PackageProblem>> {
     let Some(manifest_entry) = entries.get(MANIFEST) else {
-        problems.push(PackageProblem::new(
+        return Ok(Err(PackageProblem::new(
             ProblemKind::MissingManifest,
             None,
             "文件包缺少清单（manifest.json）".into(),
             "manifest.json is missing".into(),
-        ));
-        report.problems = problems;
-        return Ok(report);
+        )));
     };
-    let read = read_entry(&mut source, manifest_entry, MAX_MANIFEST_BYTES)?.and_then(|bytes| {
+    let read = read_entry(source, manifest_entry, MAX_MANIFEST_BYTES)?.and_then(|bytes| {
         let m = serde_json::from_slice::<Manifest>(&bytes).map_err(|e| e.to_string())?;
         if m.format != PACKAGE_FORMAT || m.version != PACKAGE_VERSION {
             Err(format!("format {} version {} is not {PACKAGE_FORMAT} {PACKAGE_VERSION}", m.format, m.version))
@@ -617,24 +641,27 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             Ok((m, bytes))
         }
     });
-    let (manifest, manifest_bytes) = match read {
-        Ok(read) => read,
-        Err(detail) => {
-            problems.push(PackageProblem::new(
-                ProblemKind::BadManifest,
-                None,
-                "文件包清单无法读取".into(),
-                format!("manifest.json: {detail}"),
-            ));
-            report.problems = problems;
-            return Ok(report);
-        }
-    };
-    report.signer = Some(manifest.signer.clone());
-    report.signed_at = Some(manifest.signed_at);
+    Ok(read.map_err(|detail| {
+        PackageProblem::new(
+            ProblemKind::BadManifest,
+            None,
+            "文件包清单无法读取".into(),
+            format!("manifest.json: {detail}"),
+        )
+    }))
+}
 
-    // The key and its fingerprint.
-    let public_key = unhex(&manifest.signer.public_key).filter(|k| k.len() == 32);
+/// The signer's key as the manifest gives it, each part `None` where the manifest's is unusable.
+struct SignerKey {
+    public_key: Option<Vec<u8>>,
+    /// Computed from the key, never taken from the manifest's own `fingerprint`.
+    fingerprint: Option<String>,
+}
+
+/// A signature only means something for a real key, and the fingerprint a person compares must be that
+/// key's: a manifest may state a trusted company's fingerprint beside a stranger's key.
+fn check_signer_key(signer: &PackageSigner, problems: &mut Vec<PackageProblem>) -> SignerKey {
+    let public_key = unhex(&signer.public_key).filter(|k| k.len() == 32);
     let actual_fingerprint = public_key.as_deref().map(fingerprint);
     match &actual_fingerprint {
         None => problems.push(PackageProblem::new(
@@ -643,19 +670,31 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             "文件包中的印章公钥无效".into(),
             "signer.public_key is not a 32-byte hex key".into(),
         )),
-        Some(fp) if *fp != normalize_fingerprint(&manifest.signer.fingerprint) => problems.push(PackageProblem::new(
+        Some(fp) if *fp != normalize_fingerprint(&signer.fingerprint) => problems.push(PackageProblem::new(
             ProblemKind::FingerprintMismatch,
             None,
             "文件包中的印章指纹与公钥不符".into(),
-            format!("signer.fingerprint {} is not the key's fingerprint {fp}", manifest.signer.fingerprint),
+            format!("signer.fingerprint {} is not the key's fingerprint {fp}", signer.fingerprint),
         )),
         Some(_) => {}
     }
+    SignerKey { public_key, fingerprint: actual_fingerprint }
+}
 
-    // The signature over the exact manifest bytes.
+/// The signature over the exact manifest bytes is what makes the listed hashes the signer's; and only a
+/// signature that verifies is worth asking the trust list about, since anyone can make a key.
+fn check_signature<R: Read + Seek>(
+    source: &mut R,
+    entries: &HashMap<&str, &zip_layout::Entry>,
+    manifest: &Manifest,
+    manifest_bytes: &[u8],
+    key: &SignerKey,
+    trusted: &[TrustedSeal],
+    problems: &mut Vec<PackageProblem>,
+) -> Result<()> {
     let signature_read = match entries.get(SIGNATURE) {
         None => None,
-        Some(entry) => Some(read_entry(&mut source, entry, MAX_MANIFEST_BYTES)?),
+        Some(entry) => Some(read_entry(source, entry, MAX_MANIFEST_BYTES)?),
     };
     match signature_read {
         None => problems.push(PackageProblem::new(
@@ -674,9 +713,9 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             )),
             Ok(sig) => {
                 let signature = unhex(&sig.signature);
-                let verified = match (&public_key, &signature) {
+                let verified = match (&key.public_key, &signature) {
                     (Some(pk), Some(s)) if sig.algorithm == "Ed25519" => {
-                        UnparsedPublicKey::new(&signature::ED25519, pk).verify(&manifest_bytes, s).is_ok()
+                        UnparsedPublicKey::new(&signature::ED25519, pk).verify(manifest_bytes, s).is_ok()
                     }
                     _ => false,
                 };
@@ -688,7 +727,7 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
                         "the Ed25519 signature does not verify over manifest.json".into(),
                     ));
                 }
-                if let Some(fp) = &actual_fingerprint
+                if let Some(fp) = &key.fingerprint
                     && normalize_fingerprint(&sig.fingerprint) != *fp
                 {
                     problems.push(PackageProblem::new(
@@ -698,19 +737,23 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
                         format!("signature.json names key {} but the manifest's key is {fp}", sig.fingerprint),
                     ));
                 }
-                if verified && let Some(fp) = &actual_fingerprint {
+                if verified && let Some(fp) = &key.fingerprint {
                     problems.extend(trust_problem(trusted, fp, &manifest.signer.uscc));
                 }
             }
         },
     }
+    Ok(())
+}
 
-    // Names that clash: exactly (two entries of one name: the layout allows it, a reader shows either)
-    // or but for case (one file on Windows and macOS).
+/// Names that clash: exactly (two entries of one name: the layout allows it, a reader shows either) or but
+/// for case (one file on Windows and macOS). Either way the file a recipient opens may not be the one
+/// that was hashed.
+fn check_name_clashes(entries: &[zip_layout::Entry], problems: &mut Vec<PackageProblem>) {
     let mut seen = HashSet::new();
     let mut folded = HashSet::new();
     let mut clashes: Vec<&str> = Vec::new();
-    for e in &layout.entries {
+    for e in entries {
         if !seen.insert(e.name.as_str()) || !folded.insert(e.name.to_lowercase()) {
             clashes.push(&e.name);
         }
@@ -725,10 +768,20 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             format!("the package has entries with the same name (or the same but for case): {clashes:?}"),
         ));
     }
+}
 
-    // Every listed file (each once: a name listed again is not hashed again), then anything not listed.
+/// The signature vouches for the manifest only, so each file counts as verified only once its bytes match
+/// the listed size and hash (each once: a name listed again is not hashed again). Returns the entry names
+/// listed, so that anything else in the package can be reported as unsigned.
+fn check_listed_files<R: Read + Seek>(
+    source: &mut R,
+    entries: &HashMap<&str, &zip_layout::Entry>,
+    files: &[PackageFile],
+    verified_files: &mut Vec<String>,
+    problems: &mut Vec<PackageProblem>,
+) -> Result<HashSet<String>> {
     let mut listed = HashSet::new();
-    for entry in &manifest.files {
+    for entry in files {
         if !safe_name(&entry.name) {
             problems.push(PackageProblem::new(
                 ProblemKind::UnsafeName,
@@ -766,7 +819,7 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             ));
             continue;
         }
-        let (sha, crc) = hash_entry(&mut source, zip_entry)?;
+        let (sha, crc) = hash_entry(source, zip_entry)?;
         if sha != entry.sha256.to_ascii_lowercase() {
             problems.push(PackageProblem::new(
                 ProblemKind::HashMismatch,
@@ -783,11 +836,16 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
                 format!("{}: CRC-32 {crc:08x}, the headers say {:08x}", entry.name, zip_entry.crc32),
             ));
         } else {
-            report.verified_files.push(entry.name.clone());
+            verified_files.push(entry.name.clone());
         }
     }
-    let mut extra: Vec<&str> = layout
-        .entries
+    Ok(listed)
+}
+
+/// A file the manifest does not list is not covered by the signature: a recipient must not take it for
+/// part of what was sealed. Reported by name, in name order, each once.
+fn check_unlisted_files(entries: &[zip_layout::Entry], listed: &HashSet<String>, problems: &mut Vec<PackageProblem>) {
+    let mut extra: Vec<&str> = entries
         .iter()
         .map(|e| e.name.as_str())
         .filter(|name| !listed.contains(*name) && !matches!(*name, MANIFEST | SIGNATURE))
@@ -804,9 +862,6 @@ pub fn verify_package_from<R: Read + Seek>(mut source: R, trusted: &[TrustedSeal
             format!("{name} is not in the manifest"),
         ));
     }
-    report.valid = problems.is_empty();
-    report.problems = problems;
-    Ok(report)
 }
 
 /// What is wrong with trusting a valid signature by key `fp` on a package that says it is `uscc`'s:
