@@ -27,13 +27,20 @@ pub struct Context {
     parts: Vec<Shared>,
     /// Values built from the content in force (the calendar, the policy catalog, the FAQ index), one per
     /// type; all dropped when the feed brings new content.
-    caches: Mutex<Vec<Shared>>,
+    caches: Mutex<Caches>,
+}
+
+#[derive(Default)]
+struct Caches {
+    /// Counts the forgets, so a value built from what was read before one is not kept after it.
+    generation: u64,
+    values: Vec<Shared>,
 }
 
 impl Context {
     /// See [`crate::Config`] for the two clocks.
     pub(crate) fn new(store: Store, clock: Clock, security_clock: Clock) -> Context {
-        Context { store: Mutex::new(store), clock, security_clock, parts: Vec::new(), caches: Mutex::new(Vec::new()) }
+        Context { store: Mutex::new(store), clock, security_clock, parts: Vec::new(), caches: Mutex::default() }
     }
 
     /// Adds a service's state for the life of the handle.
@@ -66,38 +73,47 @@ impl Context {
         self.security_clock.now()
     }
 
-    fn caches(&self) -> MutexGuard<'_, Vec<Shared>> {
+    fn caches(&self) -> MutexGuard<'_, Caches> {
         self.caches.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The cached value of type `T` while `fresh` accepts it, else a new one from `build`, kept for next
-    /// time. The lock is not held while building (a build may read other caches); two callers racing
-    /// may both build, and the later one's value is kept.
+    /// time. The lock is not held while building (a build may read other caches); a value whose build
+    /// overlapped a forget is returned but not kept, since it may hold what the forget meant to drop.
     pub(crate) fn cached<T: Any + Send + Sync>(
         &self,
         fresh: impl Fn(&T) -> bool,
         build: impl FnOnce() -> Result<T>,
     ) -> Result<Arc<T>> {
-        let found = self.caches().iter().find_map(|c| Arc::clone(c).downcast::<T>().ok());
+        let (found, generation) = {
+            let caches = self.caches();
+            (caches.values.iter().find_map(|c| Arc::clone(c).downcast::<T>().ok()), caches.generation)
+        };
         if let Some(value) = found.filter(|v| fresh(v)) {
             return Ok(value);
         }
         let value = Arc::new(build()?);
         let mut caches = self.caches();
-        caches.retain(|c| !c.is::<T>());
-        caches.push(Arc::clone(&value) as Shared);
+        if caches.generation == generation {
+            caches.values.retain(|c| !c.is::<T>());
+            caches.values.push(Arc::clone(&value) as Shared);
+        }
         Ok(value)
     }
 
     /// Drops the cached value of type `T`: the next use builds it again.
     #[cfg_attr(not(feature = "search"), allow(dead_code))] // the FAQ index is the only one forgotten alone
     pub(crate) fn forget<T: Any + Send + Sync>(&self) {
-        self.caches().retain(|c| !c.is::<T>());
+        let mut caches = self.caches();
+        caches.values.retain(|c| !c.is::<T>());
+        caches.generation += 1;
     }
 
     /// Drops every value built from content, after the content in force changed.
     pub(crate) fn forget_content(&self) {
-        self.caches().clear();
+        let mut caches = self.caches();
+        caches.values.clear();
+        caches.generation += 1;
     }
 }
 
@@ -127,6 +143,29 @@ mod tests {
         ctx.forget_content();
         assert_eq!(*ctx.cached::<String>(|_| true, || Ok("again".to_owned())).unwrap(), "again");
         assert!(ctx.cached::<i8>(|_| true, || Err(Error::Internal("no".into()))).is_err());
+    }
+
+    #[test]
+    fn a_value_built_across_a_forget_is_not_kept() {
+        let ctx = context();
+        // The store changed and the cache was forgotten while this build read the old state.
+        let stale = ctx.cached::<u32>(
+            |_| true,
+            || {
+                ctx.forget::<u32>();
+                Ok(1)
+            },
+        );
+        assert_eq!(*stale.unwrap(), 1, "the caller still gets what it built");
+        assert_eq!(*ctx.cached::<u32>(|_| true, || Ok(2)).unwrap(), 2, "but it was not kept");
+        let _ = ctx.cached::<u8>(
+            |_| true,
+            || {
+                ctx.forget_content();
+                Ok(1)
+            },
+        );
+        assert_eq!(*ctx.cached::<u8>(|_| true, || Ok(2)).unwrap(), 2);
     }
 
     #[test]

@@ -44,6 +44,12 @@ fn shipped_code(text: &str) -> String {
             }
         } else if text[i..].starts_with("/*") {
             i = text[i..].find("*/").map_or(bytes.len(), |e| i + e + 2);
+        } else if let Some(len) = raw_string(&text[i..]) {
+            i += len;
+            out.push_str("\"\"");
+        } else if let Some(len) = char_literal(&text[i..]) {
+            i += len;
+            out.push_str("' '");
         } else if bytes[i] == b'"' {
             i += 1;
             while i < bytes.len() && bytes[i] != b'"' {
@@ -82,6 +88,26 @@ fn shipped_code(text: &str) -> String {
     out
 }
 
+/// The length of a raw string literal (`r"…"`, `r#"…"#`, `br#"…"#`) at the start of `code`.
+fn raw_string(code: &str) -> Option<usize> {
+    let body = code.strip_prefix("br").or_else(|| code.strip_prefix('r'))?;
+    let hashes = body.len() - body.trim_start_matches('#').len();
+    let quoted = body[hashes..].strip_prefix('"')?;
+    let close = format!("\"{}", "#".repeat(hashes));
+    let end = quoted.find(&close)?;
+    Some(code.len() - quoted.len() + end + close.len())
+}
+
+/// The length of a char literal (`'"'`, `'\''`, `'\u{2e80}'`) at the start of `code`; `None` for a
+/// lifetime (`'a`), which is code.
+fn char_literal(code: &str) -> Option<usize> {
+    let rest = code.strip_prefix('\'')?;
+    let mut chars = rest.char_indices();
+    let (_, first) = chars.next()?;
+    let after = if first == '\\' { rest[1..].find('\'').map(|e| e + 1)? } else { first.len_utf8() };
+    rest[after..].starts_with('\'').then_some(1 + after + 1)
+}
+
 /// The length of a `#[cfg(test)]` or `#[cfg(all(test, …))]` attribute at the start of `code`.
 fn test_only(code: &str) -> Option<usize> {
     let inner = code.strip_prefix("#[cfg(")?;
@@ -98,8 +124,7 @@ fn used(code: &str, modules: &[String], lib_rs: &str) -> Vec<String> {
     while let Some(at) = rest.find("crate::") {
         let after = &rest[at + "crate::".len()..];
         let names: Vec<&str> = if let Some(group) = after.strip_prefix('{') {
-            let end = group.find('}').unwrap_or(group.len());
-            group[..end].split(',').map(|p| p.trim().split("::").next().unwrap_or("").trim()).collect()
+            top_level_names(group)
         } else {
             vec![after.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("")]
         };
@@ -113,6 +138,28 @@ fn used(code: &str, modules: &[String], lib_rs: &str) -> Vec<String> {
         rest = after;
     }
     found
+}
+
+/// The first segment of each path in a `use crate::{…}` group (`a::{B, C}, d` gives `a`, `d`).
+fn top_level_names(group: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                names.push(&group[start..i]);
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                names.push(&group[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    names.into_iter().map(|p| p.trim().split("::").next().unwrap_or("").trim()).collect()
 }
 
 /// The graph of core/src: each top-level module (a file or directory) and the facade, with what it uses.
@@ -132,8 +179,11 @@ fn graph_of(files: &[(String, String)]) -> Graph {
         if path.ends_with("/tests.rs") {
             continue;
         }
+        // `super::` as many times as the file is deep is the crate root: `crate::` under another name.
+        let depth = path.matches('/').count() + usize::from(!path.ends_with("/mod.rs"));
+        let code = shipped_code(text).replace(&"super::".repeat(depth), "crate::");
         let edges = graph.entry(from.clone()).or_default();
-        for to in used(&shipped_code(text), &modules, &lib_rs) {
+        for to in used(&code, &modules, &lib_rs) {
             if to != from && !edges.contains(&to) {
                 edges.push(to);
             }
@@ -225,4 +275,12 @@ fn a_back_import_is_found() {
     let back = graph_of(&files("use crate::{a::A, Zhuanshu};"));
     assert_eq!(back["b"], ["a", "lib"]);
     assert_eq!(cycle(&back), Some(vec!["a".into(), "b".into(), "a".into()]));
+    // Literals that look like quotes do not hide the code after them; nested groups are read whole.
+    let hidden = graph_of(&files("const Q: char = '\"'; const R: &str = r#\"\"x\"#; fn f<'a>() { crate::a::f() }"));
+    assert_eq!(hidden["b"], ["a"]);
+    let nested = graph_of(&files("use crate::{error::{E, F}, a::A};"));
+    assert_eq!(nested["b"], ["a"]);
+    let mut deep = files("");
+    deep.push(("b/inner.rs".to_owned(), "use super::super::Zhuanshu;".to_owned()));
+    assert_eq!(graph_of(&deep)["b"], ["lib"], "super::super from b/inner.rs is the crate");
 }

@@ -481,6 +481,11 @@ fn service_of_core(ty: &str) -> Option<&'static str> {
     SERVICES.iter().find(|s| s.1 == ty).map(|s| s.0)
 }
 
+/// An exported object the check does not know: its methods would escape the check, so it is an error.
+fn unknown_object(file: &str, ty: &str) -> String {
+    format!("{file}: `{ty}` exports methods but is no service the parity check knows (add it to SERVICES)")
+}
+
 fn service_of_api(ty: &str) -> Option<&'static str> {
     SERVICES.iter().find(|s| s.2 == ty).map(|s| s.0)
 }
@@ -619,6 +624,8 @@ fn read_ffi(src: &Sources, core_names: &Names) -> Result<Binding, String> {
                         binding.app_method(name, method.shape.ret.clone(), method);
                     } else if let Some(service) = service_of_api(&ty) {
                         binding.methods.insert((service.into(), name), method);
+                    } else {
+                        return Err(unknown_object(FFI_FILE, &ty));
                     }
                 }
             }
@@ -670,11 +677,12 @@ fn read_wasm(src: &Sources, core_names: &Names, core: &Methods) -> Result<Bindin
                 binding.methods.insert(("top".into(), name), method);
             }
             Some(APP) => binding.app_method(name, method.shape.ret.clone(), method),
-            Some(ty) => {
-                if let Some(service) = service_of_api(ty) {
+            Some(ty) => match service_of_api(ty) {
+                Some(service) => {
                     binding.methods.insert((service.into(), name), method);
                 }
-            }
+                None => return Err(unknown_object(WASM_FILE, ty)),
+            },
         }
     }
     // The search module carries core methods of its services by their names; its other exports
@@ -1114,6 +1122,16 @@ mod tests {
         let found = v.iter().find(|v| v.contains("dossier.remove_record") && v.contains("FFI"));
         println!("without FFI's remove_record: {found:?}");
         assert!(found.is_some(), "{v:#?}");
+    }
+
+    #[test]
+    fn an_exported_object_the_check_does_not_know_fails() {
+        let src = real();
+        for file in [FFI_FILE, WASM_FILE] {
+            let changed = edit(&src, file, |t| t.replace("impl AssistantApi {", "impl HelperApi {"));
+            let e = check(&changed).err().unwrap_or_default();
+            assert!(e.contains("`HelperApi` exports methods"), "{file}: {e}");
+        }
     }
 
     #[test]

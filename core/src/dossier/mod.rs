@@ -157,7 +157,6 @@ impl<'a> Dossier<'a> {
         self.company(&uscc)
     }
 
-    /// Adds a company; the first company added becomes current.
     /// The company form (see [`CompanyForm`]): the saved profile of `uscc` as text, for editing, or the
     /// empty form of a new company when `uscc` is `None`.
     pub fn company_form(&self, uscc: Option<String>) -> Result<CompanyForm> {
@@ -173,6 +172,7 @@ impl<'a> Dossier<'a> {
         form.read(self.today())
     }
 
+    /// Adds a company; the first company added becomes current.
     pub fn add_company(&self, company: &Company) -> Result<CompanyOverview> {
         let company = company.cleaned();
         company.validate(self.today())?;

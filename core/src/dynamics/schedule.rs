@@ -26,7 +26,6 @@ use crate::error::{Error, Result};
 /// How far ahead the schedule looks: beyond a year, so yearly milestones are always in it.
 const HORIZON_DAYS: i64 = 400;
 
-/// 09:00, when offices open.
 /// How many notifications the phones schedule ahead: iOS keeps at most 64 pending local notifications,
 /// and a month of deadlines for a few companies fits well below.
 pub const DEFAULT_COUNT: u32 = 30;
@@ -38,6 +37,7 @@ pub fn time_of_day(text: &str) -> Result<NaiveTime> {
     })
 }
 
+/// 09:00, when offices open.
 pub fn default_time() -> NaiveTime {
     NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)
 }

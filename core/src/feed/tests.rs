@@ -479,3 +479,17 @@ fn plain_http_is_refused_before_any_request_unless_it_stays_on_this_device() {
         assert_eq!((err.code(), spy.requests.get()), ("network", 1), "{url}: the request was made");
     }
 }
+
+#[test]
+fn signed_content_its_reader_refuses_is_not_applied() {
+    // The site is signed by the trusted key, and its holiday year is JSON: only the calendar's own check,
+    // handed to the feed by the content module, can refuse it.
+    let app = app();
+    let mut broken = content();
+    broken.insert("holidays/2027.json".into(), b"[]".to_vec());
+    let site = MemorySite::new(demo_site(&broken, 1));
+    let e = sync(&app, &site).unwrap_err();
+    assert_eq!(e.code(), "feed_invalid_content", "{e}");
+    assert_eq!(app.feed().status().unwrap().version, 0, "nothing was applied");
+    assert!(!app.dynamics().calendar().knows(2027));
+}

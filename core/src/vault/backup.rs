@@ -166,7 +166,7 @@ impl Vault<'_> {
             backup_key: hex(&keys::seal(&data_key, &backup_key_aad(&backup_id_hex), backup_key.expose())?),
             created_at: self.now(),
         };
-        let blobs = self.blobs();
+        let blobs = self.blobs()?;
         let mut documents = Vec::with_capacity(docs.len());
         for d in &docs {
             documents.push(BackupDocument {
@@ -249,7 +249,7 @@ impl Vault<'_> {
         let rows = document_rows(&manifest)?;
         let seal_rows = seal_rows(&manifest)?;
 
-        let blobs = self.blobs();
+        let blobs = self.blobs()?;
         let mut written: Vec<String> = Vec::new();
         let result = (|| -> Result<Vec<String>> {
             // 1. every document file …

@@ -228,18 +228,16 @@ impl<'a> Vault<'a> {
     }
 
     /// The key session and the device part: the vault's state for the life of the handle. Every handle
-    /// the facade opens has one; a context without it gets a vault that stays locked and has no device
-    /// part (it fails closed).
-    fn state(&self) -> &'a State {
-        static LOCKED: State = State { dir: None, session: Mutex::new(None), device: None };
-        self.ctx.part::<State>().unwrap_or(&LOCKED)
+    /// the facade opens has its own; without one nothing is unlocked, written or read (an internal error).
+    fn state(&self) -> Result<&'a State> {
+        self.ctx.part::<State>()
     }
 
-    pub(crate) fn blobs(&self) -> Box<dyn BlobStore + 'a> {
-        match self.state().dir() {
+    pub(crate) fn blobs(&self) -> Result<Box<dyn BlobStore + 'a>> {
+        Ok(match self.state()?.dir() {
             Some(dir) => Box::new(FileBlobs::new(dir)),
             None => Box::new(DbBlobs::new(self.ctx)),
-        }
+        })
     }
 
     // ---- state, lock and unlock ----
@@ -349,13 +347,16 @@ impl<'a> Vault<'a> {
 
     /// Drops the key from memory.
     pub fn lock(&self) {
-        *self.state().session() = None;
+        if let Ok(state) = self.state() {
+            *state.session() = None;
+        }
     }
 
     /// Whether the key is in memory and the idle time has not run out (if it has, this locks).
     pub fn is_unlocked(&self) -> bool {
         let now = self.now();
-        let mut session = self.state().session();
+        let Ok(state) = self.state() else { return false };
+        let mut session = state.session();
         match session.as_ref() {
             Some(s) if s.expired(now) => {
                 *session = None;
@@ -378,7 +379,7 @@ impl<'a> Vault<'a> {
         }
         self.key()?;
         self.ctx.store()?.write(|tx| db::set_auto_lock(tx, seconds))?;
-        if let Some(s) = self.state().session().as_mut() {
+        if let Some(s) = self.state()?.session().as_mut() {
             s.auto_lock_seconds = seconds;
         }
         Ok(())
@@ -525,10 +526,10 @@ impl<'a> Vault<'a> {
         // it); SQLite's next checkpoint overwrites those pages with secure_delete's zeros in any case.
         let _ = store.scrub();
         drop(store);
-        *self.state().session() =
+        *self.state()?.session() =
             Some(Session { key: new, last_used: now, auto_lock_seconds: DEFAULT_AUTO_LOCK_SECONDS });
         if let Ok(Some(state)) = self.ctx.store().and_then(|s| s.read(db::get_state)) {
-            if let Some(session) = self.state().session().as_mut() {
+            if let Some(session) = self.state()?.session().as_mut() {
                 session.auto_lock_seconds = state.auto_lock_seconds;
             }
         }
@@ -555,7 +556,7 @@ impl<'a> Vault<'a> {
         }
         // A bound wrapping needs the device before any attempt is counted: on another phone (or with the
         // key store reset) no PIN can work, and guessing must not lock the owner out of the recovery key.
-        let here = self.state().device.as_ref().map_or(Binding::None, Device::binding);
+        let here = self.state()?.device.as_ref().map_or(Binding::None, Device::binding);
         let binding = match slot.device_binding {
             0 => Binding::None,
             level if level == here.level() => here,
@@ -641,7 +642,7 @@ impl<'a> Vault<'a> {
     /// A PIN wrapping of `data_key`: new salt, today's iteration count, bound to the device when the
     /// platform gives a device secret.
     fn pin_slot(&self, data_key: &SecretKey, pin: &str) -> Result<db::SlotRow> {
-        let binding = self.state().device.as_ref().map_or(Binding::None, Device::binding);
+        let binding = self.state()?.device.as_ref().map_or(Binding::None, Device::binding);
         let salt: [u8; keys::SALT_LEN] = keys::random_array()?;
         let kek = keys::pin_key(pin, &salt, PIN_ITERATIONS, binding)?;
         Ok(db::SlotRow {
@@ -655,7 +656,7 @@ impl<'a> Vault<'a> {
     fn start_session(&self, key: SecretKey) -> Result<()> {
         let auto_lock_seconds =
             self.ctx.store()?.read(db::get_state)?.map_or(DEFAULT_AUTO_LOCK_SECONDS, |s| s.auto_lock_seconds);
-        *self.state().session() = Some(Session { key, last_used: self.now(), auto_lock_seconds });
+        *self.state()?.session() = Some(Session { key, last_used: self.now(), auto_lock_seconds });
         Ok(())
     }
 
@@ -663,7 +664,7 @@ impl<'a> Vault<'a> {
     pub(crate) fn key(&self) -> Result<SecretKey> {
         let now = self.now();
         {
-            let mut session = self.state().session();
+            let mut session = self.state()?.session();
             match session.as_mut() {
                 Some(s) if s.expired(now) => *session = None,
                 Some(s) => {
@@ -724,7 +725,7 @@ impl<'a> Vault<'a> {
         let id = hex(&id_bytes);
         let doc_key = SecretKey::generate()?;
         let wrapped_key = keys::seal(&key, &doc_key_aad(&id), doc_key.expose())?;
-        let blobs = self.blobs();
+        let blobs = self.blobs()?;
         // 1. the sealed bytes, durably under their final name …
         let mut sealer = Sealer::new(&doc_key, &Header::new(id_bytes)?, blobs.create(&id)?)?;
         let size = sealer.copy_from(input)?;
@@ -792,7 +793,7 @@ impl<'a> Vault<'a> {
     pub fn read(&self, id: &str) -> Result<Vec<u8>> {
         let (id, id_bytes) = parse_id(id)?;
         let (meta, doc_key) = self.document_key(&id)?;
-        let blobs = self.blobs();
+        let blobs = self.blobs()?;
         // The sealed metadata says how much room to reserve, bounded by the sealed bytes (a record is no
         // reason to allocate more than the file could hold).
         let room = meta.size.min(blobs.len(&id)?);
@@ -808,7 +809,7 @@ impl<'a> Vault<'a> {
     pub fn read_to(&self, id: &str, out: &mut dyn Write) -> Result<u64> {
         let (id, id_bytes) = parse_id(id)?;
         let (meta, doc_key) = self.document_key(&id)?;
-        let blobs = self.blobs();
+        let blobs = self.blobs()?;
         let mut opener = Opener::new(&doc_key, Some(&id_bytes), blobs.open(&id)?)?;
         while let Some(chunk) = opener.next_chunk()? {
             out.write_all(chunk)?;
@@ -849,7 +850,7 @@ impl<'a> Vault<'a> {
         if !found {
             return Err(Error::NotFound { what: Entity::Document, key: id });
         }
-        self.blobs().remove(&id)
+        self.blobs()?.remove(&id)
     }
 
     /// Marks a document as a scan of a licence.

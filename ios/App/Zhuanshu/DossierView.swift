@@ -89,7 +89,7 @@ private struct CompanyEditor: View {
     private func field(_ f: CompanyField, _ label: String, _ keyPath: WritableKeyPath<CompanyForm, String>, number: Bool = false) -> some View {
         VStack(alignment: .leading) {
             TextField(label, text: Binding(
-                get: { editor.form[keyPath: keyPath] },
+                get: { vm.state.editor?.form[keyPath: keyPath] ?? "" },
                 set: { value in vm.edit(f) { $0[keyPath: keyPath] = value } }
             ))
             .keyboardType(number ? .decimalPad : .default)

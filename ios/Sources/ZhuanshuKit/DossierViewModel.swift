@@ -130,16 +130,26 @@ public final class DossierViewModel: ObservableObject {
     }
 
     /// The core's empty form of a new company.
-    public func startAdd() {
-        guard let form = try? app.dossier().companyForm(uscc: nil) else { return }
-        state.editor = CompanyFormState(form: form)
-    }
+    public func startAdd() { openForm(nil) }
 
     /// The core's form of the current company's saved profile.
     public func startEdit() {
-        guard let current = state.current,
-              let form = try? app.dossier().companyForm(uscc: current.company.uscc) else { return }
-        state.editor = CompanyFormState(form: form, editing: current.company.uscc)
+        guard let current = state.current else { return }
+        openForm(current.company.uscc)
+    }
+
+    /// Asks the core for the form off the main thread (editing reads the store); its error shows like any.
+    private func openForm(_ uscc: String?) {
+        let app = self.app
+        scheduler.background({ () throws -> CompanyForm in
+            try app.dossier().companyForm(uscc: uscc)
+        }) { [weak self] result in
+            guard let self = self else { return }
+            switch result {
+            case let .success(form): self.state.editor = CompanyFormState(form: form, editing: uscc)
+            case let .failure(error): self.state.error = uiError(error)
+            }
+        }
     }
 
     /// Applies an edit; the message of the edited field goes away as the owner fixes it.

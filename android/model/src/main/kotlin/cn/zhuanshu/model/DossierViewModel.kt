@@ -122,12 +122,19 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
         load()
     }) { show(it) }
 
-    fun startAdd() = _state.update { it.copy(editor = CompanyFormState(app.dossier().companyForm(null))) }
+    /** Opens the core's empty form of a new company. */
+    fun startAdd() = openForm(null)
 
+    /** Opens the core's form of the current company's saved profile. */
     fun startEdit() {
-        val current = _state.value.current ?: return
-        val form = app.dossier().companyForm(current.company.uscc)
-        _state.update { it.copy(editor = CompanyFormState(form, editing = current.company.uscc)) }
+        openForm(_state.value.current?.company?.uscc ?: return)
+    }
+
+    private fun openForm(uscc: String?) = scheduler.call({ app.dossier().companyForm(uscc) }) { outcome ->
+        when (outcome) {
+            is Outcome.Ok -> _state.update { it.copy(editor = CompanyFormState(outcome.value, editing = uscc)) }
+            is Outcome.Failed -> _state.update { it.copy(error = outcome.error) }
+        }
     }
 
     /** Applies an edit; the message of the edited field goes away as the owner fixes it. */

@@ -73,8 +73,8 @@ class GuideViewModel(private val app: ZhuanshuAppInterface, private val schedule
 
     fun close() = _state.update { it.copy(session = null, form = null) }
 
-    /** The application form of an item, prefilled from the current company. */
-    fun prefill(itemCode: String) = scheduler.call({ app.guide().prefill(currentUscc() ?: throw noCompany(), itemCode) }) { outcome ->
+    /** The application form of an item, prefilled from the current company (the core's error without one). */
+    fun prefill(itemCode: String) = scheduler.call({ app.guide().prefill(app.dossier().current().company.uscc, itemCode) }) { outcome ->
         when (outcome) {
             is Outcome.Ok -> _state.update { it.copy(form = outcome.value) }
             is Outcome.Failed -> _state.update { it.copy(error = outcome.error) }
@@ -113,6 +113,4 @@ class GuideViewModel(private val app: ZhuanshuAppInterface, private val schedule
     } catch (e: ZhuanshuException.NoCurrentCompany) {
         null
     }
-
-    private fun noCompany() = ZhuanshuException.NoCurrentCompany("no current company", "请先添加或选择一家企业")
 }
