@@ -118,12 +118,12 @@ fn opens_and_saves_rank_similar_policies_higher_and_survive_a_restart() {
 }
 
 #[test]
-fn the_home_list_carries_policy_deadlines_and_newly_eligible_policies() {
+fn the_home_list_notifications_and_calendar_carry_policy_deadlines_and_newly_eligible_policies() {
     let app = app(None, "2026-11-21");
     let codes = with_demo(&app);
     let restaurant = &codes[1];
     let today = day("2026-11-21");
-    let list = app.policies().list_dynamics(restaurant, today).unwrap();
+    let list = app.dynamics().list(restaurant, today).unwrap();
     // 餐饮消费券 closes 2026-12-15: a deadline item, rated by the days left like any deadline.
     let vouchers = list.iter().find(|d| d.id == "ext:policy:pol-sh-catering-vouchers:deadline:2026-12-15").unwrap();
     assert_eq!(
@@ -131,24 +131,29 @@ fn the_home_list_carries_policy_deadlines_and_newly_eligible_policies() {
         (DynamicKind::Policy, day("2026-12-15"), Severity::Info)
     );
     assert_eq!(vouchers.action, Some(Action::Policy { id: "pol-sh-catering-vouchers".into() }));
-    let two_weeks = app.policies().list_dynamics(restaurant, day("2026-12-02")).unwrap();
+    let two_weeks = app.dynamics().list(restaurant, day("2026-12-02")).unwrap();
     let soon = two_weeks.iter().find(|d| d.id.starts_with("ext:policy:pol-sh-catering-vouchers:deadline")).unwrap();
     assert_eq!(soon.severity, Severity::Soon);
     // The rest of the list is the dynamics module's own.
     assert!(list.iter().any(|d| d.kind == DynamicKind::TaxFiling));
+    // The notification schedule and the calendar file carry the policy items too (UIDs are unfolded).
+    let notes = app.dynamics().notifications(Some(500), None).unwrap();
+    assert!(notes.iter().any(|n| n.dynamic_id == vouchers.id && n.uscc == *restaurant), "{notes:#?}");
+    let ics = app.dynamics().ics(restaurant).unwrap().replace("\r\n ", "");
+    assert!(ics.contains("UID:ext:policy:pol-sh-catering-vouchers:deadline"), "{ics}");
     // The first look took a silent baseline: nothing is "new".
     assert!(!list.iter().any(|d| d.id.ends_with(":new")));
     // The restaurant fills in its total assets: 小型微利企业所得税优惠 is now eligible, and news.
     let mut company = app.dossier().company(restaurant).unwrap().company;
     company.total_assets_fen = Some(80_000_000);
     app.dossier().update_company(restaurant, &company).unwrap();
-    let list = app.policies().list_dynamics(restaurant, day("2026-11-22")).unwrap();
+    let list = app.dynamics().list(restaurant, day("2026-11-22")).unwrap();
     let news = list.iter().find(|d| d.id == "ext:policy:pol-small-profit-cit:new").unwrap();
     assert_eq!(news.title, "新符合政策：小型微利企业所得税优惠");
     assert_eq!(news.severity, Severity::Info);
     // Policy items can be dismissed like any other, and stay hidden.
     app.dynamics().dismiss(restaurant, &news.id).unwrap();
-    let after = app.policies().list_dynamics(restaurant, day("2026-11-22")).unwrap();
+    let after = app.dynamics().list(restaurant, day("2026-11-22")).unwrap();
     assert!(after.iter().all(|d| d.id != news.id), "dismissed policy items are hidden");
     assert!(app.dynamics().dismiss(restaurant, "ext:").is_err());
 }

@@ -90,10 +90,12 @@ impl Zhuanshu {
         };
         let mut store = store::Store::open(path.as_deref())?;
         let vault = vault::State::open(files_dir, config.device, &mut store)?;
-        // The services' state, and the content checks the feed applies (the domains' readers, handed down).
+        // The services' state, and what lower services get from higher ones, handed down: the content
+        // checks the feed applies (the domains' readers) and the policy items of the dynamics.
         let ctx = context::Context::new(store, config.clock, config.security_clock)
             .with_part(vault)
-            .with_part(content::checks());
+            .with_part(content::checks())
+            .with_part(dynamics::ExternalSource(policy::external_items));
         Ok(Zhuanshu { ctx })
     }
 

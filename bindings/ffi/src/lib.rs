@@ -665,11 +665,6 @@ impl PolicyApi {
     pub fn saved(&self, uscc: String) -> Result<Vec<String>> {
         guard(|| self.core.policies().saved(&uscc))
     }
-
-    /// The home list including policy items (newly eligible, deadlines approaching).
-    pub fn list_dynamics(&self, uscc: String) -> Result<Vec<Dynamic>> {
-        guard(|| self.core.policies().list_dynamics(&uscc, self.core.clock().today()))
-    }
 }
 
 /// The guide (专属办事); see `zhuanshu::guide::Guide`. Answers are question key -> option value.

@@ -698,11 +698,6 @@ impl PolicyApi {
     pub fn saved(&self, uscc: &str) -> Result<JsValue, JsValue> {
         run(self.core.policies().saved(uscc))
     }
-
-    #[wasm_bindgen(js_name = listDynamics, unchecked_return_type = "Dynamic[]")]
-    pub fn list_dynamics(&self, uscc: &str) -> Result<JsValue, JsValue> {
-        run(self.core.policies().list_dynamics(uscc, self.core.clock().today()))
-    }
 }
 
 /// The guide (专属办事); answers are a plain object `{ key: value }`.

@@ -422,6 +422,11 @@ pub fn visible(facts: &CompanyFacts, cal: &Calendar, marks: &Marks, today: Naive
 /// calendar export may belong to a milestone that is not shown today).
 const LOOKUP_DAYS: i64 = 400;
 
+/// Where items from above the dynamics come from: the policy engine's, which the facade hands down as a
+/// part of the context (dynamics knows no policy code; the policy engine uses the dynamics' types).
+#[derive(Clone, Copy)]
+pub struct ExternalSource(pub fn(&Context, &str, NaiveDate) -> Result<Vec<ExternalItem>>);
+
 /// The dynamics service. Borrowed from [`Zhuanshu::dynamics`].
 pub struct Dynamics<'a> {
     ctx: &'a Context,
@@ -473,10 +478,20 @@ impl<'a> Dynamics<'a> {
 
     /// The items of `uscc` on `today`, sorted, without the ones the owner closed, dismissed or snoozed.
     pub fn list(&self, uscc: &str, today: NaiveDate) -> Result<Vec<Dynamic>> {
-        self.list_with(uscc, today, &[])
+        self.list_with(uscc, today, &self.external(uscc, today))
     }
 
-    /// [`Dynamics::list`] plus items other modules supply (matched policies, policy deadlines).
+    /// What other modules add to the company's dynamics on `today` (the policy engine's newly matched
+    /// policies, application windows and 免申即享 items), through the [`ExternalSource`] the facade hands
+    /// down. A source that fails leaves the dossier's own deadlines: they matter more than the news.
+    fn external(&self, uscc: &str, today: NaiveDate) -> Vec<ExternalItem> {
+        match self.ctx.part::<ExternalSource>() {
+            Ok(source) => (source.0)(self.ctx, uscc, today).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The dossier's own items plus `external` ones (instead of the [`ExternalSource`]'s).
     pub fn list_with(&self, uscc: &str, today: NaiveDate, external: &[ExternalItem]) -> Result<Vec<Dynamic>> {
         let mut facts = self.facts(uscc)?;
         facts.external = external.to_vec();
@@ -588,15 +603,17 @@ impl<'a> Dynamics<'a> {
     pub fn notifications(&self, count: Option<u32>, at: Option<&str>) -> Result<Vec<Notification>> {
         let at = at.map(schedule::time_of_day).transpose()?.unwrap_or_else(schedule::default_time);
         let mut companies = Vec::new();
+        let now = self.ctx.clock().now();
         for overview in crate::dossier::Dossier::new(self.ctx).companies()? {
-            let facts = self.facts(&overview.company.uscc)?;
+            let mut facts = self.facts(&overview.company.uscc)?;
+            facts.external = self.external(&facts.company.uscc, now.date());
             let marks = self.marks(&facts.company.uscc)?;
             companies.push((facts, marks));
         }
         Ok(schedule::notifications(
             &companies,
             &self.calendar(),
-            self.ctx.clock().now(),
+            now,
             count.unwrap_or(schedule::DEFAULT_COUNT) as usize,
             at,
         ))
@@ -604,7 +621,8 @@ impl<'a> Dynamics<'a> {
 
     /// The company's deadlines of the coming year as an iCalendar (RFC 5545) file.
     pub fn ics(&self, uscc: &str) -> Result<String> {
-        let facts = self.facts(uscc)?;
+        let mut facts = self.facts(uscc)?;
+        facts.external = self.external(&facts.company.uscc, self.today());
         let marks = self.marks(&facts.company.uscc)?;
         Ok(ics::export(&facts, &self.calendar(), &marks, self.ctx.clock().now()))
     }

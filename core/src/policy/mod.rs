@@ -40,7 +40,7 @@ pub use model::{
 
 use crate::context::Context;
 use crate::dossier::CompanyOverview;
-use crate::dynamics::{Dynamic, ExternalItem};
+use crate::dynamics::ExternalItem;
 use crate::error::{Entity, Error, Result};
 
 /// The catalog in force and the stored file it came from (`None`: embedded), so a new file is noticed.
@@ -185,12 +185,12 @@ impl<'a> Policies<'a> {
         }
         Ok(news::items(&checks, &seen, &last_opened, today))
     }
+}
 
-    /// The home list: the dynamics of `uscc` on `today` with the policy items merged in.
-    pub fn list_dynamics(&self, uscc: &str, today: NaiveDate) -> Result<Vec<Dynamic>> {
-        let items = self.dynamics_items(uscc, today)?;
-        crate::dynamics::Dynamics::new(self.ctx).list_with(uscc, today, &items)
-    }
+/// The policy items of a company's dynamics (see [`Policies::dynamics_items`]), as the dynamics'
+/// [`crate::dynamics::ExternalSource`]: the home list, the notifications and the calendar file carry them.
+pub(crate) fn external_items(ctx: &Context, uscc: &str, today: NaiveDate) -> Result<Vec<ExternalItem>> {
+    Policies::new(ctx).dynamics_items(uscc, today)
 }
 
 #[cfg(test)]
@@ -286,7 +286,7 @@ mod tests {
         );
         assert_eq!(item.action, Some(Action::Policy { id: "pol-software-cit-preference".into() }));
         // Through the dynamics list, with the ext: prefix.
-        let list = p.list_dynamics(&uscc, day("2026-11-23")).unwrap();
+        let list = app.dynamics().list(&uscc, day("2026-11-23")).unwrap();
         let listed = list.iter().find(|d| d.id == "ext:policy:pol-software-cit-preference:new").unwrap();
         assert_eq!((listed.kind, listed.severity), (DynamicKind::Policy, Severity::Info));
         // Still shown the next days, announced once (first seen stays 11-23) …
