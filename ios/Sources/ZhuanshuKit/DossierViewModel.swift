@@ -40,6 +40,8 @@ public struct DossierState {
     public var materials: [Material] = []
     public var records: [Record] = []
     public var editor: CompanyFormState?
+    /// 查询密码 shown again, by record id (empty: the record has none).
+    public var lookupPasswords: [Int64: String] = [:]
     public var error: UiError?
 
     public init() {}
@@ -208,4 +210,64 @@ public final class DossierViewModel: ObservableObject {
     }
 
     public func clearError() { state.error = nil }
+
+    // ---- licences, materials and application records of the current company (as on Android) ----
+
+    /// One change to the current company's dossier, then a reload; the core checks every input.
+    private func change(_ work: @escaping (DossierApiProtocol, String) throws -> Void) {
+        run { app in
+            let dossier = app.dossier()
+            try work(dossier, try dossier.current().company.uscc)
+        }
+    }
+
+    /// Adds a licence (`id` nil) or replaces one; `data.validUntil` nil is 长期有效.
+    public func saveLicence(id: Int64?, data: LicenceData) {
+        change { d, uscc in
+            if let id = id { _ = try d.updateLicence(id: id, data: data) } else { _ = try d.addLicence(uscc: uscc, data: data) }
+        }
+    }
+
+    public func removeLicence(id: Int64) { change { d, _ in try d.removeLicence(id: id) } }
+
+    public func saveMaterial(id: Int64?, data: MaterialData) {
+        change { d, uscc in
+            if let id = id { _ = try d.updateMaterial(id: id, data: data) } else { _ = try d.addMaterial(uscc: uscc, data: data) }
+        }
+    }
+
+    public func removeMaterial(id: Int64) { change { d, _ in try d.removeMaterial(id: id) } }
+
+    /// Adds an application record; its 查询密码, when given, is sealed by the vault (which must be unlocked).
+    public func addRecord(_ data: RecordData, lookupPassword: String? = nil) {
+        change { d, uscc in
+            let record = try d.addRecord(uscc: uscc, data: data)
+            if let password = lookupPassword, !password.isEmpty {
+                try d.setRecordLookupPassword(recordId: record.id, password: password)
+            }
+        }
+    }
+
+    /// The record's progress: a new status at `at` (`YYYY-MM-DDTHH:MM:SS`; now when nil).
+    public func setRecordStatus(id: Int64, status: RecordStatus, at: String? = nil) {
+        change { d, _ in _ = try d.setRecordStatus(id: id, status: status, at: at) }
+    }
+
+    public func removeRecord(id: Int64) { change { d, _ in try d.removeRecord(id: id) } }
+
+    /// Shows a record's 查询密码 again (the vault must be unlocked).
+    public func showLookupPassword(id: Int64) {
+        let app = self.app
+        scheduler.background({ () throws -> String? in
+            try app.dossier().recordLookupPassword(recordId: id)
+        }) { [weak self] result in
+            guard let self = self else { return }
+            switch result {
+            case let .success(password): self.state.lookupPasswords[id] = password ?? ""
+            case let .failure(error): self.state.error = uiError(error)
+            }
+        }
+    }
+
+    public func hideLookupPassword(id: Int64) { state.lookupPasswords[id] = nil }
 }

@@ -5,12 +5,17 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import uniffi.zhuanshu.CompanyForm
+import uniffi.zhuanshu.LicenceData
+import uniffi.zhuanshu.MaterialData
+import uniffi.zhuanshu.RecordData
+import uniffi.zhuanshu.RecordStatus
 import uniffi.zhuanshu.CompanyOverview
 import uniffi.zhuanshu.Industry
 import uniffi.zhuanshu.Licence
 import uniffi.zhuanshu.Material
 import uniffi.zhuanshu.Record
 import uniffi.zhuanshu.Region
+import uniffi.zhuanshu_ffi.DossierApiInterface
 import uniffi.zhuanshu_ffi.ZhuanshuAppInterface
 import uniffi.zhuanshu_ffi.ZhuanshuException
 
@@ -54,6 +59,8 @@ data class DossierState(
     val records: List<Record> = emptyList(),
     /** Open while the owner adds or edits a company. */
     val editor: CompanyFormState? = null,
+    /** 查询密码 shown again, by record id (empty: the record has none). */
+    val lookupPasswords: Map<Long, String> = emptyMap(),
     val error: UiError? = null,
 )
 
@@ -179,4 +186,59 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
     }
 
     fun clearError() = _state.update { it.copy(error = null) }
+
+    // ---- licences, materials and application records of the current company ----
+
+    /**
+     * One change to the current company's dossier, then a reload; [done] runs after it succeeded (a form
+     * closes). The core checks every input; its error lands in `error` (with field issues, if any).
+     */
+    private fun change(work: (DossierApiInterface, String) -> Unit, done: () -> Unit = {}) {
+        scheduler.call({
+            val dossier = app.dossier()
+            work(dossier, dossier.current().company.uscc)
+            load()
+        }) { outcome ->
+            show(outcome)
+            if (outcome is Outcome.Ok) done()
+        }
+    }
+
+    /** Adds a licence ([id] null) or replaces one; `data.validUntil` null is 长期有效. */
+    fun saveLicence(id: Long?, data: LicenceData, done: () -> Unit = {}) = change({ d, uscc ->
+        if (id == null) d.addLicence(uscc, data) else d.updateLicence(id, data)
+    }, done)
+
+    fun removeLicence(id: Long) = change({ d, _ -> d.removeLicence(id) })
+
+    fun saveMaterial(id: Long?, data: MaterialData, done: () -> Unit = {}) = change({ d, uscc ->
+        if (id == null) d.addMaterial(uscc, data) else d.updateMaterial(id, data)
+    }, done)
+
+    fun removeMaterial(id: Long) = change({ d, _ -> d.removeMaterial(id) })
+
+    /**
+     * Adds an application record (办事记录). Its 查询密码, when given, is sealed by the vault, which must be
+     * unlocked: the record is added first, so a locked vault keeps the record and says so.
+     */
+    fun addRecord(data: RecordData, lookupPassword: String? = null, done: () -> Unit = {}) = change({ d, uscc ->
+        val record = d.addRecord(uscc, data)
+        if (!lookupPassword.isNullOrEmpty()) d.setRecordLookupPassword(record.id, lookupPassword)
+    }, done)
+
+    /** The record's progress: a new status at [at] (`YYYY-MM-DDTHH:MM:SS`; now when null). */
+    fun setRecordStatus(id: Long, status: RecordStatus, at: String? = null) =
+        change({ d, _ -> d.setRecordStatus(id, status, at) })
+
+    fun removeRecord(id: Long) = change({ d, _ -> d.removeRecord(id) })
+
+    /** Shows a record's 查询密码 again (the vault must be unlocked), until [hideLookupPassword]. */
+    fun showLookupPassword(id: Long) = scheduler.call({ app.dossier().recordLookupPassword(id) }) { outcome ->
+        when (outcome) {
+            is Outcome.Ok -> _state.update { it.copy(lookupPasswords = it.lookupPasswords + (id to (outcome.value ?: ""))) }
+            is Outcome.Failed -> _state.update { it.copy(error = outcome.error) }
+        }
+    }
+
+    fun hideLookupPassword(id: Long) = _state.update { it.copy(lookupPasswords = it.lookupPasswords - id) }
 }
