@@ -1,13 +1,18 @@
-// 档案: company switcher, profile with the derived size class and stage, licences with days left,
-// materials, application records with their status history; add and edit forms that show the core's
-// validation messages next to the fields its issue paths name.
+// 档案: company switcher, quick actions (add a licence, a material, an application record; the calendar
+// file), profile with the derived size class and stage, licences with days left, materials, application
+// records with their latest status; add and edit forms that show the core's validation messages next to
+// the fields its issue paths name, and the vault documents linked to a licence. Materials and records are
+// in dossier-items.ts, the forms' shared pieces in dossier-kit.ts.
 import { clear, h, type Child } from '../dom';
 import { t, type Key } from '../i18n';
-import { call, isCoreError } from '../rpc';
+import { call } from '../rpc';
 import { go, rerender, type Route } from '../router';
 import { label, refreshCompanies, state } from '../state';
 import type { CompanyForm, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Region } from '../types';
-import { clearIssues, daysText, field, icon, showError, showIssues, toast } from '../ui';
+import { clearIssues, daysText, field, icon, showError, toast } from '../ui';
+import { downloadIcs, formShell, input, missingDate, scansSection, select, when } from './dossier-kit';
+import { materialForm, recordForm, recordPage } from './dossier-items';
+import { dt } from './dossier-strings';
 
 let catalog: { kinds: LicenceKind[]; industries: Industry[]; regions: Region[] } | null = null;
 
@@ -44,6 +49,16 @@ function switcher(): HTMLElement {
         },
       }, c.company.name)),
       h('a', { class: 'company-chip add', href: '#/dossier/company/new' }, icon('plus'), t('addCompany'))));
+}
+
+/** The dossier's everyday additions, one tap from here (so two from the home screen's 企业档案 link; a
+ * licence is two from its 查证照 link, which lands on the licences and their 添加证照), and the calendar
+ * file of the company's deadlines. */
+function quickActions(uscc: string): HTMLElement {
+  return h('nav', { class: 'quick-links section', id: 'dossier-quick', 'aria-label': dt('quickActions') },
+    h('a', { class: 'quick-link', href: '#/dossier/record/new' }, icon('plus'), dt('addRecord')),
+    h('a', { class: 'quick-link', href: '#/dossier/material/new' }, icon('dossier'), dt('addMaterial')),
+    h('button', { type: 'button', class: 'quick-link', id: 'ics-download', onclick: () => void downloadIcs(uscc) }, icon('download'), dt('icsDownload')));
 }
 
 function row(term: string, value: Child): Child[] {
@@ -108,33 +123,39 @@ function licenceList(licences: Licence[]): HTMLElement {
 
 async function materialList(uscc: string): Promise<HTMLElement> {
   const materials = await call('dossier.materials', uscc);
-  return h('section', { class: 'section', 'aria-labelledby': 'materials-title' },
-    h('h2', { id: 'materials-title' }, t('materials')),
+  return h('section', { class: 'section', id: 'materials', 'aria-labelledby': 'materials-title' },
+    h('div', { class: 'section-head' },
+      h('h2', { id: 'materials-title' }, t('materials')),
+      h('a', { class: 'btn small secondary', href: '#/dossier/material/new' }, dt('addMaterial'))),
     materials.length === 0
       ? h('p', { class: 'card muted' }, t('noMaterials'))
-      : h('ul', { class: 'list card' }, materials.map((m) => h('li', { class: 'row' },
-        h('span', { class: 'row-main' },
-          h('span', { class: 'row-title' }, m.data.title),
-          h('span', { class: 'muted small' }, `${m.kind_name}${m.data.valid_until ? ` · ${t('validUntil')} ${m.data.valid_until}` : ''}`)),
-        m.days_left !== null && h('span', { class: `days-badge ${severityOf(m.days_left)}` }, daysText(m.days_left))))));
+      : h('ul', { class: 'list card' }, materials.map((m) => h('li', {},
+        h('a', { class: 'row', href: `#/dossier/material/${m.id}` },
+          h('span', { class: 'row-main' },
+            h('span', { class: 'row-title' }, m.data.title),
+            h('span', { class: 'muted small' }, `${m.kind_name}${m.data.valid_until ? ` · ${t('validUntil')} ${m.data.valid_until}` : ''}`),
+            m.data.vault_document && h('span', { class: 'muted small' }, icon('vault'), ` ${dt('scansTitle')}`)),
+          m.days_left !== null && h('span', { class: `days-badge ${severityOf(m.days_left)}` }, daysText(m.days_left)),
+          icon('chevron'))))));
 }
 
 async function recordList(uscc: string): Promise<HTMLElement> {
   const records = await call('dossier.records', uscc);
-  return h('section', { class: 'section', 'aria-labelledby': 'records-title' },
-    h('h2', { id: 'records-title' }, t('records')),
+  return h('section', { class: 'section', id: 'records', 'aria-labelledby': 'records-title' },
+    h('div', { class: 'section-head' },
+      h('h2', { id: 'records-title' }, t('records')),
+      h('a', { class: 'btn small secondary', href: '#/dossier/record/new' }, dt('addRecord'))),
     records.length === 0
       ? h('p', { class: 'card muted' }, t('noRecords'))
       : h('ul', { class: 'records' }, records.map((r) => {
         const last = r.history[r.history.length - 1];
-        return h('li', { class: 'card' },
-          h('div', { class: 'dyn-head' },
-            h('span', { class: `chip status-${last?.status}` }, label('record_statuses', last?.status)),
-            h('span', { class: 'muted small' }, label('channels', r.data.channel))),
-          h('h3', {}, r.data.item_name),
-          h('p', { class: 'muted small' }, `${r.data.item_code} · ${r.data.submitted_on}`),
-          h('ol', { class: 'timeline', 'aria-label': label('record_statuses', last?.status) },
-            r.history.map((s) => h('li', {}, h('span', { class: 'when' }, s.at.replace('T', ' ').slice(0, 16)), ' ', label('record_statuses', s.status)))));
+        return h('li', { class: 'card', 'data-id': r.id },
+          h('a', { class: 'record-link', href: `#/dossier/record/${r.id}` },
+            h('div', { class: 'dyn-head' },
+              h('span', { class: `chip status-${last?.status}` }, label('record_statuses', last?.status)),
+              last && h('span', { class: 'muted small when' }, when(last.at))),
+            h('h3', { class: 'row-title' }, r.data.item_name, icon('chevron')),
+            h('p', { class: 'muted small' }, `${r.data.item_code} · ${label('channels', r.data.channel)} · ${r.data.submitted_on}`)));
       })));
 }
 
@@ -146,7 +167,7 @@ async function overview(root: HTMLElement, focus: string | undefined) {
   }
   const uscc = current.company.uscc;
   const licences = await call('dossier.licences', uscc);
-  clear(root, switcher(), await profile(current), licenceList(licences), await materialList(uscc), await recordList(uscc),
+  clear(root, switcher(), quickActions(uscc), await profile(current), licenceList(licences), await materialList(uscc), await recordList(uscc),
     h('div', { class: 'section' }, h('button', { type: 'button', class: 'btn danger wide', onclick: async () => {
       if (!confirm(t('confirmRemove', { name: current.company.name }))) return;
       try {
@@ -157,47 +178,11 @@ async function overview(root: HTMLElement, focus: string | undefined) {
         showError(e);
       }
     } }, t('removeCompany'))));
-  if (focus === 'licences') document.getElementById('licences')?.scrollIntoView({ block: 'start' });
+  if (focus === 'licences' || focus === 'materials' || focus === 'records') document.getElementById(focus)?.scrollIntoView({ block: 'start' });
 }
 
 // ---- forms ----
 
-function input(value: string, attrs: Record<string, string | boolean> = {}): HTMLInputElement {
-  return h('input', { type: 'text', value, ...attrs });
-}
-
-function select(value: string, options: { code: string; label: string }[], placeholder?: string): HTMLSelectElement {
-  const el = h('select', {},
-    placeholder !== undefined && h('option', { value: '' }, placeholder),
-    options.map((o) => h('option', { value: o.code }, o.label)));
-  el.value = value;
-  return el;
-}
-
-function formShell(title: string, fields: Child[], onSubmit: (form: HTMLFormElement) => Promise<void>, extra?: Child): HTMLElement {
-  const summary = h('div', { class: 'form-error', role: 'alert' });
-  const form = h('form', { class: 'form card', novalidate: true, onsubmit: async (e: Event) => {
-    e.preventDefault();
-    summary.textContent = '';
-    const button = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
-    button.disabled = true;
-    try {
-      await onSubmit(form);
-    } catch (err) {
-      const orphans = isCoreError(err) && err.issues.length > 0 ? showIssues(form, err.issues) : [isCoreError(err) ? err.userMessage : String(err)];
-      summary.textContent = orphans.length > 0 ? orphans.join(' ') : t('fixErrors');
-    } finally {
-      button.disabled = false;
-    }
-  } },
-    summary,
-    fields,
-    h('div', { class: 'actions sticky' },
-      h('button', { type: 'submit', class: 'btn wide' }, t('save')),
-      h('a', { class: 'btn secondary wide', href: '#/dossier' }, t('cancel'))),
-    extra);
-  return h('div', {}, h('a', { class: 'back', href: '#/dossier' }, `‹ ${t('back')}`), h('h2', { class: 'page-title' }, title), form);
-}
 
 /** The company form: the core's `CompanyForm` (the saved profile as text, or a new company's empty form),
  * shown field by field and handed back as typed; the core reads it and names every problem by field. */
@@ -304,9 +289,7 @@ async function licenceForm(root: HTMLElement, id: number | null) {
   clear(root, formShell(existing ? t('editLicence') : t('addLicence'), fields, async (form) => {
     clearIssues(form);
     const issued = value(form, 'issued_on');
-    if (!issued) {
-      throw { code: 'invalid_input', message: 'issued_on', userMessage: t('required'), issues: [{ path: 'issued_on', user_message: `${t('required')}：${t('issuedOn')}`, message: '' }] };
-    }
+    if (!issued) throw missingDate('issued_on', t('issuedOn'));
     const data: LicenceData = {
       kind: kind.value,
       number: value(form, 'number'),
@@ -319,7 +302,11 @@ async function licenceForm(root: HTMLElement, id: number | null) {
     else await call('dossier.addLicence', current.company.uscc, data);
     toast(t('saved'));
     go('#/dossier/licences');
-  }, remove));
+  }, remove, existing && scansSection({
+    list: () => call('vault.licenceDocuments', existing.id),
+    link: (doc) => call('vault.linkLicence', doc.id, existing.id),
+    unlink: (doc) => call('vault.unlinkLicence', doc.id, existing.id),
+  }), '#/dossier/licences'));
 }
 
 export async function renderDossier(root: HTMLElement, r: Route) {
@@ -329,6 +316,12 @@ export async function renderDossier(root: HTMLElement, r: Route) {
   }
   if (what === 'licence') {
     return licenceForm(root, arg === 'new' || arg === undefined ? null : Number(arg));
+  }
+  if (what === 'material') {
+    return materialForm(root, arg === 'new' || arg === undefined ? null : Number(arg));
+  }
+  if (what === 'record') {
+    return arg === 'new' || arg === undefined ? recordForm(root) : recordPage(root, Number(arg));
   }
   return overview(root, what);
 }
