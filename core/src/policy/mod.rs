@@ -165,19 +165,29 @@ impl<'a> Policies<'a> {
         let (key, profile) = self.profile(uscc, today)?;
         let catalog = self.catalog()?;
         let checks = checkup::checkup(&catalog, &profile, today, &Interest::default());
-        let (seen, signals) = self.ctx.store()?.write(|tx| {
-            let baseline = db::has_baseline(tx, &key)?;
-            let mut seen = db::seen(tx, &key)?;
+        // Most looks find nothing new: they only read, and the home list (every launch's first screen) pays
+        // for no write transaction. Something to record is recorded in one, looked at again inside it.
+        let look = |c: &rusqlite::Connection| -> Result<Look> {
+            let baseline = db::has_baseline(c, &key)?;
+            let seen = db::seen(c, &key)?;
             let new = news::to_record(&checks, &seen, baseline, today);
-            for row in &new {
-                db::insert_seen(tx, &key, row)?;
-            }
-            if !baseline {
-                db::set_baseline(tx, &key, today)?;
-            }
-            seen.extend(new);
-            Ok((seen, db::signals(tx, &key)?))
-        })?;
+            Ok(Look { baseline, seen, new, signals: db::signals(c, &key)? })
+        };
+        let mut found = self.ctx.store()?.read(look)?;
+        if !found.new.is_empty() || !found.baseline {
+            found = self.ctx.store()?.write(|tx| {
+                let found = look(tx)?;
+                for row in &found.new {
+                    db::insert_seen(tx, &key, row)?;
+                }
+                if !found.baseline {
+                    db::set_baseline(tx, &key, today)?;
+                }
+                Ok(found)
+            })?;
+        }
+        let Look { mut seen, new, signals, .. } = found;
+        seen.extend(new);
         let mut last_opened: HashMap<String, NaiveDate> = HashMap::new();
         for s in signals.into_iter().filter(|s| s.action == SignalKind::Open) {
             let day = last_opened.entry(s.policy_id).or_insert(s.on);
@@ -185,6 +195,15 @@ impl<'a> Policies<'a> {
         }
         Ok(news::items(&checks, &seen, &last_opened, today))
     }
+}
+
+/// What [`Policies::dynamics_items`] finds in the store: the first look's day, what was announced, what is
+/// new to record, and the owner's reading.
+struct Look {
+    baseline: bool,
+    seen: Vec<news::Seen>,
+    new: Vec<news::Seen>,
+    signals: Vec<interest::Signal>,
 }
 
 /// The policy items of a company's dynamics (see [`Policies::dynamics_items`]), as the dynamics'
