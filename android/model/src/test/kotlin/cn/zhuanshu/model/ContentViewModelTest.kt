@@ -12,7 +12,6 @@ import java.time.Duration
 import java.time.LocalDateTime
 import java.time.ZoneId
 import java.util.Collections
-import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -33,7 +32,6 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContentViewModelTest {
-    private val cli = File(System.getProperty("zhuanshu.cli") ?: "../../target/debug/zhuanshu")
     private val tmp: File = Files.createTempDirectory("zhuanshu-content-vm").toFile()
     private lateinit var server: HttpServer
 
@@ -46,13 +44,7 @@ class ContentViewModelTest {
     private lateinit var dataDir: File
     private lateinit var app: ZhuanshuApp
 
-    private fun zhuanshu(vararg args: String) {
-        assertTrue(cli.canExecute(), "the zhuanshu command at $cli (-Dzhuanshu.cli; cargo build -p zhuanshu-cli)")
-        val process = ProcessBuilder(listOf(cli.path) + args).redirectErrorStream(true).start()
-        val output = process.inputStream.bufferedReader().readText()
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "zhuanshu ${args.joinToString(" ")} did not finish")
-        assertEquals(0, process.exitValue(), "zhuanshu ${args.joinToString(" ")}:\n$output")
-    }
+    private fun zhuanshu(vararg args: String) = ZhuanshuCli.run(*args)
 
     @BeforeAll
     fun publish() {

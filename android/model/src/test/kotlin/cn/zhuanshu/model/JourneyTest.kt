@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer
 import java.io.File
 import java.net.InetSocketAddress
 import java.nio.file.Files
-import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -30,7 +29,6 @@ import uniffi.zhuanshu_ffi.ZhuanshuApp
  * a policy the company matches → it is on home, in the notification schedule and in the calendar file.
  */
 class JourneyTest {
-    private val cli = File(System.getProperty("zhuanshu.cli") ?: "../../target/debug/zhuanshu")
     private val tmp: File = Files.createTempDirectory("zhuanshu-journey").toFile()
     private var server: HttpServer? = null
 
@@ -40,13 +38,7 @@ class JourneyTest {
         tmp.deleteRecursively()
     }
 
-    private fun zhuanshu(vararg args: String) {
-        assertTrue(cli.canExecute(), "the zhuanshu command at $cli (-Dzhuanshu.cli; cargo build -p zhuanshu-cli)")
-        val process = ProcessBuilder(listOf(cli.path) + args).redirectErrorStream(true).start()
-        val output = process.inputStream.bufferedReader().readText()
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "zhuanshu ${args.joinToString(" ")} did not finish")
-        assertEquals(0, process.exitValue(), "zhuanshu ${args.joinToString(" ")}:\n$output")
-    }
+    private fun zhuanshu(vararg args: String) = ZhuanshuCli.run(*args)
 
     /**
      * A signed feed (version 1, the demo key the app pins): the content in force plus one policy for every
