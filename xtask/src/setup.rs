@@ -129,13 +129,24 @@ pub fn kotlin() -> Result<(), String> {
 
 /// tree-sitter with the Swift grammar, in a venv of its own under .tools.
 pub fn swift_parser() -> Result<(), String> {
+    tree_sitter_grammar("tree_sitter_swift", "tree-sitter-swift")
+}
+
+/// tree-sitter with the Kotlin grammar (MIT), in the same venv. Pinned: kotlin_parse.py lists the valid Kotlin
+/// this version rejects.
+pub fn kotlin_parser() -> Result<(), String> {
+    tree_sitter_grammar("tree_sitter_kotlin", "tree-sitter-kotlin==1.1.0")
+}
+
+/// Installs tree-sitter and one grammar (`module`, from PyPI's `package`) into .tools/venv unless both import.
+fn tree_sitter_grammar(module: &str, package: &str) -> Result<(), String> {
     let python = root().join(".tools/venv/bin/python");
-    let ok = Command::new(&python).args(["-c", "import tree_sitter, tree_sitter_swift"]).output();
+    let ok = Command::new(&python).args(["-c", &format!("import tree_sitter, {module}")]).output();
     if ok.is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
     run(Command::new("python3").args(["-m", "venv", ".tools/venv"]))?;
-    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "tree-sitter", "tree-sitter-swift"]))
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "tree-sitter", package]))
 }
 
 pub fn cargo_deny() -> Result<(), String> {
@@ -149,5 +160,6 @@ pub fn everything() -> Result<(), String> {
     npm_packages()?;
     kotlin()?;
     swift_parser()?;
+    kotlin_parser()?;
     cargo_deny()
 }
