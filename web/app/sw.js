@@ -48,3 +48,19 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.includes('/feed/')) event.respondWith(feed(event.request));
   else event.respondWith(shell(event.request));
 });
+
+// A tap on a due-date notification (shown by the page, see src/notify.ts) brings the app to the front on
+// 首页, or opens it.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    const open = windows.find((c) => new URL(c.url).origin === self.location.origin);
+    if (open) {
+      await open.focus();
+      if ('navigate' in open) await open.navigate(new URL('#/', open.url).href).catch(() => undefined);
+      return;
+    }
+    await self.clients.openWindow(new URL('./#/', self.registration.scope).href);
+  })());
+});

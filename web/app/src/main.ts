@@ -1,6 +1,6 @@
 // The app shell: tab bar, routes, start-up. The first screen is drawn as soon as the worker has opened
 // the database; the dictionary and the search index load afterwards, and the service worker is
-// registered last.
+// registered last (then, if switched on, due notifications are shown).
 import './style.css';
 import { clear, h } from './dom';
 import { setLang, getLang, t, type Key } from './i18n';
@@ -113,6 +113,8 @@ async function start() {
     if ('serviceWorker' in navigator && params.get('sw') !== 'off') {
       navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('service worker', e));
     }
+    // 到期提醒通知, once the owner has turned them on in 设置: what is due now, from a module of its own.
+    if (localStorage.getItem('zs.notify') === 'on') import('./notify').then((m) => m.watch(), (e) => console.warn('notifications', e));
   }, 0);
 }
 

@@ -1,5 +1,5 @@
-// 设置: language, appearance, large text (适老化), content updates from the signed feed, where the data is
-// kept and whether the app works offline.
+// 设置: language, appearance, large text (适老化), due-date notifications, content updates from the signed
+// feed, where the data is kept and whether the app works offline.
 import { clear, h } from '../dom';
 import { LANGS, getLang, setLang, t, type Key } from '../i18n';
 import * as prefs from '../prefs';
@@ -8,6 +8,7 @@ import { rerender } from '../router';
 import { state } from '../state';
 import type { FeedStatus } from '../types';
 import { errorText, field } from '../ui';
+import { notifyCard } from './notify-card';
 
 function radios<T extends string>(name: string, legend: string, options: { value: T; label: string }[], current: T, onChange: (v: T) => void) {
   return h('fieldset', { class: 'card radios' },
@@ -119,6 +120,7 @@ export async function renderSettings(root: HTMLElement) {
     h('div', { class: 'card toggle' },
       h('label', { for: 'large-text' }, h('span', { class: 'row-title' }, t('largeFont')), h('span', { class: 'muted small' }, t('largeFontHint'))),
       large),
+    await notifyCard(),
     await feedCard(),
     h('section', { class: 'card', 'aria-labelledby': 'storage-title' },
       h('h3', { id: 'storage-title' }, t('storage')),
