@@ -97,7 +97,7 @@ fn data_survives_reopening_and_removal_cascades() {
         }
         app.dossier().use_company(&docs[1].company.uscc).unwrap();
         let record = &app.dossier().records(&docs[1].company.uscc).unwrap()[0];
-        let _ = app.dossier().set_record_status(record.id, RecordStatus::Returned, None);
+        let _ = app.dossier().set_record_status(record.id, RecordStatus::Returned, "");
     }
     let app = app_in(Some(dir.path()));
     assert_eq!(app.dossier().current().unwrap().company.uscc, docs[1].company.uscc);
@@ -138,14 +138,75 @@ fn status_changes_are_checked_against_history_and_clock() {
     app.dossier().import(&doc).unwrap();
     let records = app.dossier().records(&doc.company.uscc).unwrap();
     let open = records.iter().find(|r| r.status() != Some(RecordStatus::Completed)).expect("an open record");
-    let future = today().and_hms_opt(23, 0, 0);
+    let future = format!("{} 23:00", today());
     assert_eq!(
-        app.dossier().set_record_status(open.id, RecordStatus::Returned, future).unwrap_err().issues()[0].path,
+        app.dossier().set_record_status(open.id, RecordStatus::Returned, &future).unwrap_err().issues()[0].path,
         "at"
     );
     let done = records.iter().find(|r| r.status() == Some(RecordStatus::Completed)).expect("a completed record");
-    let err = app.dossier().set_record_status(done.id, RecordStatus::Reviewing, None).unwrap_err();
+    let err = app.dossier().set_record_status(done.id, RecordStatus::Reviewing, "").unwrap_err();
     assert!(err.user_message().contains("已办结"));
-    let updated = app.dossier().set_record_status(open.id, RecordStatus::Returned, None).unwrap();
+    let updated = app.dossier().set_record_status(open.id, RecordStatus::Returned, "").unwrap();
     assert_eq!(updated.history.last().unwrap().at, Clock::fixed_on(today()).now());
+}
+
+#[test]
+fn the_item_forms_add_edit_and_refuse_another_companys_items() {
+    use zhuanshu::dossier::{Channel, MaterialForm, RecordForm};
+    let app = app_in(None);
+    let docs = demo_companies(today()).unwrap();
+    for doc in &docs[..2] {
+        app.dossier().import(doc).unwrap();
+    }
+    let d = app.dossier();
+    let (mine, theirs) = (&docs[0].company.uscc, &docs[1].company.uscc);
+
+    // A licence: the empty form is the 营业执照; a missing date is said at its field, by the core.
+    let mut form = d.licence_form(None).unwrap();
+    assert_eq!(form.kind, "business_licence");
+    form.number = "91310115MA1K3YJ5A0".into();
+    form.issuer = "浦东新区市场监督管理局".into();
+    let e = d.save_licence(mine, None, &form).unwrap_err();
+    assert_eq!((e.issues()[0].path.as_str(), e.issues()[0].user_message.as_str()), ("issued_on", "请填写发证日期"));
+    form.issued_on = "2019-05-20".into();
+    let saved = d.save_licence(mine, None, &form).unwrap();
+    assert_eq!((saved.uscc.as_str(), saved.data.valid_until), (mine.as_str(), None));
+    let mut edit = d.licence_form(Some(saved.id)).unwrap();
+    assert_eq!(edit, form);
+    edit.scope = "软件开发".into();
+    assert_eq!(d.save_licence(mine, Some(saved.id), &edit).unwrap().data.scope, "软件开发");
+    // Saved through another company's page: not found, and nothing changed.
+    assert_eq!(d.save_licence(theirs, Some(saved.id), &form).unwrap_err().code(), "not_found");
+    assert_eq!(d.licence(saved.id).unwrap().data.scope, "软件开发");
+
+    // A material form offers the catalog's kinds, then 其他材料, all from the core.
+    let kinds = d.material_kinds();
+    assert_eq!((kinds.last().unwrap().code.as_str(), kinds.last().unwrap().name.as_str()), ("other", "其他材料"));
+    assert!(kinds.len() > 5);
+    // A material keeps its vault scan when its form is saved.
+    let material = d.materials(mine).unwrap().into_iter().next().expect("the demo company has materials");
+    let scan = material.data.vault_document.clone();
+    let mut form: MaterialForm = d.material_form(Some(material.id)).unwrap();
+    form.title = format!("{}（2026版）", form.title);
+    let saved = d.save_material(mine, Some(material.id), &form).unwrap();
+    assert_eq!((saved.data.title, saved.data.vault_document), (form.title.clone(), scan));
+
+    // A record: edited, its 已提交 moves with the submission day; a day after later progress is refused.
+    let form = RecordForm {
+        item_code: "310115-SCJG-0002".into(),
+        item_name: "食品经营许可变更".into(),
+        channel: Channel::Window,
+        submitted_on: "2026-11-18".into(),
+        lookup_password: String::new(),
+    };
+    let record = d.save_record(mine, None, &form).unwrap();
+    d.set_record_status(record.id, RecordStatus::Accepted, "2026-11-19 10:30").unwrap();
+    let earlier = RecordForm { submitted_on: "2026-11-17".into(), ..form.clone() };
+    let moved = d.save_record(mine, Some(record.id), &earlier).unwrap();
+    assert_eq!(moved.history[0].at.to_string(), "2026-11-17 00:00:00");
+    assert_eq!(moved.history[1].at.to_string(), "2026-11-19 10:30:00");
+    let later = RecordForm { submitted_on: "2026-11-20".into(), ..form };
+    assert_eq!(d.save_record(mine, Some(record.id), &later).unwrap_err().issues()[0].path, "submitted_on");
+    assert_eq!(d.record(record.id).unwrap(), moved, "a refused edit changes nothing");
+    assert_eq!(d.save_record(theirs, Some(record.id), &earlier).unwrap_err().code(), "not_found");
 }

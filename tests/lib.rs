@@ -33,7 +33,7 @@ fn run_step(app: &Zhuanshu, step: &Value) -> Result<(), Error> {
         "set_record_status" => {
             let index: usize = field(step, "record_index");
             let id = dossier.records(&uscc())?[index].id;
-            dossier.set_record_status(id, field::<RecordStatus>(step, "status"), Some(field(step, "at"))).map(drop)
+            dossier.set_record_status(id, field::<RecordStatus>(step, "status"), &field::<String>(step, "at")).map(drop)
         }
         other => panic!("unknown op {other}"),
     }

@@ -138,7 +138,15 @@ fn the_home_list_notifications_and_calendar_carry_policy_deadlines_and_newly_eli
     assert!(list.iter().any(|d| d.kind == DynamicKind::TaxFiling));
     // The notification schedule and the calendar file carry the policy items too (UIDs are unfolded).
     let notes = app.dynamics().notifications(Some(500), None).unwrap();
-    assert!(notes.iter().any(|n| n.dynamic_id == vouchers.id && n.uscc == *restaurant), "{notes:#?}");
+    let voucher_notes: Vec<_> = notes.iter().filter(|n| n.dynamic_id == vouchers.id && n.uscc == *restaurant).collect();
+    assert!(!voucher_notes.is_empty(), "{notes:#?}");
+    // Planned today, shown later: each body counts the days from its own day, and only once.
+    for n in &voucher_notes {
+        let left = (day("2026-12-15") - n.at.date()).num_days();
+        let said = if left == 0 { "今天到期".to_owned() } else { format!("还有{left}天到期（2026-12-15）") };
+        assert!(n.body.starts_with(&said), "{n:#?}");
+        assert!(!n.body.contains("还剩"), "a count of days made on the planning day: {n:#?}");
+    }
     let ics = app.dynamics().ics(restaurant).unwrap().replace("\r\n ", "");
     assert!(ics.contains("UID:ext:policy:pol-sh-catering-vouchers:deadline"), "{ics}");
     // The first look took a silent baseline: nothing is "new".

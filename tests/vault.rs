@@ -1093,3 +1093,34 @@ fn a_writer_killed_at_random_moments_leaves_only_whole_documents() {
     );
     assert!(kills >= 30, "only {kills} kills: the harness did not exercise crashes");
 }
+
+#[test]
+fn a_record_form_with_a_password_saves_nothing_while_the_vault_is_locked() {
+    use zhuanshu::dossier::RecordForm;
+    let (app, _) = fresh(None);
+    app.dossier().load_demo().unwrap();
+    let d = app.dossier();
+    let uscc = d.current().unwrap().company.uscc;
+    let before = d.records(&uscc).unwrap().len();
+    let form = RecordForm {
+        item_code: "310115-SCJG-0002".into(),
+        item_name: "食品经营许可变更".into(),
+        lookup_password: "Ab12cd".into(),
+        ..d.record_form(None).unwrap()
+    };
+    app.vault().lock();
+    assert_eq!(d.save_record(&uscc, None, &form).unwrap_err().code(), "vault_locked");
+    assert_eq!(d.records(&uscc).unwrap().len(), before, "a locked vault leaves no record without its password");
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    let saved = d.save_record(&uscc, None, &form).unwrap();
+    assert_eq!(d.record_lookup_password(saved.id).unwrap().as_deref(), Some("Ab12cd"));
+    // Editing with the password field empty keeps the password; the form never shows it.
+    let mut edit = d.record_form(Some(saved.id)).unwrap();
+    assert_eq!(edit.lookup_password, "");
+    edit.item_name = "食品经营许可证变更".into();
+    app.vault().lock();
+    let edited = d.save_record(&uscc, Some(saved.id), &edit).unwrap();
+    assert_eq!(edited.data.item_name, "食品经营许可证变更");
+    app.vault().unlock_with_provider(&provider()).unwrap();
+    assert_eq!(d.record_lookup_password(saved.id).unwrap().as_deref(), Some("Ab12cd"));
+}

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::dossier::{Channel, Choice, CompanyType, CreditGrade, LifeStage, RecordStatus, SizeClass, TaxpayerKind};
 use crate::dynamics::{DynamicKind, Severity};
+use crate::policy::Verdict;
 
 /// One value of a closed list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,6 +32,8 @@ pub struct Labels {
     pub life_stages: Vec<Label>,
     pub severities: Vec<Label>,
     pub dynamic_kinds: Vec<Label>,
+    /// The policy checkup's verdicts, as its sections are titled.
+    pub verdicts: Vec<Label>,
 }
 
 /// The days left until a date, as the phones' badges say it: `还剩3天`, `今天到期`, `已逾期2天`.
@@ -88,6 +91,7 @@ pub fn labels() -> Labels {
             ],
             DynamicKind::label,
         ),
+        verdicts: listed(&[Verdict::Eligible, Verdict::NearMiss, Verdict::NotEligible], Verdict::label),
     }
 }
 
@@ -101,9 +105,15 @@ mod tests {
         assert!(l.taxpayer_kinds.contains(&Label { code: "small_scale".into(), label: "小规模纳税人".into() }));
         assert_eq!(l.severities[0], Label { code: "overdue".into(), label: "已逾期".into() });
         assert_eq!(l.credit_grades[0].code, "A");
-        for list in
-            [&l.company_types, &l.channels, &l.record_statuses, &l.size_classes, &l.life_stages, &l.dynamic_kinds]
-        {
+        for list in [
+            &l.company_types,
+            &l.channels,
+            &l.record_statuses,
+            &l.size_classes,
+            &l.life_stages,
+            &l.dynamic_kinds,
+            &l.verdicts,
+        ] {
             assert!(list.iter().all(|x| !x.code.is_empty() && x.label.chars().any(|c| c > '\u{2e80}')), "{list:?}");
         }
     }

@@ -117,6 +117,19 @@ test('档案, whole: licence and record two taps from home, 查询密码 sealed 
   assert.deepEqual(history, ['2026-11-18 00:00 已提交', '2026-11-21 09:00 已受理']);
   await page.locator('#status-form').scrollIntoViewIfNeeded();
   await still(page, 'whole-06-record-accepted');
+
+  // Edited through the core's form: the name changes, the history stays (the day did not move).
+  await page.locator('#record-edit').click();
+  assert.equal(await page.locator('#item_code').inputValue(), '310104-XK-0417', 'the saved record, as text');
+  assert.equal(await page.locator('#lookup_password').count(), 0, 'the password is changed on the record page, not here');
+  await page.locator('#item_name').fill('食品经营许可证延续（补正后）');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('#record-title')?.textContent === '食品经营许可证延续（补正后）');
+  assert.deepEqual(await page.locator('#record-history li').allTextContents(), history);
+  await page.locator('#record-edit').click();
+  await page.locator('#item_name').fill('食品经营许可证延续');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('#record-title')?.textContent === '食品经营许可证延续');
   await tab(page, '首页').click();
   const progress = page.locator('.dyn', { hasText: '「食品经营许可证延续」已受理' });
   await progress.waitFor();
@@ -220,6 +233,29 @@ test('the core’s checks at their fields: a record without a name, a status tha
   const page = await ctx.newPage();
   await open(page, '&demo');
   await tab(page, '档案').click();
+  // A licence without its 发证日期: the core's words, at the date.
+  await page.locator('#licences').getByRole('link', { name: '添加证照' }).click();
+  await page.locator('#number').fill('JY13101040000001');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('#issued_on-error')?.textContent.length > 0);
+  assert.equal(await page.locator('#issued_on-error').textContent(), '请填写发证日期');
+  await tab(page, '档案').click();
+
+  // A 查询密码 without a vault: the core refuses before saving anything, and says why.
+  await page.locator('#records').waitFor();
+  const recordsBefore = await page.locator('#records li').count();
+  assert.ok(recordsBefore > 0, 'the demo company has records');
+  await page.locator('#dossier-quick').getByRole('link', { name: '添加办事记录' }).click();
+  await page.locator('#item_code').fill('310104-XK-0419');
+  await page.locator('#item_name').fill('户外广告设置许可');
+  await page.locator('#lookup_password').fill(PASSWORD);
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForFunction(() => document.querySelector('form .form-error')?.textContent.length > 0);
+  assert.match(await page.locator('form .form-error').first().textContent(), /还没有设置证照夹/);
+  await tab(page, '档案').click();
+  await page.locator('#records').waitFor();
+  assert.equal(await page.locator('#records li').count(), recordsBefore, 'nothing was saved');
+
   await page.locator('#dossier-quick').getByRole('link', { name: '添加办事记录' }).click();
   await page.locator('#item_code').fill('310104-XK-0418');
   await page.getByRole('button', { name: '保存' }).click();

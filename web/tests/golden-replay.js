@@ -1,13 +1,22 @@
 // The browser replay of tests/golden scenarios, through the wasm bindings. It must observe exactly what
 // the Rust replay (tests/lib.rs) and the Kotlin replay (android/model) observe.
 
+// The front ends save items through the core's forms (text as typed): typed data becomes a form here, so
+// equal goldens show that the forms read exactly what the typed data says.
+const text = (value) => value ?? '';
+
+function material(m) {
+  if (m.vault_document != null) throw new Error('a scan is linked from the vault, not through the form');
+  return { kind: m.kind, title: m.title, valid_until: text(m.valid_until) };
+}
+
 function runStep(dossier, step) {
   switch (step.op) {
     case 'add_company': return dossier.addCompany(step.company);
     case 'use_company': return dossier.useCompany(step.uscc);
-    case 'add_licence': return dossier.addLicence(step.uscc, step.licence);
-    case 'add_material': return dossier.addMaterial(step.uscc, step.material);
-    case 'add_record': return dossier.addRecord(step.uscc, step.record);
+    case 'add_licence': return dossier.saveLicence(step.uscc, null, { ...step.licence, valid_until: text(step.licence.valid_until) });
+    case 'add_material': return dossier.saveMaterial(step.uscc, null, material(step.material));
+    case 'add_record': return dossier.saveRecord(step.uscc, null, { ...step.record, lookup_password: '' });
     case 'set_record_status': {
       const id = dossier.records(step.uscc)[step.record_index].id;
       return dossier.setRecordStatus(id, step.status, step.at);

@@ -104,7 +104,8 @@ test('errors are thrown as typed objects with Chinese messages', async () => {
       noCurrent: caught(() => d.current()),
       json: caught(() => d.importJson('{')),
       time: caught(() => window.core.ZhuanshuApp.open('yesterday')),
-      status: caught(() => d.setRecordStatus(1, 'lost', null)),
+      status: caught(() => d.setRecordStatus(1, 'lost', '')),
+      form: caught(() => d.saveLicence('91310104MA1FL8XK2X', null, { ...d.licenceForm(null), number: 'N1', issuer: '某局' })),
     };
   });
   assert.equal(errors.uscc.code, 'invalid_input');
@@ -115,6 +116,7 @@ test('errors are thrown as typed objects with Chinese messages', async () => {
   assert.equal(errors.json.code, 'bad_format');
   assert.equal(errors.time.code, 'invalid_input');
   assert.equal(errors.status.issues[0].path, 'status');
+  assert.deepEqual(errors.form.issues.map((i) => [i.path, i.user_message]), [['issued_on', '请填写发证日期']]);
 });
 
 test('demo companies and rare characters survive a round trip in the browser', async () => {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use zhuanshu::dossier::{
@@ -297,9 +297,9 @@ enum RecordCmd {
         id: i64,
         #[arg(value_parser = parse_choice::<RecordStatus>)]
         status: RecordStatus,
-        /// When it happened (YYYY-MM-DDTHH:MM[:SS]); default now.
-        #[arg(long, value_parser = parse_datetime)]
-        at: Option<NaiveDateTime>,
+        /// When it happened (YYYY-MM-DD HH:MM, or with T); default now.
+        #[arg(long, default_value = "")]
+        at: String,
     },
     List {
         #[arg(long)]
@@ -314,14 +314,6 @@ enum RecordCmd {
 
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     s.trim().parse().map_err(|_| format!("日期应为 YYYY-MM-DD：{s}"))
-}
-
-fn parse_datetime(s: &str) -> Result<NaiveDateTime, String> {
-    let s = s.trim();
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
-        .map_err(|_| format!("时间应为 YYYY-MM-DDTHH:MM：{s}"))
 }
 
 /// A flag value that may also say "no value" (`none`, or 长期 for validity). A plain `Option<Option<T>>`
@@ -632,7 +624,7 @@ fn record(app: &Zhuanshu, cmd: RecordCmd) -> Result<Output, Error> {
             out(&r, format!("已添加办事记录 #{}\n{}", r.id, show::record(&r)))
         }
         RecordCmd::Status { id, status, at } => {
-            let r = d.set_record_status(id, status, at)?;
+            let r = d.set_record_status(id, status, &at)?;
             out(&r, format!("已更新状态\n{}", show::record(&r)))
         }
         RecordCmd::List { company } => {

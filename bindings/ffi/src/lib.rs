@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use zhuanshu::assistant::{FaqEntry, Hit, KbStats, Prediction, Suggestion};
 use zhuanshu::dossier::{
-    Company, CompanyForm, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Material, MaterialData,
-    MaterialKind, Record, RecordData, RecordStatus, Region, money,
+    Company, CompanyForm, CompanyOverview, Industry, Licence, LicenceForm, LicenceKind, Material, MaterialForm,
+    MaterialKind, Record, RecordForm, RecordStatus, Region, money,
 };
 use zhuanshu::feed::{FeedStatus, SyncReport};
 use zhuanshu::guide::{
@@ -252,12 +252,14 @@ impl DossierApi {
         guard(|| self.core.dossier().licence(id))
     }
 
-    pub fn add_licence(&self, uscc: String, data: LicenceData) -> Result<Licence> {
-        guard(|| self.core.dossier().add_licence(&uscc, &data))
+    /// The form of licence `id`, or the empty form of a new one.
+    pub fn licence_form(&self, id: Option<i64>) -> Result<LicenceForm> {
+        guard(|| self.core.dossier().licence_form(id))
     }
 
-    pub fn update_licence(&self, id: i64, data: LicenceData) -> Result<Licence> {
-        guard(|| self.core.dossier().update_licence(id, &data))
+    /// Reads the form; adds a licence to `uscc` (`id` null) or replaces licence `id`.
+    pub fn save_licence(&self, uscc: String, id: Option<i64>, form: LicenceForm) -> Result<Licence> {
+        guard(|| self.core.dossier().save_licence(&uscc, id, &form))
     }
 
     pub fn remove_licence(&self, id: i64) -> Result<()> {
@@ -272,12 +274,14 @@ impl DossierApi {
         guard(|| self.core.dossier().material(id))
     }
 
-    pub fn add_material(&self, uscc: String, data: MaterialData) -> Result<Material> {
-        guard(|| self.core.dossier().add_material(&uscc, &data))
+    /// The form of material `id`, or the empty form of a new one.
+    pub fn material_form(&self, id: Option<i64>) -> Result<MaterialForm> {
+        guard(|| self.core.dossier().material_form(id))
     }
 
-    pub fn update_material(&self, id: i64, data: MaterialData) -> Result<Material> {
-        guard(|| self.core.dossier().update_material(id, &data))
+    /// Reads the form; adds a material to `uscc` (`id` null) or replaces material `id`, keeping its scan.
+    pub fn save_material(&self, uscc: String, id: Option<i64>, form: MaterialForm) -> Result<Material> {
+        guard(|| self.core.dossier().save_material(&uscc, id, &form))
     }
 
     pub fn remove_material(&self, id: i64) -> Result<()> {
@@ -292,12 +296,20 @@ impl DossierApi {
         guard(|| self.core.dossier().record(id))
     }
 
-    pub fn add_record(&self, uscc: String, data: RecordData) -> Result<Record> {
-        guard(|| self.core.dossier().add_record(&uscc, &data))
+    /// The form of record `id` (its 查询密码 left empty), or the empty form of a new one.
+    pub fn record_form(&self, id: Option<i64>) -> Result<RecordForm> {
+        guard(|| self.core.dossier().record_form(id))
     }
 
-    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
-        guard(|| self.core.dossier().set_record_status(id, status, at))
+    /// Reads the form; adds a record to `uscc` (`id` null) or replaces record `id`. A 查询密码 in the form
+    /// needs the vault unlocked, checked before anything is saved.
+    pub fn save_record(&self, uscc: String, id: Option<i64>, form: RecordForm) -> Result<Record> {
+        guard(|| self.core.dossier().save_record(&uscc, id, &form))
+    }
+
+    /// A new status at `at` as typed (`YYYY-MM-DD HH:MM`; empty is now).
+    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: String) -> Result<Record> {
+        guard(|| self.core.dossier().set_record_status(id, status, &at))
     }
 
     pub fn remove_record(&self, id: i64) -> Result<()> {
@@ -589,6 +601,8 @@ pub struct PolicyCheckView {
     pub no_application_needed: bool,
     pub status_label: String,
     pub conditions: Vec<ConditionResult>,
+    /// For a near miss: what to change, one line per unmet condition, in order. Empty otherwise.
+    pub missing: Vec<String>,
 }
 
 #[derive(uniffi::Record)]
@@ -610,6 +624,7 @@ fn check_view(c: PolicyCheck) -> PolicyCheckView {
         no_application_needed: c.no_application_needed,
         status_label: c.status_label.into_owned(),
         conditions: c.conditions,
+        missing: c.missing,
     }
 }
 

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use zhuanshu::chrono::{NaiveDate, NaiveDateTime};
-use zhuanshu::dossier::{Company, LicenceData, MaterialData, RecordData, RecordStatus, money, uscc};
+use zhuanshu::dossier::{Company, LicenceForm, MaterialForm, RecordForm, RecordStatus, money, uscc};
 use zhuanshu::dynamics::ReminderData;
 use zhuanshu::guide::Answers;
 use zhuanshu::{Clock, Config, Error, Zhuanshu};
@@ -234,24 +234,22 @@ impl DossierApi {
         run(self.core.dossier().licence(id as i64))
     }
 
-    #[wasm_bindgen(js_name = addLicence, unchecked_return_type = "Licence")]
-    pub fn add_licence(
-        &self,
-        uscc: &str,
-        #[wasm_bindgen(unchecked_param_type = "LicenceData")] data: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let data: LicenceData = from_js(data, "licence")?;
-        run(self.core.dossier().add_licence(uscc, &data))
+    /// The form of licence `id`, or the empty form of a new one (`id` null).
+    #[wasm_bindgen(js_name = licenceForm, unchecked_return_type = "LicenceForm")]
+    pub fn licence_form(&self, id: Option<f64>) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().licence_form(id.map(|i| i as i64)))
     }
 
-    #[wasm_bindgen(js_name = updateLicence, unchecked_return_type = "Licence")]
-    pub fn update_licence(
+    /// Reads the form; adds a licence to `uscc` (`id` null) or replaces licence `id`.
+    #[wasm_bindgen(js_name = saveLicence, unchecked_return_type = "Licence")]
+    pub fn save_licence(
         &self,
-        id: f64,
-        #[wasm_bindgen(unchecked_param_type = "LicenceData")] data: JsValue,
+        uscc: &str,
+        id: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "LicenceForm")] form: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let data: LicenceData = from_js(data, "licence")?;
-        run(self.core.dossier().update_licence(id as i64, &data))
+        let form: LicenceForm = from_js(form, "licence")?;
+        run(self.core.dossier().save_licence(uscc, id.map(|i| i as i64), &form))
     }
 
     #[wasm_bindgen(js_name = removeLicence)]
@@ -269,24 +267,22 @@ impl DossierApi {
         run(self.core.dossier().material(id as i64))
     }
 
-    #[wasm_bindgen(js_name = addMaterial, unchecked_return_type = "Material")]
-    pub fn add_material(
-        &self,
-        uscc: &str,
-        #[wasm_bindgen(unchecked_param_type = "MaterialData")] data: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let data: MaterialData = from_js(data, "material")?;
-        run(self.core.dossier().add_material(uscc, &data))
+    /// The form of material `id`, or the empty form of a new one (`id` null).
+    #[wasm_bindgen(js_name = materialForm, unchecked_return_type = "MaterialForm")]
+    pub fn material_form(&self, id: Option<f64>) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().material_form(id.map(|i| i as i64)))
     }
 
-    #[wasm_bindgen(js_name = updateMaterial, unchecked_return_type = "Material")]
-    pub fn update_material(
+    /// Reads the form; adds a material to `uscc` (`id` null) or replaces material `id`, keeping its scan.
+    #[wasm_bindgen(js_name = saveMaterial, unchecked_return_type = "Material")]
+    pub fn save_material(
         &self,
-        id: f64,
-        #[wasm_bindgen(unchecked_param_type = "MaterialData")] data: JsValue,
+        uscc: &str,
+        id: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "MaterialForm")] form: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let data: MaterialData = from_js(data, "material")?;
-        run(self.core.dossier().update_material(id as i64, &data))
+        let form: MaterialForm = from_js(form, "material")?;
+        run(self.core.dossier().save_material(uscc, id.map(|i| i as i64), &form))
     }
 
     #[wasm_bindgen(js_name = removeMaterial)]
@@ -304,23 +300,33 @@ impl DossierApi {
         run(self.core.dossier().record(id as i64))
     }
 
-    #[wasm_bindgen(js_name = addRecord, unchecked_return_type = "Record")]
-    pub fn add_record(
-        &self,
-        uscc: &str,
-        #[wasm_bindgen(unchecked_param_type = "RecordData")] data: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let data: RecordData = from_js(data, "record")?;
-        run(self.core.dossier().add_record(uscc, &data))
+    /// The form of record `id` (its 查询密码 left empty), or the empty form of a new one (`id` null).
+    #[wasm_bindgen(js_name = recordForm, unchecked_return_type = "RecordForm")]
+    pub fn record_form(&self, id: Option<f64>) -> Result<JsValue, JsValue> {
+        run(self.core.dossier().record_form(id.map(|i| i as i64)))
     }
 
-    /// `status` is a code (`accepted`) or a label (`已受理`); `at` defaults to now.
+    /// Reads the form; adds a record to `uscc` (`id` null) or replaces record `id`. A 查询密码 in the form
+    /// needs the vault unlocked, checked before anything is saved.
+    #[wasm_bindgen(js_name = saveRecord, unchecked_return_type = "Record")]
+    pub fn save_record(
+        &self,
+        uscc: &str,
+        id: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "RecordForm")] form: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let form: RecordForm = from_js(form, "record")?;
+        run(self.core.dossier().save_record(uscc, id.map(|i| i as i64), &form))
+    }
+
+    /// `status` is a code (`accepted`) or a label (`已受理`); `at` as typed (`YYYY-MM-DDTHH:MM`), empty
+    /// for now.
     #[wasm_bindgen(js_name = setRecordStatus, unchecked_return_type = "Record")]
     pub fn set_record_status(
         &self,
         id: f64,
         #[wasm_bindgen(unchecked_param_type = "RecordStatus")] status: &str,
-        at: Option<String>,
+        at: &str,
     ) -> Result<JsValue, JsValue> {
         use zhuanshu::dossier::Choice;
         let status = RecordStatus::parse(status).ok_or_else(|| {
@@ -330,7 +336,6 @@ impl DossierApi {
                 "unknown status",
             ))
         })?;
-        let at = parse_time(at, "at")?;
         run(self.core.dossier().set_record_status(id as i64, status, at))
     }
 

@@ -238,6 +238,21 @@ pub fn insert_record(conn: &Connection, uscc: &str, r: &RecordData) -> Result<i6
     Ok(conn.last_insert_rowid())
 }
 
+/// Replaces a record's entered data and moves its first status (已提交) to `first_at`.
+pub fn update_record(conn: &Connection, id: i64, r: &RecordData, first_at: Option<NaiveDateTime>) -> Result<bool> {
+    let found = conn.execute(
+        "UPDATE records SET item_code = ?1, item_name = ?2, channel = ?3, submitted_on = ?4 WHERE id = ?5",
+        params![r.item_code, r.item_name, enum_text(&r.channel)?, r.submitted_on, id],
+    )? == 1;
+    if let (true, Some(at)) = (found, first_at) {
+        conn.execute(
+            "UPDATE record_statuses SET at = ?1 WHERE id = (SELECT MIN(id) FROM record_statuses WHERE record_id = ?2)",
+            params![at, id],
+        )?;
+    }
+    Ok(found)
+}
+
 pub fn delete_record(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn.execute("DELETE FROM records WHERE id = ?1", [id])? == 1)
 }

@@ -204,13 +204,13 @@ fn read_count(text: &str) -> Option<u32> {
     folded.parse().ok()
 }
 
-fn read_date(text: &str) -> Option<NaiveDate> {
+pub(super) fn read_date(text: &str) -> Option<NaiveDate> {
     let folded: String = text.trim().chars().map(fold_digit).collect();
     folded.parse().ok()
 }
 
 /// Full-width digits and hyphen as typed by Chinese input methods.
-fn fold_digit(c: char) -> char {
+pub(super) fn fold_digit(c: char) -> char {
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
         '－' => '-',

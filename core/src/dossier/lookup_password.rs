@@ -11,22 +11,27 @@ use crate::vault::{LOOKUP_COLUMN as COLUMN, LOOKUP_TABLE as TABLE};
 /// Longest password accepted, in characters.
 pub const MAX_CHARS: usize = 64;
 
+/// The password's own rules: not blank, at most [`MAX_CHARS`] characters, no control characters.
+pub(super) fn check(password: &str) -> Result<()> {
+    if password.trim().is_empty() {
+        return Err(Error::invalid("lookup_password", "请填写查询密码", "empty lookup password"));
+    }
+    if password.chars().count() > MAX_CHARS || password.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "lookup_password",
+            format!("查询密码最多 {MAX_CHARS} 位，且不能含有控制字符"),
+            "lookup password too long or with control characters",
+        ));
+    }
+    Ok(())
+}
+
 impl Dossier<'_> {
     /// Sets (or with `None` clears) the lookup password of a record. Needs the vault unlocked.
     pub fn set_record_lookup_password(&self, record_id: i64, password: Option<String>) -> Result<()> {
         let sealed = match password {
             Some(p) => {
-                let count = p.chars().count();
-                if p.trim().is_empty() {
-                    return Err(Error::invalid("lookup_password", "请填写查询密码", "empty lookup password"));
-                }
-                if count > MAX_CHARS || p.chars().any(char::is_control) {
-                    return Err(Error::invalid(
-                        "lookup_password",
-                        format!("查询密码最多 {MAX_CHARS} 位，且不能含有控制字符"),
-                        "lookup password too long or with control characters",
-                    ));
-                }
+                check(&p)?;
                 if !self.ctx.store()?.read(|c| db::record_exists(c, record_id))? {
                     return Err(not_found(Entity::Record, record_id));
                 }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod form;
 pub mod industry;
+pub mod item_form;
 pub mod licence;
 mod lookup_password;
 pub mod material;
@@ -22,7 +23,7 @@ pub mod stage;
 mod text;
 pub mod uscc;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use choice::Choice;
@@ -30,6 +31,7 @@ pub use company::{Company, CompanyType, CreditGrade, KNOWN_TAGS, TaxpayerKind};
 pub use export::CompanyDocument;
 pub use form::{CompanyForm, split_tags};
 pub use industry::Industry;
+pub use item_form::{LicenceForm, MaterialForm, RecordForm};
 pub use licence::{Licence, LicenceData, LicenceKind};
 pub use material::{Material, MaterialData, MaterialKind};
 pub use record::{Channel, Record, RecordData, RecordStatus, StatusChange};
@@ -361,10 +363,11 @@ impl<'a> Dossier<'a> {
         self.record(id)
     }
 
-    /// Records a status change reported by the department; `at` defaults to now.
-    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: Option<NaiveDateTime>) -> Result<Record> {
+    /// Records a status change reported by the department at `at`, as typed (see
+    /// [`item_form::read_status_time`]); empty is now.
+    pub fn set_record_status(&self, id: i64, status: RecordStatus, at: &str) -> Result<Record> {
         let now = self.ctx.clock().now();
-        let change = StatusChange { status, at: at.unwrap_or(now) };
+        let change = StatusChange { status, at: item_form::read_status_time(at)?.unwrap_or(now) };
         if change.at > now {
             return Err(Error::invalid("at", format!("状态时间{}晚于现在", change.at), "status time is in the future"));
         }
@@ -376,12 +379,120 @@ impl<'a> Dossier<'a> {
         self.record(id)
     }
 
+    /// Replaces what the owner entered for a record. Its first status (已提交) moves to the new
+    /// submission day, keeping its time; a day after a later status is refused.
+    pub fn update_record(&self, id: i64, data: &RecordData) -> Result<Record> {
+        let data = data.cleaned();
+        data.validate(self.today())?;
+        self.ctx.store()?.write(|tx| {
+            let (_, _, _, mut history) = db::get_record(tx, id)?.ok_or_else(|| not_found(Entity::Record, id))?;
+            if let Some(first) = history.first_mut() {
+                first.at = data.submitted_on.and_time(first.at.time());
+            }
+            if let Err(Error::Invalid(_)) = record::check_history(&history) {
+                return Err(Error::invalid(
+                    "submitted_on",
+                    format!("提交日期{}晚于之后的办理进度", data.submitted_on),
+                    "submitted_on is after a later status",
+                ));
+            }
+            db::update_record(tx, id, &data, history.first().map(|f| f.at))
+        })?;
+        self.record(id)
+    }
+
     pub fn remove_record(&self, id: i64) -> Result<()> {
         self.ctx.store()?.write(
             |tx| {
                 if db::delete_record(tx, id)? { Ok(()) } else { Err(not_found(Entity::Record, id)) }
             },
         )
+    }
+
+    // ---- the item forms: what every front end shows and saves ----
+
+    /// The form of licence `id`, or the empty form of a new one.
+    pub fn licence_form(&self, id: Option<i64>) -> Result<LicenceForm> {
+        Ok(match id {
+            Some(id) => LicenceForm::from_data(&self.licence(id)?.data),
+            None => LicenceForm::new(),
+        })
+    }
+
+    /// Reads the form and adds the licence to company `uscc` (`id` none) or replaces licence `id`, which
+    /// must be that company's.
+    pub fn save_licence(&self, uscc: &str, id: Option<i64>, form: &LicenceForm) -> Result<Licence> {
+        let data = form.read(self.today())?;
+        match id {
+            None => self.add_licence(uscc, &data),
+            Some(id) => {
+                self.owned(uscc, Entity::Licence, id, self.licence(id).map(|l| l.uscc))?;
+                self.update_licence(id, &data)
+            }
+        }
+    }
+
+    /// The form of material `id`, or the empty form of a new one.
+    pub fn material_form(&self, id: Option<i64>) -> Result<MaterialForm> {
+        Ok(match id {
+            Some(id) => MaterialForm::from_data(&self.material(id)?.data),
+            None => MaterialForm::new(),
+        })
+    }
+
+    /// Reads the form and adds or replaces a material of company `uscc`; a saved material keeps its scan.
+    pub fn save_material(&self, uscc: &str, id: Option<i64>, form: &MaterialForm) -> Result<Material> {
+        match id {
+            None => self.add_material(uscc, &form.read(None)?),
+            Some(id) => {
+                let saved = self.material(id);
+                let scan = saved.as_ref().ok().and_then(|m| m.data.vault_document.clone());
+                self.owned(uscc, Entity::Material, id, saved.map(|m| m.uscc))?;
+                self.update_material(id, &form.read(scan)?)
+            }
+        }
+    }
+
+    /// The form of record `id` (without its 查询密码), or the empty form of a new one.
+    pub fn record_form(&self, id: Option<i64>) -> Result<RecordForm> {
+        Ok(match id {
+            Some(id) => RecordForm::from_data(&self.record(id)?.data),
+            None => RecordForm::new(self.today()),
+        })
+    }
+
+    /// Reads the form and adds or replaces a record of company `uscc`. A 查询密码 in the form is sealed
+    /// by the vault, which must be unlocked: that is checked before anything is written, so a locked
+    /// vault saves nothing and says so.
+    pub fn save_record(&self, uscc: &str, id: Option<i64>, form: &RecordForm) -> Result<Record> {
+        let (data, password) = form.read(self.today())?;
+        if password.is_some() {
+            crate::vault::Vault::new(self.ctx).key()?;
+        }
+        let record = match id {
+            None => self.add_record(uscc, &data)?,
+            Some(id) => {
+                self.owned(uscc, Entity::Record, id, self.record(id).map(|r| r.uscc))?;
+                self.update_record(id, &data)?
+            }
+        };
+        if let Some(p) = password {
+            if let Err(e) = self.set_record_lookup_password(record.id, Some(p)) {
+                // The vault locked in between (a timeout): a new record goes again, so nothing half-saved
+                // stays behind; an edited one keeps its new text and its old password.
+                if id.is_none() {
+                    let _ = self.remove_record(record.id);
+                }
+                return Err(e);
+            }
+        }
+        Ok(record)
+    }
+
+    /// Refuses to save item `id` of another company through this company's form.
+    fn owned(&self, uscc: &str, what: Entity, id: i64, owner: Result<String>) -> Result<()> {
+        let key = uscc.trim().to_ascii_uppercase();
+        if owner? == key { Ok(()) } else { Err(not_found(what, id)) }
     }
 
     // ---- export / import ----
@@ -460,8 +571,15 @@ impl<'a> Dossier<'a> {
         licence::kinds().to_vec()
     }
 
+    /// The kinds a material form offers: the catalog's, then `other` (其他材料) for anything outside it.
     pub fn material_kinds(&self) -> Vec<MaterialKind> {
-        material::kinds().to_vec()
+        let other = MaterialKind {
+            code: material::OTHER.to_owned(),
+            name: material::kind_name(material::OTHER),
+            validity: String::new(),
+            validity_days: None,
+        };
+        material::kinds().iter().cloned().chain([other]).collect()
     }
 
     pub fn industries(&self) -> Vec<industry::Industry> {

@@ -290,6 +290,11 @@ impl Issues {
         self.0.is_empty()
     }
 
+    /// The paths that have an issue so far.
+    pub fn paths(&self) -> Vec<String> {
+        self.0.iter().map(|i| i.path.clone()).collect()
+    }
+
     pub fn into_result(self) -> Result<()> {
         if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0)) }
     }

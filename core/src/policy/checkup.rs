@@ -98,6 +98,17 @@ impl WindowStatus {
             WindowStatus::Closed { closed_on } => format!("本期已于{closed_on}截止"),
         }
     }
+
+    /// The label without a count of days, for a text read on another day than it was made (a
+    /// notification's body is planned days before it shows): `申报中，2026-12-05截止`.
+    pub fn dated_label(&self) -> String {
+        match self {
+            WindowStatus::Always => ALWAYS.to_owned(),
+            WindowStatus::Upcoming { opens, .. } => format!("{opens}开始申报"),
+            WindowStatus::Open { closes, .. } => format!("申报中，{closes}截止"),
+            WindowStatus::Closed { closed_on } => format!("本期已于{closed_on}截止"),
+        }
+    }
 }
 
 fn inline_policy<S: Serializer>(policy: &Arc<Policy>, s: S) -> Result<S::Ok, S::Error> {

@@ -43,6 +43,12 @@ pub fn to_record(checks: &[PolicyCheck], seen: &[Seen], has_baseline: bool, toda
         .collect()
 }
 
+/// The policy's status as an item's detail says it. Items also become notifications planned days ahead,
+/// so the detail names dates, never a count of days left (the notification says that for its own day).
+fn dated_status(check: &PolicyCheck) -> String {
+    if check.no_application_needed { check.status_label.to_string() } else { check.window.dated_label() }
+}
+
 /// The items for `today`. `last_opened` maps policy ids to the last day the owner opened them.
 pub fn items(
     checks: &[PolicyCheck],
@@ -62,7 +68,7 @@ pub fn items(
                 id: format!("policy:{}:new", p.id),
                 kind: DynamicKind::Policy,
                 title: format!("新符合政策：{}", p.title),
-                detail: format!("{}。{}", check.status_label, p.benefit.description),
+                detail: format!("{}。{}", dated_status(check), p.benefit.description),
                 due: s.first_seen_on,
                 action: Some(Action::Policy { id: p.id.clone() }),
                 severity: Some(Severity::Info),
@@ -79,7 +85,7 @@ pub fn items(
         let detail = if check.verdict == Verdict::NearMiss {
             format!("差一点符合，还需：{}。", check.missing.join("；"))
         } else {
-            format!("符合申报条件，{}。", check.status_label)
+            format!("符合申报条件，{}。", dated_status(check))
         };
         out.push(ExternalItem {
             id: format!("policy:{}:deadline:{closes}", p.id),

@@ -11,6 +11,10 @@ public enum CoreLabels {
         .farmerCooperative,
     ]
     public static let taxpayerKinds: [TaxpayerKind] = [.general, .smallScale]
+    public static let channels: [Channel] = [.online, .window, .mail]
+    public static let recordStatuses: [RecordStatus] = [
+        .submitted, .accepted, .reviewing, .needsCorrection, .completed, .returned,
+    ]
 
     static func code(_ value: Any) -> String {
         var out = ""
@@ -31,6 +35,9 @@ public enum CoreLabels {
     public static func label(_ s: Severity) -> String { label(all.severities, s) }
     public static func label(_ c: SizeClass) -> String { label(all.sizeClasses, c) }
     public static func label(_ s: RecordStatus) -> String { label(all.recordStatuses, s) }
+    public static func label(_ c: Channel) -> String { label(all.channels, c) }
+    /// The policy checkup's section titles: 符合条件 / 差一点 / 暂不符合.
+    public static func label(_ v: Verdict) -> String { label(all.verdicts, v) }
 
     /// `还剩3天` / `今天到期` / `已逾期2天`.
     public static func days(_ left: Int64) -> String { daysLeft(days: left) }

@@ -32,6 +32,27 @@ public struct CompanyFormState: Equatable {
     public var saving = false
 }
 
+/// A licence, material or record form in progress: the core's form as typed so far, `id` the item being
+/// edited (nil when adding), and the core's messages by field key (the form's field names).
+public struct ItemFormState<F: Equatable>: Equatable {
+    public var form: F
+    public var id: Int64?
+    public var fieldErrors: [String: String] = [:]
+    public var message: String?
+    public var saving = false
+    /// The save needs the vault (a 查询密码 was typed) and it is locked: ask for the PIN, then save again.
+    public var needsUnlock = false
+    /// A saved licence's or material's scans in the vault (a material has at most one).
+    public var scans: [DocumentInfo] = []
+    /// Why the scans cannot be listed (the vault is locked or not set up): the core's message.
+    public var scansError: UiError?
+
+    public init(form: F, id: Int64? = nil) {
+        self.form = form
+        self.id = id
+    }
+}
+
 public struct DossierState {
     public var loading = true
     public var companies: [CompanyOverview] = []
@@ -40,6 +61,9 @@ public struct DossierState {
     public var materials: [Material] = []
     public var records: [Record] = []
     public var editor: CompanyFormState?
+    public var licenceEditor: ItemFormState<LicenceForm>?
+    public var materialEditor: ItemFormState<MaterialForm>?
+    public var recordEditor: ItemFormState<RecordForm>?
     /// 查询密码 shown again, by record id (empty: the record has none).
     public var lookupPasswords: [Int64: String] = [:]
     public var error: UiError?
@@ -221,35 +245,190 @@ public final class DossierViewModel: ObservableObject {
         }
     }
 
-    /// Adds a licence (`id` nil) or replaces one; `data.validUntil` nil is 长期有效.
-    public func saveLicence(id: Int64?, data: LicenceData) {
-        change { d, uscc in
-            if let id = id { _ = try d.updateLicence(id: id, data: data) } else { _ = try d.addLicence(uscc: uscc, data: data) }
-        }
-    }
+    // The three item editors work alike (as on Android): open the core's form (empty, or the saved
+    // item's), apply edits field by field, save through the core, which reads the text and answers by field.
 
-    public func removeLicence(id: Int64) { change { d, _ in try d.removeLicence(id: id) } }
-
-    public func saveMaterial(id: Int64?, data: MaterialData) {
-        change { d, uscc in
-            if let id = id { _ = try d.updateMaterial(id: id, data: data) } else { _ = try d.addMaterial(uscc: uscc, data: data) }
-        }
-    }
-
-    public func removeMaterial(id: Int64) { change { d, _ in try d.removeMaterial(id: id) } }
-
-    /// Adds an application record; its 查询密码, when given, is sealed by the vault (which must be unlocked).
-    public func addRecord(_ data: RecordData, lookupPassword: String? = nil) {
-        change { d, uscc in
-            let record = try d.addRecord(uscc: uscc, data: data)
-            if let password = lookupPassword, !password.isEmpty {
-                try d.setRecordLookupPassword(recordId: record.id, password: password)
+    private func open<F>(
+        _ slot: WritableKeyPath<DossierState, ItemFormState<F>?>, id: Int64?,
+        _ form: @escaping (DossierApiProtocol) throws -> F,
+        scans: (() throws -> [DocumentInfo])? = nil
+    ) {
+        let app = self.app
+        scheduler.background({ () throws -> ItemFormState<F> in
+            Self.withScans(ItemFormState(form: try form(app.dossier()), id: id), scans)
+        }) { [weak self] result in
+            guard let self = self else { return }
+            switch result {
+            case let .success(editor): self.state[keyPath: slot] = editor
+            case let .failure(error): self.state.error = uiError(error)
             }
         }
     }
 
-    /// The record's progress: a new status at `at` (`YYYY-MM-DDTHH:MM:SS`; now when nil).
-    public func setRecordStatus(id: Int64, status: RecordStatus, at: String? = nil) {
+    /// The scans listed, or why not: a locked vault does not keep the form from opening.
+    private static func withScans<F>(_ editor: ItemFormState<F>, _ scans: (() throws -> [DocumentInfo])?) -> ItemFormState<F> {
+        guard let scans = scans else { return editor }
+        var e = editor
+        do {
+            e.scans = try scans()
+            e.scansError = nil
+        } catch {
+            e.scans = []
+            e.scansError = uiError(error)
+        }
+        return e
+    }
+
+    /// The vault side of the open licence or material editor: its scans linked, unlinked, listed again.
+    private func scanChange<F>(
+        _ slot: WritableKeyPath<DossierState, ItemFormState<F>?>,
+        _ work: @escaping () throws -> Void, _ scans: @escaping () throws -> [DocumentInfo]
+    ) {
+        guard let editor = state[keyPath: slot] else { return }
+        scheduler.background({ () throws -> ItemFormState<F> in
+            try work()
+            return Self.withScans(editor, scans)
+        }) { [weak self] result in
+            guard let self = self, var current = self.state[keyPath: slot] else { return }
+            switch result {
+            case let .success(listed):
+                current.scans = listed.scans
+                current.scansError = listed.scansError
+            case let .failure(error):
+                current.scansError = uiError(error)
+            }
+            self.state[keyPath: slot] = current
+        }
+    }
+
+    private func licenceScans(_ id: Int64) -> () throws -> [DocumentInfo] {
+        let app = self.app
+        return { try app.vault().licenceDocuments(licenceId: id) }
+    }
+
+    private func materialScans(_ id: Int64) -> () throws -> [DocumentInfo] {
+        let app = self.app
+        return {
+            guard let doc = try app.dossier().material(id: id).data.vaultDocument else { return [] }
+            return [try app.vault().document(id: doc)]
+        }
+    }
+
+    /// Links vault document `documentId` to the licence or material being edited (a material's replaces its scan).
+    public func linkScan(_ documentId: String) {
+        let app = self.app
+        if let id = state.licenceEditor?.id {
+            scanChange(\.licenceEditor, { _ = try app.vault().linkLicence(id: documentId, licenceId: id) }, licenceScans(id))
+        } else if let id = state.materialEditor?.id {
+            scanChange(\.materialEditor, { _ = try app.vault().linkMaterial(id: documentId, materialId: id) }, materialScans(id))
+        }
+    }
+
+    /// Unlinks a scan from the licence or material being edited; the document stays in the vault.
+    public func unlinkScan(_ documentId: String) {
+        let app = self.app
+        if let id = state.licenceEditor?.id {
+            scanChange(\.licenceEditor, { _ = try app.vault().unlinkLicence(id: documentId, licenceId: id) }, licenceScans(id))
+        } else if let id = state.materialEditor?.id {
+            scanChange(\.materialEditor, { try app.vault().unlinkMaterial(materialId: id) }, materialScans(id))
+        }
+    }
+
+    /// Lists the open editor's scans again (after the vault was unlocked).
+    public func reloadScans() {
+        if let id = state.licenceEditor?.id {
+            scanChange(\.licenceEditor, {}, licenceScans(id))
+        } else if let id = state.materialEditor?.id {
+            scanChange(\.materialEditor, {}, materialScans(id))
+        }
+    }
+
+    private func edit<F>(_ slot: WritableKeyPath<DossierState, ItemFormState<F>?>, _ key: String, _ change: (inout F) -> Void) {
+        guard var editor = state[keyPath: slot] else { return }
+        change(&editor.form)
+        editor.fieldErrors[key] = nil
+        editor.needsUnlock = false
+        state[keyPath: slot] = editor
+    }
+
+    private func save<F>(
+        _ slot: WritableKeyPath<DossierState, ItemFormState<F>?>,
+        _ write: @escaping (DossierApiProtocol, String, Int64?, F) throws -> Void
+    ) {
+        guard var editor = state[keyPath: slot], !editor.saving else { return }
+        editor.saving = true
+        editor.message = nil
+        editor.needsUnlock = false
+        state[keyPath: slot] = editor
+        let app = self.app
+        scheduler.background({ () throws -> Loaded in
+            let dossier = app.dossier()
+            try write(dossier, try dossier.current().company.uscc, editor.id, editor.form)
+            return try Self.load(app)
+        }) { [weak self] result in
+            guard let self = self else { return }
+            switch result {
+            case .success:
+                self.show(result)
+                self.state[keyPath: slot] = nil
+            case let .failure(error):
+                let e = uiError(error)
+                editor.saving = false
+                editor.fieldErrors = e.fields
+                editor.message = e.message
+                editor.needsUnlock = e.kind == .vaultLocked
+                self.state[keyPath: slot] = editor
+            }
+        }
+    }
+
+    /// Opens the licence form: the empty one (`id` nil; a 营业执照) or licence `id`'s.
+    public func startLicence(id: Int64? = nil) {
+        open(\.licenceEditor, id: id, { try $0.licenceForm(id: id) }, scans: id.map(licenceScans))
+    }
+
+    /// One field of the licence form; `key` is the field's name (`issued_on`), whose message goes away.
+    public func editLicence(_ key: String, _ change: (inout LicenceForm) -> Void) { edit(\.licenceEditor, key, change) }
+
+    /// Saves the licence form; an empty 有效期至 is 长期有效.
+    public func saveLicence() {
+        save(\.licenceEditor) { d, uscc, id, form in _ = try d.saveLicence(uscc: uscc, id: id, form: form) }
+    }
+
+    public func cancelLicence() { state.licenceEditor = nil }
+
+    public func removeLicence(id: Int64) { change { d, _ in try d.removeLicence(id: id) } }
+
+    public func startMaterial(id: Int64? = nil) {
+        open(\.materialEditor, id: id, { try $0.materialForm(id: id) }, scans: id.map(materialScans))
+    }
+
+    public func editMaterial(_ key: String, _ change: (inout MaterialForm) -> Void) { edit(\.materialEditor, key, change) }
+
+    /// Saves the material form; a saved material keeps its vault scan (linked from the vault).
+    public func saveMaterial() {
+        save(\.materialEditor) { d, uscc, id, form in _ = try d.saveMaterial(uscc: uscc, id: id, form: form) }
+    }
+
+    public func cancelMaterial() { state.materialEditor = nil }
+
+    public func removeMaterial(id: Int64) { change { d, _ in try d.removeMaterial(id: id) } }
+
+    /// Opens the application record form (办事记录): a new one submitted today, or record `id`'s.
+    public func startRecord(id: Int64? = nil) { open(\.recordEditor, id: id) { try $0.recordForm(id: id) } }
+
+    public func editRecord(_ key: String, _ change: (inout RecordForm) -> Void) { edit(\.recordEditor, key, change) }
+
+    /// Saves the record form. A 查询密码 typed in it is sealed by the vault: locked, the core saves nothing
+    /// and the editor says `needsUnlock`; after the PIN, save again. Empty keeps a saved one.
+    public func saveRecord() {
+        save(\.recordEditor) { d, uscc, id, form in _ = try d.saveRecord(uscc: uscc, id: id, form: form) }
+    }
+
+    public func cancelRecord() { state.recordEditor = nil }
+
+    /// The record's progress: a new status at `at` as typed or picked (`YYYY-MM-DD HH:MM`; empty is now).
+    public func setRecordStatus(id: Int64, status: RecordStatus, at: String = "") {
         change { d, _ in _ = try d.setRecordStatus(id: id, status: status, at: at) }
     }
 

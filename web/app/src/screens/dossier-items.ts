@@ -4,22 +4,20 @@
 // button, delete). Every check is the core's: its issues are shown next to the fields their paths name.
 import { clear, h } from '../dom';
 import { t } from '../i18n';
-import { call, isCoreError } from '../rpc';
+import { call } from '../rpc';
 import { go, rerender } from '../router';
 import { label, state } from '../state';
-import type { CoreError, Material, MaterialKind, RecordItem } from '../types';
-
-type MaterialData = Material['data'];
-import { errorText, field, icon, showError, showIssues, toast } from '../ui';
-import { copyText, coreForm, formShell, input, missingDate, scansSection, select, today, when, withVault } from './dossier-kit';
+import type { Material, MaterialForm, MaterialKind, RecordForm, RecordItem } from '../types';
+import { errorText, field, icon, showError, toast } from '../ui';
+import { copyText, coreForm, formShell, input, scansSection, select, when, withVault } from './dossier-kit';
 import { dt } from './dossier-strings';
 
 let materialKinds: MaterialKind[] | null = null;
 
-/** The catalog's kinds, then `other` (the core's code for a material outside it). */
+/** The core's kinds: the catalog's, then `other` (其他材料) for a material outside it. */
 async function kindChoices() {
   materialKinds ??= await call('dossier.materialKinds');
-  return [...materialKinds.map((k) => ({ code: k.code, label: k.name })), { code: 'other', label: dt('materialOther') }];
+  return materialKinds.map((k) => ({ code: k.code, label: k.name }));
 }
 
 // ---- materials ----
@@ -27,10 +25,10 @@ async function kindChoices() {
 export async function materialForm(root: HTMLElement, id: number | null) {
   const current = state.current;
   if (!current) return go('#/dossier');
-  const [kinds, existing] = await Promise.all([kindChoices(), id === null ? Promise.resolve(null) : call('dossier.material', id)]);
-  const d: Partial<MaterialData> = existing?.data ?? {};
-  const kind = select(d.kind ?? '', kinds, t('choose'));
-  const title = input(d.title ?? '', { required: true });
+  const [kinds, d, existing] = await Promise.all([
+    kindChoices(), call('dossier.materialForm', id), id === null ? Promise.resolve(null) : call('dossier.material', id)]);
+  const kind = select(d.kind, kinds, t('choose'));
+  const title = input(d.title, { required: true });
   kind.addEventListener('change', () => {
     const k = kinds.find((x) => x.code === kind.value);
     if (k && k.code !== 'other' && !title.value) title.value = k.label;
@@ -38,7 +36,7 @@ export async function materialForm(root: HTMLElement, id: number | null) {
   const fields = [
     field('kind', dt('materialKind'), kind),
     field('title', dt('materialTitle'), title),
-    field('valid_until', dt('materialValidUntil'), input(d.valid_until ?? '', { type: 'date' }), dt('materialValidHint')),
+    field('valid_until', dt('materialValidUntil'), input(d.valid_until, { type: 'date' }), dt('materialValidHint')),
   ];
   const remove = existing && h('button', { type: 'button', class: 'btn danger wide', onclick: async () => {
     if (!confirm(dt('confirmRemoveMaterial'))) return;
@@ -52,20 +50,13 @@ export async function materialForm(root: HTMLElement, id: number | null) {
   } }, t('delete'));
   const scans = existing && materialScans(existing);
   clear(root, formShell(existing ? dt('editMaterial') : dt('addMaterial'), fields, async (form) => {
-    const data: MaterialData = {
+    // The scan link is the vault's to change (link / unlink below): the core keeps it on save.
+    const typed: MaterialForm = {
       kind: kind.value,
       title: title.value,
-      valid_until: form.querySelector<HTMLInputElement>('#valid_until')!.value || null,
-      // The scan link is the vault's to change (link / unlink below): an edit keeps it.
-      vault_document: existing?.data.vault_document ?? null,
+      valid_until: form.querySelector<HTMLInputElement>('#valid_until')!.value,
     };
-    if (existing) {
-      const fresh = await call('dossier.material', existing.id);
-      data.vault_document = fresh.data.vault_document ?? null;
-      await call('dossier.updateMaterial', existing.id, data);
-    } else {
-      await call('dossier.addMaterial', current.company.uscc, data);
-    }
+    await call('dossier.saveMaterial', current.company.uscc, id, typed);
     toast(t('saved'));
     go('#/dossier/materials');
   }, remove, scans, '#/dossier/materials'));
@@ -86,43 +77,36 @@ function materialScans(material: Material): HTMLElement {
 
 // ---- records ----
 
-/** What went wrong with the 查询密码 of a record just added (the record itself is saved): shown on its
- * page, in the password form, with what was typed. */
-let passwordFailure: { id: number; value: string; error: unknown } | null = null;
-
-export async function recordForm(root: HTMLElement) {
+/** The record form: the core's `RecordForm`, added (`id` null) or edited. A 查询密码 typed here is sealed
+ * by the vault: when it is locked the core saves nothing and the PIN is asked in place, then the save is
+ * tried again. Editing leaves the password field empty, which keeps the saved one. */
+export async function recordForm(root: HTMLElement, id: number | null) {
   const current = state.current;
   if (!current) return go('#/dossier');
   const labels = state.labels!;
+  const d = await call('dossier.recordForm', id);
   const password = input('', { autocomplete: 'off', spellcheck: false, autocapitalize: 'off' });
   const fields = [
-    field('item_code', dt('itemCode'), input('', { required: true, spellcheck: false, autocapitalize: 'characters' }), dt('itemCodeHint')),
-    field('item_name', dt('itemName'), input('', { required: true })),
-    field('channel', dt('channel'), select(labels.channels[0]?.code ?? '', labels.channels)),
-    field('submitted_on', dt('submittedOn'), input(today(), { type: 'date', required: true })),
-    field('lookup_password', dt('lookupPassword'), password, dt('lookupPasswordHint')),
+    field('item_code', dt('itemCode'), input(d.item_code, { required: true, spellcheck: false, autocapitalize: 'characters' }), dt('itemCodeHint')),
+    field('item_name', dt('itemName'), input(d.item_name, { required: true })),
+    field('channel', dt('channel'), select(d.channel, labels.channels)),
+    field('submitted_on', dt('submittedOn'), input(d.submitted_on, { type: 'date', required: true })),
+    id === null && field('lookup_password', dt('lookupPassword'), password, dt('lookupPasswordHint')),
   ];
-  const value = (form: HTMLFormElement, id: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)!.value;
-  clear(root, formShell(dt('addRecord'), fields, async (form) => {
-    const submitted = value(form, 'submitted_on');
-    if (!submitted) throw missingDate('submitted_on', dt('submittedOn'));
-    const record = await call('dossier.addRecord', current.company.uscc, {
+  const value = (form: HTMLFormElement, fid: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${fid}`)!.value;
+  const back = id === null ? '#/dossier/records' : `#/dossier/record/${id}`;
+  clear(root, formShell(id === null ? dt('addRecord') : dt('editRecord'), fields, async (form) => {
+    const typed: RecordForm = {
       item_code: value(form, 'item_code'),
       item_name: value(form, 'item_name'),
-      channel: value(form, 'channel') as RecordItem['data']['channel'],
-      submitted_on: submitted,
-    });
-    const secret = password.value;
-    if (secret) {
-      try {
-        await withVault(() => call('dossier.setRecordLookupPassword', record.id, secret));
-      } catch (error) {
-        passwordFailure = { id: record.id, value: secret, error };
-      }
-    }
+      channel: value(form, 'channel') as RecordForm['channel'],
+      submitted_on: value(form, 'submitted_on'),
+      lookup_password: id === null ? password.value : '',
+    };
+    const record = await withVault(() => call('dossier.saveRecord', current.company.uscc, id, typed));
     toast(t('saved'));
     go(`#/dossier/record/${record.id}`);
-  }, null, null, '#/dossier/records'));
+  }, null, null, back));
 }
 
 function statusForm(record: RecordItem): HTMLElement {
@@ -134,9 +118,8 @@ function statusForm(record: RecordItem): HTMLElement {
     field('at', dt('statusAt'), at, dt('statusAtHint')),
     h('button', { type: 'submit', class: 'btn wide' }, dt('changeStatus')),
   ], async () => {
-    // datetime-local gives `YYYY-MM-DDTHH:MM` unless seconds were typed; the core reads `…:SS`.
-    const time = at.value.length === 16 ? `${at.value}:00` : at.value;
-    const updated = await call('dossier.setRecordStatus', record.id, status.value as RecordItem['history'][number]['status'], time || null);
+    // As the picker gives it (`YYYY-MM-DDTHH:MM[:SS]`); the core reads it, empty is now.
+    const updated = await call('dossier.setRecordStatus', record.id, status.value as RecordItem['history'][number]['status'], at.value);
     const last = updated.history[updated.history.length - 1];
     toast(dt('statusUpdated', { status: label('record_statuses', last?.status) }));
     await rerender();
@@ -154,7 +137,7 @@ function passwordSection(record: RecordItem): HTMLElement {
     h('p', { class: 'muted', id: 'password-message' }, message),
     h('button', { type: 'button', class: 'btn secondary wide', id: 'password-show', onclick: () => void reveal() }, icon('vault'), dt('showPassword')));
 
-  const editForm = (initial: string, failure?: unknown, intro?: string) => {
+  const editForm = (initial: string, intro?: string) => {
     const secret = input(initial, { autocomplete: 'off', spellcheck: false, autocapitalize: 'off' });
     const form = coreForm({ class: 'form', id: 'password-form' }, [
       field('lookup_password', dt('newPassword'), secret, dt('lookupPasswordHint')),
@@ -165,17 +148,12 @@ function passwordSection(record: RecordItem): HTMLElement {
       shown(secret.value);
     });
     clear(body, intro && h('p', { class: 'muted', id: 'password-message' }, intro), form);
-    if (failure) {
-      const summary = form.querySelector<HTMLElement>('.form-error')!;
-      const orphans = isCoreError(failure) && failure.issues.length > 0 ? showIssues(form, failure.issues) : [errorText(failure)];
-      summary.textContent = `${dt('passwordAddFailed')}${orphans.join(' ') || (failure as CoreError).userMessage}`;
-    }
     secret.focus();
   };
 
   const shown = (value: string | null | undefined) => {
     // No password: `undefined` from the module, `null` once through the worker's message.
-    if (value == null) return editForm('', undefined, dt('noPassword'));
+    if (value == null) return editForm('', dt('noPassword'));
     const box = h('input', { type: 'text', class: 'mono', id: 'lookup-password', readonly: true, value, 'aria-label': dt('passwordTitle') });
     const status = h('p', { class: 'muted small dossier-note', id: 'copy-status', role: 'status', 'aria-live': 'polite' });
     clear(body,
@@ -205,10 +183,7 @@ function passwordSection(record: RecordItem): HTMLElement {
     }
   };
 
-  const failure = passwordFailure?.id === record.id ? passwordFailure : null;
-  passwordFailure = null;
-  if (failure) editForm(failure.value, failure.error);
-  else sealed();
+  sealed();
   return section;
 }
 
@@ -218,6 +193,7 @@ export async function recordPage(root: HTMLElement, id: number) {
   clear(root,
     h('a', { class: 'back', href: '#/dossier/records' }, `‹ ${t('back')}`),
     h('h2', { class: 'page-title', id: 'record-title' }, record.data.item_name),
+    h('a', { class: 'btn small secondary', id: 'record-edit', href: `#/dossier/record/${record.id}/edit` }, dt('editRecord')),
     h('div', { class: 'card' },
       h('div', { class: 'dyn-head' },
         h('span', { class: `chip status-${last?.status}`, id: 'record-status' }, label('record_statuses', last?.status)),

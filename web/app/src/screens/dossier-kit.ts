@@ -45,22 +45,8 @@ export function select(value: string, options: { code: string; label: string }[]
   return el;
 }
 
-/** Today on the planning clock: `?now=`'s date when the page has one, else Shanghai's date. A default
- * for a date field, nothing more (the core checks the date). */
-export function today(): string {
-  const now = new URLSearchParams(location.search).get('now');
-  return now ? now.slice(0, 10) : new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
-
 /** `2026-11-22T09:00:00` as `2026-11-22 09:00`. */
 export const when = (at: string) => at.replace('T', ' ').slice(0, 16);
-
-/** A date field left empty: said at the field in presentation words, as the licence form does (the core
- * reads a date, not an empty text). */
-export function missingDate(path: string, labelText: string) {
-  const message = `${t('required')}：${labelText.replace(/（.*?）|\s*\(.*?\)/g, '')}`;
-  return { code: 'invalid_input', message: path, userMessage: message, issues: [{ path, user_message: message, message: '' }] };
-}
 
 /** A form whose failures are the core's: issues next to the fields their paths name, the rest above. */
 export function coreForm(attrs: Record<string, string>, children: Child[], onSubmit: (form: HTMLFormElement) => Promise<void>): HTMLFormElement {

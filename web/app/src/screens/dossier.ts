@@ -8,9 +8,9 @@ import { t, type Key } from '../i18n';
 import { call } from '../rpc';
 import { go, rerender, type Route } from '../router';
 import { label, refreshCompanies, state } from '../state';
-import type { CompanyForm, CompanyOverview, Industry, Licence, LicenceData, LicenceKind, Region } from '../types';
+import type { CompanyForm, CompanyOverview, Industry, Licence, LicenceForm, LicenceKind, Region } from '../types';
 import { clearIssues, daysText, field, icon, showError, toast } from '../ui';
-import { downloadIcs, formShell, input, missingDate, scansSection, select, when } from './dossier-kit';
+import { downloadIcs, formShell, input, scansSection, select, when } from './dossier-kit';
 import { materialForm, recordForm, recordPage } from './dossier-items';
 import { dt } from './dossier-strings';
 
@@ -243,17 +243,17 @@ async function companyForm(root: HTMLElement, existing: CompanyOverview | null) 
   }));
 }
 
+/** The licence form: the core's `LicenceForm` (a saved licence as text, or the empty form of a new one),
+ * handed back as typed; the core reads the dates and names every problem by field. 长期有效 is an empty
+ * 有效期至. */
 async function licenceForm(root: HTMLElement, id: number | null) {
   const current = state.current;
   if (!current) return go('#/dossier');
-  const { kinds } = await catalogs();
-  const licences = await call('dossier.licences', current.company.uscc);
-  const existing = id === null ? null : licences.find((l) => l.id === id) ?? null;
-  const d: Partial<LicenceData> = existing?.data ?? {};
-  const kind = select(d.kind ?? '', kinds.map((k) => ({ code: k.code, label: k.name })), t('choose'));
-  const issuer = input(d.issuer ?? '', { required: true });
-  const validUntil = input(d.valid_until ?? '', { type: 'date' });
-  const longTerm = h('input', { type: 'checkbox', id: 'long_term', checked: existing !== null && d.valid_until === null });
+  const [{ kinds }, d] = await Promise.all([catalogs(), call('dossier.licenceForm', id)]);
+  const kind = select(d.kind, kinds.map((k) => ({ code: k.code, label: k.name })), t('choose'));
+  const issuer = input(d.issuer, { required: true });
+  const validUntil = input(d.valid_until, { type: 'date' });
+  const longTerm = h('input', { type: 'checkbox', id: 'long_term', checked: id !== null && d.valid_until === '' });
   const syncLongTerm = () => {
     validUntil.disabled = longTerm.checked;
   };
@@ -269,43 +269,40 @@ async function licenceForm(root: HTMLElement, id: number | null) {
   });
   const fields = [
     field('kind', t('licenceKind'), kind),
-    field('number', t('licenceNumber'), input(d.number ?? '', { required: true, spellcheck: false })),
+    field('number', t('licenceNumber'), input(d.number, { required: true, spellcheck: false })),
     field('issuer', t('issuer'), issuer),
-    field('issued_on', t('issuedOn'), input(d.issued_on ?? '', { type: 'date', required: true })),
+    field('issued_on', t('issuedOn'), input(d.issued_on, { type: 'date', required: true })),
     field('valid_until', t('validUntil'), validUntil),
     h('label', { class: 'check' }, longTerm, t('longTerm')),
-    field('scope', t('scope'), h('textarea', { rows: 2 }, d.scope ?? '')),
+    field('scope', t('scope'), h('textarea', { rows: 2 }, d.scope)),
   ];
   const value = (form: HTMLFormElement, fid: string) => form.querySelector<HTMLInputElement>(`#${fid}`)!.value;
-  const remove = existing && h('button', { type: 'button', class: 'btn danger wide', onclick: async () => {
+  const remove = id !== null && h('button', { type: 'button', class: 'btn danger wide', onclick: async () => {
     if (!confirm(t('confirmRemoveLicence'))) return;
     try {
-      await call('dossier.removeLicence', existing.id);
+      await call('dossier.removeLicence', id);
       go('#/dossier/licences');
     } catch (e) {
       showError(e);
     }
   } }, t('delete'));
-  clear(root, formShell(existing ? t('editLicence') : t('addLicence'), fields, async (form) => {
+  clear(root, formShell(id !== null ? t('editLicence') : t('addLicence'), fields, async (form) => {
     clearIssues(form);
-    const issued = value(form, 'issued_on');
-    if (!issued) throw missingDate('issued_on', t('issuedOn'));
-    const data: LicenceData = {
+    const typed: LicenceForm = {
       kind: kind.value,
       number: value(form, 'number'),
       issuer: issuer.value,
-      issued_on: issued,
-      valid_until: longTerm.checked ? null : validUntil.value || null,
+      issued_on: value(form, 'issued_on'),
+      valid_until: longTerm.checked ? '' : validUntil.value,
       scope: form.querySelector<HTMLTextAreaElement>('#scope')!.value,
     };
-    if (existing) await call('dossier.updateLicence', existing.id, data);
-    else await call('dossier.addLicence', current.company.uscc, data);
+    await call('dossier.saveLicence', current.company.uscc, id, typed);
     toast(t('saved'));
     go('#/dossier/licences');
-  }, remove, existing && scansSection({
-    list: () => call('vault.licenceDocuments', existing.id),
-    link: (doc) => call('vault.linkLicence', doc.id, existing.id),
-    unlink: (doc) => call('vault.unlinkLicence', doc.id, existing.id),
+  }, remove, id !== null && scansSection({
+    list: () => call('vault.licenceDocuments', id),
+    link: (doc) => call('vault.linkLicence', doc.id, id),
+    unlink: (doc) => call('vault.unlinkLicence', doc.id, id),
   }), '#/dossier/licences'));
 }
 
@@ -321,7 +318,8 @@ export async function renderDossier(root: HTMLElement, r: Route) {
     return materialForm(root, arg === 'new' || arg === undefined ? null : Number(arg));
   }
   if (what === 'record') {
-    return arg === 'new' || arg === undefined ? recordForm(root) : recordPage(root, Number(arg));
+    if (arg === 'new' || arg === undefined) return recordForm(root, null);
+    return r.path[3] === 'edit' ? recordForm(root, Number(arg)) : recordPage(root, Number(arg));
   }
   return overview(root, what);
 }

@@ -7,6 +7,8 @@ import uniffi.zhuanshu.RecordStatus
 import uniffi.zhuanshu.Severity
 import uniffi.zhuanshu.SizeClass
 import uniffi.zhuanshu.TaxpayerKind
+import uniffi.zhuanshu.Verdict
+import uniffi.zhuanshu.Channel
 import uniffi.zhuanshu_ffi.daysLeft
 import uniffi.zhuanshu_ffi.labels
 
@@ -25,6 +27,9 @@ object CoreLabels {
     fun taxpayerKind(k: TaxpayerKind): String = of(all.taxpayerKinds, k)
     fun sizeClass(c: SizeClass): String = of(all.sizeClasses, c)
     fun recordStatus(s: RecordStatus): String = of(all.recordStatuses, s)
+    fun channel(c: Channel): String = of(all.channels, c)
+    /** The policy checkup's section titles: 符合条件 / 差一点 / 暂不符合. */
+    fun verdict(v: Verdict): String = of(all.verdicts, v)
 
     /** `还剩3天` / `今天到期` / `已逾期2天`. */
     fun days(left: Long): String = daysLeft(left)

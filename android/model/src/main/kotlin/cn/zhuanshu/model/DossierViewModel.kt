@@ -5,9 +5,10 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 import uniffi.zhuanshu.CompanyForm
-import uniffi.zhuanshu.LicenceData
-import uniffi.zhuanshu.MaterialData
-import uniffi.zhuanshu.RecordData
+import uniffi.zhuanshu.DocumentInfo
+import uniffi.zhuanshu.LicenceForm
+import uniffi.zhuanshu.MaterialForm
+import uniffi.zhuanshu.RecordForm
 import uniffi.zhuanshu.RecordStatus
 import uniffi.zhuanshu.CompanyOverview
 import uniffi.zhuanshu.Industry
@@ -50,6 +51,24 @@ data class CompanyFormState(
     val saving: Boolean = false,
 )
 
+/**
+ * A licence, material or record form in progress: the core's form as typed so far, [id] the item being
+ * edited (null when adding), and the core's messages by field key (the form's field names).
+ */
+data class ItemFormState<F>(
+    val form: F,
+    val id: Long? = null,
+    val fieldErrors: Map<String, String> = emptyMap(),
+    val message: String? = null,
+    val saving: Boolean = false,
+    /** The save needs the vault (a 查询密码 was typed) and the vault is locked: ask for the PIN, then save again. */
+    val needsUnlock: Boolean = false,
+    /** A saved licence's or material's scans in the vault (a material has at most one). */
+    val scans: List<DocumentInfo> = emptyList(),
+    /** Why the scans cannot be listed (the vault is locked or not set up): the core's message. */
+    val scansError: UiError? = null,
+)
+
 data class DossierState(
     val loading: Boolean = true,
     val companies: List<CompanyOverview> = emptyList(),
@@ -59,6 +78,9 @@ data class DossierState(
     val records: List<Record> = emptyList(),
     /** Open while the owner adds or edits a company. */
     val editor: CompanyFormState? = null,
+    val licenceEditor: ItemFormState<LicenceForm>? = null,
+    val materialEditor: ItemFormState<MaterialForm>? = null,
+    val recordEditor: ItemFormState<RecordForm>? = null,
     /** 查询密码 shown again, by record id (empty: the record has none). */
     val lookupPasswords: Map<Long, String> = emptyMap(),
     val error: UiError? = null,
@@ -204,30 +226,146 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
         }
     }
 
-    /** Adds a licence ([id] null) or replaces one; `data.validUntil` null is 长期有效. */
-    fun saveLicence(id: Long?, data: LicenceData, done: () -> Unit = {}) = change({ d, uscc ->
-        if (id == null) d.addLicence(uscc, data) else d.updateLicence(id, data)
-    }, done)
+    // The three item editors work alike: open the core's form (empty, or the saved item's), apply edits
+    // field by field, save through the core, which reads the text and answers by field.
+
+    /** Which editor of [DossierState] an action works on. */
+    private class Slot<F>(
+        val get: (DossierState) -> ItemFormState<F>?,
+        val put: (DossierState, ItemFormState<F>?) -> DossierState,
+    )
+
+    private val licenceSlot = Slot({ it.licenceEditor }, { s, e -> s.copy(licenceEditor = e) })
+    private val materialSlot = Slot({ it.materialEditor }, { s, e -> s.copy(materialEditor = e) })
+    private val recordSlot = Slot({ it.recordEditor }, { s, e -> s.copy(recordEditor = e) })
+
+    private fun <F> open(slot: Slot<F>, id: Long?, form: (DossierApiInterface) -> F, scans: (() -> List<DocumentInfo>)? = null) =
+        scheduler.call({ ItemFormState(form(app.dossier()), id).withScans(scans) }) { outcome ->
+            when (outcome) {
+                is Outcome.Ok -> _state.update { slot.put(it, outcome.value) }
+                is Outcome.Failed -> _state.update { it.copy(error = outcome.error) }
+            }
+        }
+
+    /** The scans listed, or why not: a locked vault does not keep the form from opening. */
+    private fun <F> ItemFormState<F>.withScans(scans: (() -> List<DocumentInfo>)?): ItemFormState<F> {
+        if (scans == null) return this
+        return try {
+            copy(scans = scans(), scansError = null)
+        } catch (e: ZhuanshuException) {
+            copy(scans = emptyList(), scansError = e.toUiError())
+        }
+    }
+
+    /** The vault side of the open licence or material editor: its scans linked, unlinked, listed again. */
+    private fun <F> scanChange(slot: Slot<F>, work: () -> Unit, scans: () -> List<DocumentInfo>) {
+        val editor = slot.get(_state.value) ?: return
+        scheduler.call({
+            work()
+            editor.withScans(scans)
+        }) { outcome ->
+            when (outcome) {
+                is Outcome.Ok -> _state.update { s -> slot.get(s)?.let { slot.put(s, it.copy(scans = outcome.value.scans, scansError = outcome.value.scansError)) } ?: s }
+                is Outcome.Failed -> _state.update { s -> slot.get(s)?.let { slot.put(s, it.copy(scansError = outcome.error)) } ?: s }
+            }
+        }
+    }
+
+    private fun licenceScans(id: Long): () -> List<DocumentInfo> = { app.vault().licenceDocuments(id) }
+
+    private fun materialScans(id: Long): () -> List<DocumentInfo> =
+        { listOfNotNull(app.dossier().material(id).data.vaultDocument?.let { app.vault().document(it) }) }
+
+    /** Links vault document [documentId] to the licence or material being edited (a material's replaces its scan). */
+    fun linkScan(documentId: String) {
+        val s = _state.value
+        s.licenceEditor?.id?.let { id -> return scanChange(licenceSlot, { app.vault().linkLicence(documentId, id) }, licenceScans(id)) }
+        s.materialEditor?.id?.let { id -> return scanChange(materialSlot, { app.vault().linkMaterial(documentId, id) }, materialScans(id)) }
+    }
+
+    /** Unlinks a scan from the licence or material being edited; the document stays in the vault. */
+    fun unlinkScan(documentId: String) {
+        val s = _state.value
+        s.licenceEditor?.id?.let { id -> return scanChange(licenceSlot, { app.vault().unlinkLicence(documentId, id) }, licenceScans(id)) }
+        s.materialEditor?.id?.let { id -> return scanChange(materialSlot, { app.vault().unlinkMaterial(id) }, materialScans(id)) }
+    }
+
+    /** Lists the open editor's scans again (after the vault was unlocked). */
+    fun reloadScans() {
+        val s = _state.value
+        s.licenceEditor?.id?.let { id -> return scanChange(licenceSlot, {}, licenceScans(id)) }
+        s.materialEditor?.id?.let { id -> return scanChange(materialSlot, {}, materialScans(id)) }
+    }
+
+    private fun <F> edit(slot: Slot<F>, key: String, change: (F) -> F) = _state.update { s ->
+        val editor = slot.get(s) ?: return@update s
+        slot.put(s, editor.copy(form = change(editor.form), fieldErrors = editor.fieldErrors - key, needsUnlock = false))
+    }
+
+    private fun <F> save(slot: Slot<F>, done: () -> Unit, write: (DossierApiInterface, String, Long?, F) -> Unit) {
+        val editor = slot.get(_state.value) ?: return
+        if (editor.saving) return
+        _state.update { slot.put(it, editor.copy(saving = true, message = null, needsUnlock = false)) }
+        scheduler.call({
+            val dossier = app.dossier()
+            write(dossier, dossier.current().company.uscc, editor.id, editor.form)
+            load()
+        }) { outcome ->
+            when (outcome) {
+                is Outcome.Ok -> {
+                    show(outcome)
+                    _state.update { slot.put(it, null) }
+                    done()
+                }
+                is Outcome.Failed -> _state.update {
+                    slot.put(it, editor.copy(
+                        saving = false, fieldErrors = outcome.error.fields, message = outcome.error.message,
+                        needsUnlock = outcome.error.kind == UiError.Kind.VAULT_LOCKED,
+                    ))
+                }
+            }
+        }
+    }
+
+    /** Opens the licence form: the empty one ([id] null; a 营业执照) or licence [id]'s. */
+    fun startLicence(id: Long? = null) = open(licenceSlot, id, { it.licenceForm(id) }, id?.let(::licenceScans))
+
+    /** One field of the licence form; [key] is the field's name (`issued_on`), whose message goes away. */
+    fun editLicence(key: String, change: (LicenceForm) -> LicenceForm) = edit(licenceSlot, key, change)
+
+    /** Saves the licence form; an empty 有效期至 is 长期有效. */
+    fun saveLicence(done: () -> Unit = {}) = save(licenceSlot, done) { d, uscc, id, form -> d.saveLicence(uscc, id, form) }
+
+    fun cancelLicence() = _state.update { it.copy(licenceEditor = null) }
 
     fun removeLicence(id: Long) = change({ d, _ -> d.removeLicence(id) })
 
-    fun saveMaterial(id: Long?, data: MaterialData, done: () -> Unit = {}) = change({ d, uscc ->
-        if (id == null) d.addMaterial(uscc, data) else d.updateMaterial(id, data)
-    }, done)
+    fun startMaterial(id: Long? = null) = open(materialSlot, id, { it.materialForm(id) }, id?.let(::materialScans))
+
+    fun editMaterial(key: String, change: (MaterialForm) -> MaterialForm) = edit(materialSlot, key, change)
+
+    /** Saves the material form; a saved material keeps its vault scan (linked from the vault). */
+    fun saveMaterial(done: () -> Unit = {}) = save(materialSlot, done) { d, uscc, id, form -> d.saveMaterial(uscc, id, form) }
+
+    fun cancelMaterial() = _state.update { it.copy(materialEditor = null) }
 
     fun removeMaterial(id: Long) = change({ d, _ -> d.removeMaterial(id) })
 
-    /**
-     * Adds an application record (办事记录). Its 查询密码, when given, is sealed by the vault, which must be
-     * unlocked: the record is added first, so a locked vault keeps the record and says so.
-     */
-    fun addRecord(data: RecordData, lookupPassword: String? = null, done: () -> Unit = {}) = change({ d, uscc ->
-        val record = d.addRecord(uscc, data)
-        if (!lookupPassword.isNullOrEmpty()) d.setRecordLookupPassword(record.id, lookupPassword)
-    }, done)
+    /** Opens the application record form (办事记录): a new one submitted today, or record [id]'s. */
+    fun startRecord(id: Long? = null) = open(recordSlot, id, { it.recordForm(id) })
 
-    /** The record's progress: a new status at [at] (`YYYY-MM-DDTHH:MM:SS`; now when null). */
-    fun setRecordStatus(id: Long, status: RecordStatus, at: String? = null) =
+    fun editRecord(key: String, change: (RecordForm) -> RecordForm) = edit(recordSlot, key, change)
+
+    /**
+     * Saves the record form. A 查询密码 typed in it is sealed by the vault: locked, the core saves nothing
+     * and the editor says [ItemFormState.needsUnlock]; after the PIN, save again. Empty keeps a saved one.
+     */
+    fun saveRecord(done: () -> Unit = {}) = save(recordSlot, done) { d, uscc, id, form -> d.saveRecord(uscc, id, form) }
+
+    fun cancelRecord() = _state.update { it.copy(recordEditor = null) }
+
+    /** The record's progress: a new status at [at] as typed or picked (`YYYY-MM-DD HH:MM`; empty is now). */
+    fun setRecordStatus(id: Long, status: RecordStatus, at: String = "") =
         change({ d, _ -> d.setRecordStatus(id, status, at) })
 
     fun removeRecord(id: Long) = change({ d, _ -> d.removeRecord(id) })

@@ -18,8 +18,10 @@ class CoreLabelsTest {
         assertEquals("小规模纳税人", CoreLabels.taxpayerKind(TaxpayerKind.SMALL_SCALE))
         val all = Severity.entries.map(CoreLabels::severity) + CompanyType.entries.map(CoreLabels::companyType) +
             TaxpayerKind.entries.map(CoreLabels::taxpayerKind) + SizeClass.entries.map(CoreLabels::sizeClass) +
-            RecordStatus.entries.map(CoreLabels::recordStatus)
+            RecordStatus.entries.map(CoreLabels::recordStatus) + uniffi.zhuanshu.Channel.entries.map(CoreLabels::channel) +
+            uniffi.zhuanshu.Verdict.entries.map(CoreLabels::verdict)
         assertTrue(all.all(::chinese), all.toString())
+        assertEquals("差一点", CoreLabels.verdict(uniffi.zhuanshu.Verdict.NEAR_MISS))
     }
 
     @Test

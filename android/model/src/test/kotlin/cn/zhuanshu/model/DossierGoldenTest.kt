@@ -15,9 +15,9 @@ import uniffi.zhuanshu.Channel
 import uniffi.zhuanshu.Company
 import uniffi.zhuanshu.CompanyType
 import uniffi.zhuanshu.CreditGrade
-import uniffi.zhuanshu.LicenceData
-import uniffi.zhuanshu.MaterialData
-import uniffi.zhuanshu.RecordData
+import uniffi.zhuanshu.LicenceForm
+import uniffi.zhuanshu.MaterialForm
+import uniffi.zhuanshu.RecordForm
 import uniffi.zhuanshu.RecordStatus
 import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
@@ -56,19 +56,21 @@ class DossierGoldenTest {
         tags = o.getAsJsonArray("tags").map { it.asString },
     )
 
-    private fun licence(o: JsonObject) = LicenceData(
+    // The phones save items through the core's forms (text as typed); the Rust replay of the same steps
+    // uses the typed calls, so equal goldens show the forms read exactly what the typed data says.
+    private fun licence(o: JsonObject) = LicenceForm(
         kind = o.str("kind"), number = o.str("number"), issuer = o.str("issuer"),
-        issuedOn = o.str("issued_on"), validUntil = o.strOrNull("valid_until"), scope = o.str("scope"),
+        issuedOn = o.str("issued_on"), validUntil = o.strOrNull("valid_until") ?: "", scope = o.str("scope"),
     )
 
-    private fun material(o: JsonObject) = MaterialData(
-        kind = o.str("kind"), title = o.str("title"), validUntil = o.strOrNull("valid_until"),
-        vaultDocument = o.strOrNull("vault_document"),
-    )
+    private fun material(o: JsonObject): MaterialForm {
+        check(o.strOrNull("vault_document") == null) { "a scan is linked from the vault, not through the form" }
+        return MaterialForm(kind = o.str("kind"), title = o.str("title"), validUntil = o.strOrNull("valid_until") ?: "")
+    }
 
-    private fun record(o: JsonObject) = RecordData(
+    private fun record(o: JsonObject) = RecordForm(
         itemCode = o.str("item_code"), itemName = o.str("item_name"),
-        channel = Channel.valueOf(o.str("channel").uppercase()), submittedOn = o.str("submitted_on"),
+        channel = Channel.valueOf(o.str("channel").uppercase()), submittedOn = o.str("submitted_on"), lookupPassword = "",
     )
 
     private fun runStep(app: ZhuanshuApp, step: JsonObject) {
@@ -76,9 +78,9 @@ class DossierGoldenTest {
         when (step.str("op")) {
             "add_company" -> dossier.addCompany(company(step.getAsJsonObject("company")))
             "use_company" -> dossier.useCompany(step.str("uscc"))
-            "add_licence" -> dossier.addLicence(step.str("uscc"), licence(step.getAsJsonObject("licence")))
-            "add_material" -> dossier.addMaterial(step.str("uscc"), material(step.getAsJsonObject("material")))
-            "add_record" -> dossier.addRecord(step.str("uscc"), record(step.getAsJsonObject("record")))
+            "add_licence" -> dossier.saveLicence(step.str("uscc"), null, licence(step.getAsJsonObject("licence")))
+            "add_material" -> dossier.saveMaterial(step.str("uscc"), null, material(step.getAsJsonObject("material")))
+            "add_record" -> dossier.saveRecord(step.str("uscc"), null, record(step.getAsJsonObject("record")))
             "set_record_status" -> {
                 val id = dossier.records(step.str("uscc"))[step.get("record_index").asInt].id
                 dossier.setRecordStatus(id, RecordStatus.valueOf(step.str("status").uppercase()), step.str("at"))

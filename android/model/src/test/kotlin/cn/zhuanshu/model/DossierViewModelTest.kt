@@ -149,4 +149,81 @@ class DossierViewModelTest {
         assertEquals(count - 1, dossier.state.value.companies.size)
         assertTrue(dossier.state.value.companies.none { it.company.uscc == current })
     }
+
+    @Test
+    fun `materials and records are added, edited and removed through the core's forms`() {
+        dossier.loadDemo()
+        // A material: the core's empty form, a bad date said at its field, then saved, edited, removed.
+        val before = dossier.state.value.materials.size
+        dossier.startMaterial()
+        dossier.editMaterial("title") { it.copy(title = "门店租赁合同", validUntil = "2027/03/01") }
+        dossier.saveMaterial()
+        assertEquals("有效期至格式应为 YYYY-MM-DD：2027/03/01", dossier.state.value.materialEditor?.fieldErrors?.get("valid_until"))
+        dossier.editMaterial("valid_until") { it.copy(validUntil = "2027-03-01") }
+        dossier.saveMaterial()
+        assertNull(dossier.state.value.materialEditor)
+        val added = dossier.state.value.materials.single { it.data.title == "门店租赁合同" }
+        assertEquals(before + 1, dossier.state.value.materials.size)
+        dossier.startMaterial(added.id)
+        assertEquals("2027-03-01", dossier.state.value.materialEditor?.form?.validUntil)
+        dossier.editMaterial("valid_until") { it.copy(validUntil = "") }
+        dossier.saveMaterial()
+        assertNull(dossier.state.value.materials.single { it.id == added.id }.data.validUntil, "empty: does not expire")
+        dossier.removeMaterial(added.id)
+        assertTrue(dossier.state.value.materials.none { it.id == added.id })
+
+        // A record: edited (its 已提交 moves with the day), a status time the core cannot read, removed.
+        val record = dossier.state.value.records.first()
+        dossier.startRecord(record.id)
+        assertEquals(record.data.itemCode, dossier.state.value.recordEditor?.form?.itemCode)
+        dossier.editRecord("item_name") { it.copy(itemName = "${it.itemName}（补充）") }
+        dossier.saveRecord()
+        assertNull(dossier.state.value.recordEditor, dossier.state.value.recordEditor.toString())
+        assertEquals("${record.data.itemName}（补充）", dossier.state.value.records.first { it.id == record.id }.data.itemName)
+        dossier.setRecordStatus(record.id, uniffi.zhuanshu.RecordStatus.RETURNED, "昨天")
+        assertEquals("状态时间格式应为 YYYY-MM-DD HH:MM：昨天", dossier.state.value.error?.fields?.get("at"))
+        dossier.clearError()
+        dossier.removeRecord(record.id)
+        assertTrue(dossier.state.value.records.none { it.id == record.id })
+
+        // A licence removed from the list.
+        val licence = dossier.state.value.licences.first()
+        dossier.removeLicence(licence.id)
+        assertTrue(dossier.state.value.licences.none { it.id == licence.id })
+    }
+
+    @Test
+    fun `scans are linked to the licence or material being edited, and a locked vault says so`() {
+        dossier.loadDemo()
+        app.vault().init("246813", null)
+        val scan = app.vault().add("营业执照扫描件.pdf", "application/pdf", byteArrayOf(1, 2, 3))
+        val licence = dossier.state.value.licences.first()
+        dossier.startLicence(licence.id)
+        assertTrue(dossier.state.value.licenceEditor!!.scans.none { it.id == scan.id })
+        dossier.linkScan(scan.id)
+        assertTrue(dossier.state.value.licenceEditor!!.scans.any { it.id == scan.id })
+        assertEquals(listOf(licence.id), app.vault().document(scan.id).licenceIds)
+        app.vault().lock()
+        dossier.reloadScans()
+        assertEquals(UiError.Kind.VAULT_LOCKED, dossier.state.value.licenceEditor!!.scansError?.kind)
+        app.vault().unlockWithPin("246813")
+        dossier.unlinkScan(scan.id)
+        assertNull(dossier.state.value.licenceEditor!!.scansError)
+        assertTrue(dossier.state.value.licenceEditor!!.scans.none { it.id == scan.id })
+        dossier.cancelLicence()
+
+        // A material has one scan; the form saved afterwards keeps it.
+        val material = dossier.state.value.materials.first()
+        dossier.startMaterial(material.id)
+        dossier.linkScan(scan.id)
+        assertEquals(listOf(scan.id), dossier.state.value.materialEditor!!.scans.map { it.id })
+        dossier.editMaterial("title") { it.copy(title = "${it.title}（新）") }
+        dossier.saveMaterial()
+        assertEquals(scan.id, dossier.state.value.materials.first { it.id == material.id }.data.vaultDocument)
+        // Locked when opened: the form still opens, the scans say why they are not listed.
+        app.vault().lock()
+        dossier.startMaterial(material.id)
+        assertNotNull(dossier.state.value.materialEditor)
+        assertEquals(UiError.Kind.VAULT_LOCKED, dossier.state.value.materialEditor!!.scansError?.kind)
+    }
 }

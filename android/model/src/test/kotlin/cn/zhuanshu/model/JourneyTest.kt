@@ -16,8 +16,6 @@ import uniffi.zhuanshu.Action
 import uniffi.zhuanshu.Channel
 import uniffi.zhuanshu.CompanyType
 import uniffi.zhuanshu.DynamicKind
-import uniffi.zhuanshu.LicenceData
-import uniffi.zhuanshu.RecordData
 import uniffi.zhuanshu.RecordStatus
 import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
@@ -97,9 +95,20 @@ class JourneyTest {
 
         // 2. A licence that expires in 20 days (a 营业执照 whose 营业期限 ends; kinds with a renewal rule warn
         //    by their renewal deadline instead): on home with the days left.
+        dossier.startLicence()
+        assertEquals("business_licence", dossier.state.value.licenceEditor?.form?.kind, "a new licence starts as the 营业执照")
+        dossier.editLicence("number") { it.copy(number = "91310115MA1K3YJ5A0", issuer = "浦东新区市场监督管理局") }
+        dossier.editLicence("valid_until") { it.copy(validUntil = "2026-12-11") }
+        dossier.saveLicence()
+        // The date left empty: the core's message, at its field, and nothing saved.
+        assertEquals("请填写发证日期", dossier.state.value.licenceEditor?.fieldErrors?.get("issued_on"))
+        assertTrue(dossier.state.value.licences.isEmpty())
+        dossier.editLicence("issued_on") { it.copy(issuedOn = "2006-12-11") }
+        assertEquals(null, dossier.state.value.licenceEditor?.fieldErrors?.get("issued_on"), "fixing a field clears its message")
         var saved = false
-        dossier.saveLicence(null, LicenceData("business_licence", "91310115MA1K3YJ5A0", "浦东新区市场监督管理局", "2006-12-11", "2026-12-11", ""), done = { saved = true })
-        assertTrue(saved, dossier.state.value.error.toString())
+        dossier.saveLicence(done = { saved = true })
+        assertTrue(saved, dossier.state.value.licenceEditor.toString())
+        assertEquals(null, dossier.state.value.licenceEditor, "a saved form closes")
         val licence = dossier.state.value.licences.single()
         home.refresh()
         val expiry = home.state.value.items.find { (it.action as? Action.Licence)?.id == licence.id }
@@ -110,7 +119,16 @@ class JourneyTest {
 
         // 3. An application record with its 事项编码 and 查询密码 (sealed by the vault, so unlock it first).
         app.vault().init("246813", null)
-        dossier.addRecord(RecordData("310115-SCJG-0002", "食品经营许可变更", Channel.ONLINE, "2026-11-20"), lookupPassword = "Ab12cd")
+        app.vault().lock()
+        dossier.startRecord()
+        dossier.editRecord("item_code") { it.copy(itemCode = "310115-SCJG-0002", itemName = "食品经营许可变更", submittedOn = "2026-11-20") }
+        dossier.editRecord("lookup_password") { it.copy(lookupPassword = "Ab12cd") }
+        dossier.saveRecord()
+        assertEquals(true, dossier.state.value.recordEditor?.needsUnlock, "locked: the PIN is asked for, nothing is saved")
+        assertTrue(dossier.state.value.records.isEmpty())
+        app.vault().unlockWithPin("246813")
+        dossier.saveRecord()
+        assertEquals(null, dossier.state.value.recordEditor, dossier.state.value.recordEditor.toString())
         val record = dossier.state.value.records.single()
         assertEquals("310115-SCJG-0002", record.data.itemCode)
         app.vault().lock()
@@ -123,7 +141,7 @@ class JourneyTest {
         assertEquals("Ab12cd", dossier.state.value.lookupPasswords[record.id])
 
         // 4. 已受理: a progress item on home.
-        dossier.setRecordStatus(record.id, RecordStatus.ACCEPTED, "2026-11-21T07:30:00")
+        dossier.setRecordStatus(record.id, RecordStatus.ACCEPTED, "2026-11-21 07:30")
         assertEquals(null, dossier.state.value.error)
         assertEquals(RecordStatus.ACCEPTED, dossier.state.value.records.single().history.last().status)
         home.refresh()
