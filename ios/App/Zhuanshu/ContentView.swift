@@ -1,10 +1,11 @@
 import SwiftUI
 import ZhuanshuKit
 
-/// The tabs, as on Android: the web app's four, and 证照夹 (the vault, which needs the platform key). More
-/// (政策) are added here: one case and one view each.
+/// The tabs, in Android's order: 政策 next to 首页, and 证照夹 (the vault, which needs the platform key) last.
+/// With six tabs an iPhone shows four and 更多: the daily ones (首页, 政策, 档案, 客服) come first, and 办事 and
+/// 证照夹 are also reached from the screens that need them (a policy's services, the dossier's unlock prompts).
 enum Tab: Hashable {
-    case home, dossier, assistant, guide, vault
+    case home, policies, dossier, assistant, guide, vault
 }
 
 struct ContentView: View {
@@ -14,30 +15,37 @@ struct ContentView: View {
     @ObservedObject var guide: GuideViewModel
     @ObservedObject var vault: VaultViewModel
     @ObservedObject var content: ContentViewModel
+    @ObservedObject var policies: PoliciesViewModel
+    let catalog: DossierCatalog
     /// Re-plans the local notifications; called once the core has recorded a done / snooze / dismiss /
     /// undo (the view model then posts its notice).
     let onChanged: () -> Void
     @State private var tab: Tab = .home
+    /// The dossier's pushed record pages, so a home item can open one.
+    @State private var dossierPath: [Int64] = []
 
     var body: some View {
         TabView(selection: $tab) {
-            HomeView(vm: home, content: content, onAction: follow, onAddCompany: {
-                dossier.startAdd()
-                tab = .dossier
+            HomeView(vm: home, content: content, onAction: follow, onAddCompany: addCompany, onQuick: quick)
+                .tabItem { SwiftUI.Label("首页", systemImage: "house") }
+                .tag(Tab.home)
+            PoliciesView(vm: policies, onAddCompany: addCompany, onService: { code in
+                guide.start(code)
+                tab = .guide
             })
-            .tabItem { Label("首页", systemImage: "house") }
-            .tag(Tab.home)
-            DossierView(vm: dossier)
-                .tabItem { Label("档案", systemImage: "building.2") }
+            .tabItem { SwiftUI.Label("政策", systemImage: "checkmark.seal") }
+            .tag(Tab.policies)
+            DossierView(vm: dossier, vault: vault, catalog: catalog, path: $dossierPath)
+                .tabItem { SwiftUI.Label("档案", systemImage: "building.2") }
                 .tag(Tab.dossier)
             AssistantView(vm: assistant)
-                .tabItem { Label("客服", systemImage: "magnifyingglass") }
+                .tabItem { SwiftUI.Label("客服", systemImage: "magnifyingglass") }
                 .tag(Tab.assistant)
             GuideView(vm: guide)
-                .tabItem { Label("办事", systemImage: "list.bullet.clipboard") }
+                .tabItem { SwiftUI.Label("办事", systemImage: "list.bullet.clipboard") }
                 .tag(Tab.guide)
             VaultView(vm: vault, currentUscc: home.state.company?.company.uscc)
-                .tabItem { Label("证照夹", systemImage: "lock.doc") }
+                .tabItem { SwiftUI.Label("证照夹", systemImage: "lock.doc") }
                 .tag(Tab.vault)
         }
         // Each tab reloads when shown: another tab may have switched the company or changed its data.
@@ -64,13 +72,36 @@ struct ContentView: View {
             home.refresh()
             content.refresh()
         case .dossier: dossier.refresh()
+        case .policies: policies.refresh()
         case .assistant: assistant.start()
         case .guide: guide.refresh()
         case .vault: vault.refresh()
         }
     }
 
-    /// Where a home item's action leads.
+    private func addCompany() {
+        dossier.startAdd()
+        tab = .dossier
+    }
+
+    /// 首页's quick actions: an editor opens over 档案 (saving or cancelling leaves the owner there, by the
+    /// item they added), the other two are tabs.
+    private func quick(_ action: QuickAction) {
+        switch action {
+        case .addLicence:
+            dossier.startLicence()
+            tab = .dossier
+        case .addRecord:
+            dossier.startRecord()
+            tab = .dossier
+        case .policies:
+            tab = .policies
+        case .ask:
+            tab = .assistant
+        }
+    }
+
+    /// Where a home item's action leads: to the very item (its editor, its record page, its policy).
     private func follow(_ action: Action) {
         switch action {
         case let .faq(id):
@@ -79,7 +110,17 @@ struct ContentView: View {
         case let .guide(item):
             guide.start(item)
             tab = .guide
-        case .licence, .material, .record:
+        case let .policy(id):
+            policies.open(id)
+            tab = .policies
+        case let .licence(id):
+            dossier.startLicence(id: id)
+            tab = .dossier
+        case let .material(id):
+            dossier.startMaterial(id: id)
+            tab = .dossier
+        case let .record(id):
+            dossierPath = [id]
             tab = .dossier
         case let .website(url):
             if let link = URL(string: url) {

@@ -2,11 +2,30 @@ import SwiftUI
 import ZhuanshuKit
 
 /// 档案: the company switcher, the profile with what the core derives, licences, materials, records.
+/// Licences and materials open their editor in a sheet; a record opens its page (pushed, so 首页 can open
+/// one directly through `path`).
 struct DossierView: View {
     @ObservedObject var vm: DossierViewModel
+    @ObservedObject var vault: VaultViewModel
+    let catalog: DossierCatalog
+    /// The records pushed, by id.
+    @Binding var path: [Int64]
+    @State private var removing: Removal? = nil
+
+    /// An item the owner swiped to delete, until they confirm (records are deleted from their page).
+    private enum Removal {
+        case licence(Int64), material(Int64)
+
+        var question: String {
+            switch self {
+            case .licence: return removeLicenceQuestion
+            case .material: return removeMaterialQuestion
+            }
+        }
+    }
 
     var body: some View {
-        NavigationStack {
+        NavigationStack(path: $path) {
             List {
                 ErrorBanner(error: vm.state.error, dismiss: vm.clearError)
                 Section("切换企业") {
@@ -30,34 +49,157 @@ struct DossierView: View {
                 }
                 if let current = vm.state.current {
                     profile(current)
-                    Section("证照") {
-                        ForEach(vm.state.licences, id: \.id) { l in
-                            Text("\(l.kindName) \(l.data.number) · 有效期至 \(l.data.validUntil ?? "长期")" + (l.daysLeft.map { " · " + daysText($0) } ?? ""))
-                        }
-                    }
-                    Section("材料") {
-                        ForEach(vm.state.materials, id: \.id) { m in
-                            Text("\(m.kindName)：\(m.data.title)" + (m.data.validUntil.map { " · 至 \($0)" } ?? ""))
-                        }
-                    }
-                    Section("办事记录") {
-                        ForEach(vm.state.records, id: \.id) { r in
-                            Text(r.data.itemName)
-                        }
-                    }
+                    licencesSection
+                    materialsSection
+                    recordsSection
                 }
             }
             .navigationTitle("档案")
             .toolbar {
-                if vm.state.current != nil {
-                    Button("编辑", action: vm.startEdit)
+                ToolbarItem(placement: .navigationBarLeading) {
+                    if vm.state.current != nil {
+                        Button("编辑", action: vm.startEdit)
+                    }
+                }
+                // The three additions without scrolling past the profile.
+                ToolbarItem(placement: .navigationBarTrailing) {
+                    if vm.state.current != nil {
+                        Menu {
+                            Button("添加证照") { vm.startLicence() }
+                            Button("添加材料") { vm.startMaterial() }
+                            Button("添加办事记录") { vm.startRecord() }
+                        } label: {
+                            SwiftUI.Label("添加", systemImage: "plus")
+                        }
+                    }
                 }
             }
-            .sheet(isPresented: Binding(get: { vm.state.editor != nil }, set: { if !$0 { vm.cancelEdit() } })) {
-                if let editor = vm.state.editor {
-                    CompanyEditor(vm: vm, editor: editor)
+            .navigationDestination(for: Int64.self) { id in
+                RecordPage(vm: vm, vault: vault, id: id) {
+                    path.removeAll { $0 == id }
                 }
             }
+            .confirmationDialog(removing?.question ?? "", isPresented: Binding(get: { removing != nil }, set: { if !$0 { removing = nil } }), titleVisibility: .visible) {
+                Button("删除", role: .destructive) {
+                    switch removing {
+                    case let .licence(id)?: vm.removeLicence(id: id)
+                    case let .material(id)?: vm.removeMaterial(id: id)
+                    case nil: break
+                    }
+                    removing = nil
+                }
+            }
+        }
+        // On the stack, not its root list: they must open over a pushed record page too.
+        .sheet(isPresented: Binding(get: { vm.state.editor != nil }, set: { if !$0 { vm.cancelEdit() } })) {
+            if let editor = vm.state.editor {
+                CompanyEditor(vm: vm, editor: editor)
+            }
+        }
+        .sheet(isPresented: Binding(get: { vm.state.licenceEditor != nil }, set: { if !$0 { vm.cancelLicence() } })) {
+            if let editor = vm.state.licenceEditor {
+                LicenceEditor(vm: vm, vault: vault, kinds: catalog.licenceKinds, editor: editor) { id in
+                    vm.cancelLicence()
+                    vm.removeLicence(id: id)
+                }
+                // Another licence opened in place (from 首页) starts with its own 长期有效.
+                .id(editor.id)
+            }
+        }
+        .sheet(isPresented: Binding(get: { vm.state.materialEditor != nil }, set: { if !$0 { vm.cancelMaterial() } })) {
+            if let editor = vm.state.materialEditor {
+                MaterialEditor(vm: vm, vault: vault, kinds: catalog.materialKinds, editor: editor) { id in
+                    vm.cancelMaterial()
+                    vm.removeMaterial(id: id)
+                }
+            }
+        }
+        .sheet(isPresented: Binding(get: { vm.state.recordEditor != nil }, set: { if !$0 { vm.cancelRecord() } })) {
+            if let editor = vm.state.recordEditor {
+                RecordEditor(vm: vm, vault: vault, editor: editor)
+            }
+        }
+    }
+
+    @ViewBuilder private var licencesSection: some View {
+        Section("证照") {
+            if vm.state.licences.isEmpty {
+                Text("还没有证照。").foregroundColor(.secondary)
+            }
+            ForEach(vm.state.licences, id: \.id) { l in
+                Button {
+                    vm.startLicence(id: l.id)
+                } label: {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(l.kindName).font(.headline)
+                        Text(l.data.number).font(.subheadline)
+                        HStack {
+                            Text("有效期至 \(l.data.validUntil ?? "长期有效")")
+                            if let days = l.daysLeft {
+                                Text(daysText(days)).foregroundColor(days < 0 ? .red : .secondary)
+                            }
+                        }
+                        .font(.caption)
+                    }
+                    .foregroundColor(.primary)
+                }
+                .swipeActions {
+                    Button("删除", role: .destructive) { removing = .licence(l.id) }
+                }
+            }
+            Button("＋ 添加证照") { vm.startLicence() }
+        }
+    }
+
+    @ViewBuilder private var materialsSection: some View {
+        Section("材料") {
+            if vm.state.materials.isEmpty {
+                Text("还没有材料。").foregroundColor(.secondary)
+            }
+            ForEach(vm.state.materials, id: \.id) { m in
+                Button {
+                    vm.startMaterial(id: m.id)
+                } label: {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(m.data.title).font(.headline)
+                        HStack {
+                            Text(m.kindName)
+                            if let until = m.data.validUntil {
+                                Text("至 \(until)")
+                            }
+                            if let days = m.daysLeft {
+                                Text(daysText(days)).foregroundColor(days < 0 ? .red : .secondary)
+                            }
+                        }
+                        .font(.caption)
+                    }
+                    .foregroundColor(.primary)
+                }
+                .swipeActions {
+                    Button("删除", role: .destructive) { removing = .material(m.id) }
+                }
+            }
+            Button("＋ 添加材料") { vm.startMaterial() }
+        }
+    }
+
+    @ViewBuilder private var recordsSection: some View {
+        Section("办事记录") {
+            if vm.state.records.isEmpty {
+                Text("还没有办事记录。").foregroundColor(.secondary)
+            }
+            ForEach(vm.state.records, id: \.id) { r in
+                NavigationLink(value: r.id) {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(r.data.itemName).font(.headline)
+                        Text("\(CoreLabels.label(r.data.channel)) · 提交于 \(r.data.submittedOn)").font(.caption)
+                        if let last = r.history.last {
+                            Text(CoreLabels.label(last.status)).font(.caption.bold())
+                        }
+                    }
+                }
+            }
+            Button("＋ 添加办事记录") { vm.startRecord() }
         }
     }
 

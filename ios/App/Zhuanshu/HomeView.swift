@@ -1,13 +1,21 @@
 import SwiftUI
 import ZhuanshuKit
 
-/// 首页: today's items of the current company, with done / snooze / dismiss and undo; 内容更新 at the end.
+/// What an owner most often opens the app to do, each one tap from 首页 (ContentView carries it out).
+enum QuickAction {
+    case addLicence, addRecord, policies, ask
+}
+
+/// 首页: quick actions, today's items of the current company, with done / snooze / dismiss and undo;
+/// 内容更新 at the end.
 struct HomeView: View {
     @ObservedObject var vm: HomeViewModel
     let content: ContentViewModel
     let onAction: (Action) -> Void
     let onAddCompany: () -> Void
-    @State private var snoozing: Dynamic?
+    let onQuick: (QuickAction) -> Void
+    @State private var snoozing: Dynamic? = nil
+    @Environment(\.dynamicTypeSize) private var typeSize
 
     var body: some View {
         NavigationStack {
@@ -21,6 +29,7 @@ struct HomeView: View {
                         Button("载入示例企业", action: vm.loadDemo)
                     }
                 } else {
+                    quickActions
                     Section {
                         if vm.state.items.isEmpty && !vm.state.loading {
                             Text("近期没有需要办理的事项")
@@ -60,6 +69,30 @@ struct HomeView: View {
                 }
             }
         }
+    }
+
+    /// Two columns of buttons, one at the accessibility text sizes so the words are not cut.
+    private var quickActions: some View {
+        Section("快捷操作") {
+            LazyVGrid(columns: Array(repeating: GridItem(.flexible(), alignment: .leading), count: typeSize.isAccessibilitySize ? 1 : 2), alignment: .leading) {
+                quickButton("添加证照", "doc.badge.plus", .addLicence)
+                quickButton("添加办事记录", "square.and.pencil", .addRecord)
+                quickButton("政策体检", "checkmark.seal", .policies)
+                quickButton("问客服", "questionmark.bubble", .ask)
+            }
+            .padding(.vertical, 4)
+        }
+    }
+
+    /// Bordered, so each button in the one List row takes its own taps.
+    private func quickButton(_ title: String, _ icon: String, _ action: QuickAction) -> some View {
+        Button {
+            onQuick(action)
+        } label: {
+            SwiftUI.Label(title, systemImage: icon)
+                .frame(maxWidth: .infinity, alignment: .leading)
+        }
+        .buttonStyle(.bordered)
     }
 
     @ViewBuilder private var noticeBar: some View {

@@ -27,6 +27,9 @@ final class AppModel: ObservableObject {
     let guide: GuideViewModel?
     let vault: VaultViewModel?
     let content: ContentViewModel?
+    let policies: PoliciesViewModel?
+    /// The licence and material kinds the dossier's editors offer (static lists of the core).
+    let catalog: DossierCatalog?
     let keyProvider: KeychainKeyProvider
 
     init() {
@@ -49,6 +52,8 @@ final class AppModel: ObservableObject {
         keyProvider = provider
         vault = core.map { VaultViewModel(app: $0, provider: provider) }
         content = core.map { ContentViewModel(app: $0, feedUrl: AppModel.feedUrl) }
+        policies = core.map { PoliciesViewModel(app: $0) }
+        catalog = core.map { DossierCatalog(licenceKinds: $0.dossier().licenceKinds(), materialKinds: $0.dossier().materialKinds()) }
     }
 
     private static func dataDirectory() -> String {
@@ -73,8 +78,9 @@ struct ZhuanshuMain: App {
         WindowGroup {
             if let core = model.core, let home = model.home, let dossier = model.dossier,
                let assistant = model.assistant, let guide = model.guide, let vault = model.vault,
-               let content = model.content {
-                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, vault: vault, content: content, onChanged: {
+               let content = model.content, let policies = model.policies, let catalog = model.catalog {
+                ContentView(home: home, dossier: dossier, assistant: assistant, guide: guide, vault: vault, content: content,
+                            policies: policies, catalog: catalog, onChanged: {
                     LocalNotifications.shared.refresh(core: core)
                 })
                     .onAppear { LocalNotifications.shared.requestAuthorization(core: core) }

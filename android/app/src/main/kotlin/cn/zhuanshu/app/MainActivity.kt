@@ -13,6 +13,7 @@ import androidx.compose.material.icons.filled.Build
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Lock
 import androidx.compose.material.icons.filled.Search
+import androidx.compose.material.icons.filled.Star
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
@@ -34,15 +35,18 @@ import cn.zhuanshu.app.ui.AssistantScreen
 import cn.zhuanshu.app.ui.DossierScreen
 import cn.zhuanshu.app.ui.GuideScreen
 import cn.zhuanshu.app.ui.HomeScreen
+import cn.zhuanshu.app.ui.PoliciesScreen
+import cn.zhuanshu.app.ui.QuickAction
 import cn.zhuanshu.app.ui.VaultScreen
 import uniffi.zhuanshu.Action
 
 /**
- * The tabs: the web app's four, and 证照夹 (the vault, which needs the platform key). More (政策) are
- * added here: one entry and one screen each.
+ * The tabs: the web app's, and 证照夹 (the vault, which needs the platform key); one entry and one screen
+ * each. 政策 sits next to 首页: checking policies is one tap from home.
  */
 enum class Tab(val label: String, val icon: ImageVector) {
     HOME("首页", Icons.Filled.Home),
+    POLICIES("政策", Icons.Filled.Star),
     DOSSIER("档案", Icons.Filled.AccountBox),
     ASSISTANT("客服", Icons.Filled.Search),
     GUIDE("办事", Icons.Filled.Build),
@@ -77,9 +81,16 @@ class MainActivity : FragmentActivity() {
     }
 }
 
+/**
+ * The tab bar and the routes between tabs. From 首页 every frequent task is at most two taps: its quick
+ * actions open the licence or record editor directly (one tap), 政策 and 客服 are tabs (one tap), and a
+ * home item opens its licence, material, record or policy page directly (one tap).
+ */
 @Composable
 private fun Shell(app: ZhuanshuApplication) {
     var tab by rememberSaveable { mutableStateOf(Tab.HOME) }
+    // The record page shown in 档案, held here so a home item can open it.
+    var openRecord by rememberSaveable { mutableStateOf<Long?>(null) }
     // Each tab reloads when shown: another tab may have switched the company or changed its data.
     LaunchedEffect(tab) {
         when (tab) {
@@ -87,6 +98,7 @@ private fun Shell(app: ZhuanshuApplication) {
                 app.home.refresh()
                 app.content.refresh()
             }
+            Tab.POLICIES -> app.policies.refresh()
             Tab.DOSSIER -> app.dossier.refresh()
             Tab.ASSISTANT -> app.assistant.start()
             Tab.GUIDE -> app.guide.refresh()
@@ -134,14 +146,57 @@ private fun Shell(app: ZhuanshuApplication) {
                         app.guide.start(action.item)
                         tab = Tab.GUIDE
                     }
-                    is Action.Licence, is Action.Material, is Action.Record -> tab = Tab.DOSSIER
+                    is Action.Policy -> {
+                        app.policies.open(action.id)
+                        tab = Tab.POLICIES
+                    }
+                    is Action.Licence -> {
+                        app.dossier.startLicence(action.id)
+                        tab = Tab.DOSSIER
+                    }
+                    is Action.Material -> {
+                        app.dossier.startMaterial(action.id)
+                        tab = Tab.DOSSIER
+                    }
+                    is Action.Record -> {
+                        openRecord = action.id
+                        tab = Tab.DOSSIER
+                    }
                     else -> Unit
                 }
             }, onAddCompany = {
                 app.dossier.startAdd()
                 tab = Tab.DOSSIER
+            }, onQuick = { quick ->
+                when (quick) {
+                    QuickAction.ADD_LICENCE -> {
+                        app.dossier.startLicence()
+                        tab = Tab.DOSSIER
+                    }
+                    QuickAction.ADD_RECORD -> {
+                        app.dossier.startRecord()
+                        tab = Tab.DOSSIER
+                    }
+                    QuickAction.POLICIES -> tab = Tab.POLICIES
+                    QuickAction.ASK -> tab = Tab.ASSISTANT
+                }
             })
-            Tab.DOSSIER -> DossierScreen(app.dossier, modifier)
+            Tab.POLICIES -> PoliciesScreen(app.policies, app.materialKinds, modifier, onAddCompany = {
+                app.dossier.startAdd()
+                tab = Tab.DOSSIER
+            }, onOpenService = { code ->
+                app.guide.start(code)
+                tab = Tab.GUIDE
+            })
+            Tab.DOSSIER -> DossierScreen(
+                app.dossier,
+                app.vault,
+                app.licenceKinds,
+                app.materialKinds,
+                openRecord,
+                onOpenRecord = { openRecord = it },
+                modifier = modifier,
+            )
             Tab.ASSISTANT -> AssistantScreen(app.assistant, modifier)
             Tab.GUIDE -> GuideScreen(app.guide, modifier)
             Tab.VAULT -> VaultScreen(app.vault, homeState.company?.company?.uscc, modifier)

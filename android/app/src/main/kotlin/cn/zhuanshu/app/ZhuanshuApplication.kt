@@ -14,8 +14,11 @@ import cn.zhuanshu.model.ContentViewModel
 import cn.zhuanshu.model.DossierViewModel
 import cn.zhuanshu.model.GuideViewModel
 import cn.zhuanshu.model.HomeViewModel
+import cn.zhuanshu.model.PoliciesViewModel
 import cn.zhuanshu.model.VaultViewModel
 import java.io.File
+import uniffi.zhuanshu.LicenceKind
+import uniffi.zhuanshu.MaterialKind
 import uniffi.zhuanshu_ffi.ZhuanshuApp
 
 /**
@@ -50,6 +53,14 @@ class ZhuanshuApplication : Application() {
     val dossier by lazy { DossierViewModel(core, scheduler) }
     val assistant by lazy { AssistantViewModel(core, scheduler) }
     val guide by lazy { GuideViewModel(core, scheduler) }
+    val policies by lazy { PoliciesViewModel(core, scheduler) }
+
+    /**
+     * The core's licence and material catalogs for the dossier's pickers (built into the core, so read
+     * once; the material names also label a policy's required materials).
+     */
+    val licenceKinds: List<LicenceKind> by lazy { core.dossier().licenceKinds() }
+    val materialKinds: List<MaterialKind> by lazy { core.dossier().materialKinds() }
     private val vaultModel = lazy { VaultViewModel(core, scheduler, keyProvider) }
     val vault by vaultModel
     val content by lazy { ContentViewModel(core, scheduler, feedUrl) }

@@ -1,5 +1,8 @@
 package cn.zhuanshu.app.ui
 
+import android.app.Activity
+import android.content.Context
+import android.content.ContextWrapper
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
@@ -62,3 +65,10 @@ fun severityLabel(s: Severity): String = CoreLabels.severity(s)
 
 /** The core's "还剩3天" / "今天到期" / "已逾期2天". */
 fun daysText(days: Long): String = CoreLabels.days(days)
+
+/** The activity behind a Compose context (for its window's FLAG_SECURE: 证照夹, a shown 查询密码). */
+internal tailrec fun Context.findActivity(): Activity? = when (this) {
+    is Activity -> this
+    is ContextWrapper -> baseContext.findActivity()
+    else -> null
+}

@@ -1,5 +1,7 @@
 package cn.zhuanshu.app.ui
 
+import androidx.activity.compose.BackHandler
+import androidx.compose.foundation.clickable
 import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
@@ -13,6 +15,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.Card
 import androidx.compose.material3.FilterChip
+import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
@@ -20,32 +23,70 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import cn.zhuanshu.model.CompanyField
-import cn.zhuanshu.model.CoreLabels
 import cn.zhuanshu.model.CompanyFormState
+import cn.zhuanshu.model.CoreLabels
 import cn.zhuanshu.model.DossierViewModel
+import cn.zhuanshu.model.VaultViewModel
 import uniffi.zhuanshu.CompanyForm
 import uniffi.zhuanshu.CompanyType
+import uniffi.zhuanshu.LicenceKind
+import uniffi.zhuanshu.MaterialKind
 import uniffi.zhuanshu.TaxpayerKind
 import uniffi.zhuanshu_ffi.formatYuan
 
-/** 档案: the company switcher, the profile with what the core derives, licences, materials, records. */
+/**
+ * 档案: the company switcher, the profile with what the core derives, and its licences, materials and
+ * records, each opening its editor (or, for a record, its page). [openRecord] is the record page shown;
+ * it is held by the shell so a home item can open a record directly. An open item editor comes first:
+ * 首页's quick actions open one straight away, whatever this tab showed before.
+ */
 @Composable
-fun DossierScreen(vm: DossierViewModel, modifier: Modifier = Modifier) {
+fun DossierScreen(
+    vm: DossierViewModel,
+    vault: VaultViewModel,
+    licenceKinds: List<LicenceKind>,
+    materialKinds: List<MaterialKind>,
+    openRecord: Long?,
+    onOpenRecord: (Long?) -> Unit,
+    modifier: Modifier = Modifier,
+) {
     val s by vm.state.collectAsStateWithLifecycle()
+    s.licenceEditor?.let { editor ->
+        LicenceEditor(vm, vault, editor, licenceKinds, modifier)
+        return
+    }
+    s.materialEditor?.let { editor ->
+        MaterialEditor(vm, vault, editor, materialKinds, modifier)
+        return
+    }
+    s.recordEditor?.let { editor ->
+        RecordEditor(vm, vault, editor, modifier)
+        return
+    }
     s.editor?.let { editor ->
         CompanyEditor(vm, editor, modifier)
         return
     }
+    val record = openRecord?.let { id -> s.records.firstOrNull { it.id == id } }
+    if (record != null) {
+        RecordPage(vm, vault, record, s.lookupPasswords[record.id], s.error, onClose = { onOpenRecord(null) }, modifier = modifier)
+        return
+    }
     Column(modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+        if (s.loading) LinearProgressIndicator(Modifier.fillMaxWidth())
         ErrorBanner(s.error, vm::clearError)
         Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             s.companies.forEach { c ->
-                FilterChip(selected = c.current, onClick = { vm.switchTo(c.company.uscc) }, label = { Text(c.company.name) })
+                FilterChip(selected = c.current, onClick = {
+                    onOpenRecord(null)
+                    vm.switchTo(c.company.uscc)
+                }, label = { Text(c.company.name) })
             }
             TextButton(onClick = vm::startAdd) { Text("＋ 添加企业") }
         }
@@ -74,31 +115,87 @@ fun DossierScreen(vm: DossierViewModel, modifier: Modifier = Modifier) {
                 Fact("纳税人类型", current.taxpayerKindLabel)
             }
         }
-        Section("证照") {
+        Section("证照", action = "＋ 添加证照", onAction = { vm.startLicence() }) {
+            if (s.licences.isEmpty()) Empty("还没有证照")
             s.licences.forEach { l ->
-                Text("${l.kindName} ${l.data.number} · 有效期至 ${l.data.validUntil ?: "长期"}" + (l.daysLeft?.let { " · ${daysText(it)}" } ?: ""))
+                ItemRow(
+                    title = l.kindName,
+                    detail = listOf(l.data.number, "有效期至 ${l.data.validUntil ?: "长期有效"}").filter { it.isNotBlank() }.joinToString(" · "),
+                    badge = l.daysLeft?.let(::daysText),
+                    overdue = (l.daysLeft ?: 0) < 0,
+                    onClick = { vm.startLicence(l.id) },
+                )
             }
         }
-        Section("材料") { s.materials.forEach { m -> Text("${m.kindName}：${m.data.title}" + (m.data.validUntil?.let { " · 至 $it" } ?: "")) } }
-        Section("办事记录") {
-            s.records.forEach { r -> Text("${r.data.itemName} · ${r.history.lastOrNull()?.status?.let(CoreLabels::recordStatus) ?: ""}") }
+        Section("材料", action = "＋ 添加材料", onAction = { vm.startMaterial() }) {
+            if (s.materials.isEmpty()) Empty("还没有材料")
+            s.materials.forEach { m ->
+                ItemRow(
+                    title = m.data.title,
+                    detail = m.kindName + (m.data.validUntil?.let { " · 有效期至 $it" } ?: ""),
+                    badge = m.daysLeft?.let(::daysText),
+                    overdue = (m.daysLeft ?: 0) < 0,
+                    onClick = { vm.startMaterial(m.id) },
+                )
+            }
+        }
+        Section("办事记录", action = "＋ 添加记录", onAction = { vm.startRecord() }) {
+            if (s.records.isEmpty()) Empty("还没有办事记录")
+            s.records.forEach { r ->
+                val last = r.history.lastOrNull()
+                ItemRow(
+                    title = r.data.itemName,
+                    detail = last?.let { "${CoreLabels.recordStatus(it.status)} · ${shortTime(it.at)}" } ?: r.data.submittedOn,
+                    badge = null,
+                    overdue = false,
+                    onClick = { onOpenRecord(r.id) },
+                )
+            }
         }
     }
 }
 
+/** One licence, material or record in its section: the whole row opens it (a large target). */
 @Composable
-private fun Fact(term: String, value: String) {
+private fun ItemRow(title: String, detail: String, badge: String?, overdue: Boolean, onClick: () -> Unit) {
+    Row(
+        Modifier.fillMaxWidth().clickable(onClick = onClick).padding(vertical = 8.dp),
+        verticalAlignment = Alignment.CenterVertically,
+        horizontalArrangement = Arrangement.spacedBy(8.dp),
+    ) {
+        Column(Modifier.weight(1f)) {
+            Text(title, style = MaterialTheme.typography.bodyLarge)
+            if (detail.isNotEmpty()) Text(detail, style = MaterialTheme.typography.bodySmall)
+            badge?.let {
+                Text(it, style = MaterialTheme.typography.labelLarge, color = if (overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.primary)
+            }
+        }
+        Text("›", style = MaterialTheme.typography.titleLarge)
+    }
+}
+
+@Composable
+private fun Empty(text: String) {
+    Text(text, style = MaterialTheme.typography.bodySmall)
+}
+
+@Composable
+internal fun Fact(term: String, value: String) {
     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         Text(term, style = MaterialTheme.typography.bodySmall, modifier = Modifier.weight(0.4f))
         Text(value, modifier = Modifier.weight(0.6f))
     }
 }
 
+/** A titled card; [action] is a button beside the title (添加…). */
 @Composable
-private fun Section(title: String, content: @Composable () -> Unit) {
+internal fun Section(title: String, action: String? = null, onAction: () -> Unit = {}, content: @Composable () -> Unit) {
     Card(Modifier.fillMaxWidth()) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-            Text(title, style = MaterialTheme.typography.titleMedium)
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                Text(title, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f))
+                if (action != null) TextButton(onClick = onAction) { Text(action) }
+            }
             content()
         }
     }
@@ -108,6 +205,7 @@ private fun Section(title: String, content: @Composable () -> Unit) {
 @Composable
 private fun CompanyEditor(vm: DossierViewModel, editor: CompanyFormState, modifier: Modifier) {
     val f = editor.form
+    BackHandler(onBack = vm::cancelEdit)
     @Composable
     fun field(field: CompanyField, label: String, value: String, number: Boolean = false, change: (CompanyForm, String) -> CompanyForm) {
         val error = editor.fieldErrors[field.key]

@@ -32,7 +32,18 @@ import cn.zhuanshu.model.Notice
 import uniffi.zhuanshu.Action
 import uniffi.zhuanshu.Dynamic
 
-/** 首页: today's items of the current company, with done / snooze / dismiss and undo; 内容更新 at the end. */
+/** 首页's shortcuts: what an owner comes to do most, each one tap away (the shell carries them out). */
+enum class QuickAction(val label: String) {
+    ADD_LICENCE("添加证照"),
+    ADD_RECORD("添加办事记录"),
+    POLICIES("查政策"),
+    ASK("问客服"),
+}
+
+/**
+ * 首页: the quick actions, today's items of the current company, with done / snooze / dismiss and undo;
+ * 内容更新 at the end.
+ */
 @Composable
 fun HomeScreen(
     vm: HomeViewModel,
@@ -40,6 +51,7 @@ fun HomeScreen(
     modifier: Modifier = Modifier,
     onAction: (Action) -> Unit,
     onAddCompany: () -> Unit,
+    onQuick: (QuickAction) -> Unit,
 ) {
     val s by vm.state.collectAsStateWithLifecycle()
     var snoozing by remember { mutableStateOf<Dynamic?>(null) }
@@ -63,6 +75,7 @@ fun HomeScreen(
         }
         s.company?.let { Text(it.company.name, style = MaterialTheme.typography.titleLarge, modifier = Modifier.padding(16.dp)) }
         LazyColumn(Modifier.weight(1f), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            item(key = "quick") { QuickActions(onQuick) }
             if (s.items.isEmpty() && !s.loading) {
                 item { Text("近期没有需要办理的事项", Modifier.padding(16.dp)) }
             }
@@ -153,6 +166,20 @@ private fun DynamicCard(item: Dynamic, onDone: () -> Unit, onSnooze: () -> Unit,
                 Button(onClick = onDone) { Text("已办") }
                 OutlinedButton(onClick = onSnooze) { Text("稍后") }
                 TextButton(onClick = onDismiss) { Text("忽略") }
+            }
+        }
+    }
+}
+
+/** Two by two, so each button keeps its whole label at large font sizes (a row of four would cut them). */
+@Composable
+private fun QuickActions(onQuick: (QuickAction) -> Unit) {
+    Column(Modifier.fillMaxWidth().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        QuickAction.entries.chunked(2).forEach { pair ->
+            Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                pair.forEach { q ->
+                    OutlinedButton(onClick = { onQuick(q) }, modifier = Modifier.weight(1f)) { Text(q.label) }
+                }
             }
         }
     }

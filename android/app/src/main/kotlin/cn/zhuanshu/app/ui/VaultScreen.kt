@@ -1,8 +1,6 @@
 package cn.zhuanshu.app.ui
 
-import android.app.Activity
 import android.content.Context
-import android.content.ContextWrapper
 import android.content.Intent
 import android.net.Uri
 import android.provider.OpenableColumns
@@ -162,12 +160,6 @@ fun VaultScreen(vm: VaultViewModel, currentUscc: String?, modifier: Modifier = M
             properties = DialogProperties(securePolicy = SecureFlagPolicy.SecureOn),
         )
     }
-}
-
-private tailrec fun Context.findActivity(): Activity? = when (this) {
-    is Activity -> this
-    is ContextWrapper -> baseContext.findActivity()
-    else -> null
 }
 
 /** The picked file's name, type and bytes (scans are small; large files would go through `addFile`). */
