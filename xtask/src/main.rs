@@ -22,7 +22,7 @@ fn usage() -> ExitCode {
          wasm       build the wasm package into target/wasm-pkg\n\
          web        build the web app into web/dist without serving it\n\
          bindings   generate the Kotlin and Swift bindings into target/bindings\n\
-         bench X    run a benchmark: assistant | dynamics | vault | policy | feed"
+         bench X    run a benchmark: assistant | dynamics | vault | policy | feed | first-screen"
     );
     ExitCode::from(2)
 }
@@ -79,13 +79,18 @@ pub fn output(cmd: &mut Command) -> Result<String, String> {
     }
 }
 
-/// Benchmarks live with the code (core/benches); each prints its own table.
+/// Benchmarks live with the code (core/benches; the web app's in web/bench); each prints its own table.
 fn bench(which: Option<&str>) -> Result<(), String> {
     match which {
         Some(name @ ("assistant" | "dynamics" | "vault" | "policy" | "feed")) => {
             run(cargo().args(["bench", "-p", "zhuanshu-core", "--bench", name]))
         }
-        _ => Err("bench what? assistant | dynamics | vault | policy | feed".into()),
+        Some("first-screen") => {
+            setup::everything()?;
+            web::build_all()?;
+            run(Command::new("node").arg("bench/first-screen.mjs").current_dir(root().join("web")))
+        }
+        _ => Err("bench what? assistant | dynamics | vault | policy | feed | first-screen".into()),
     }
 }
 

@@ -87,6 +87,8 @@ struct ZhuanshuMain: App {
                     .onChange(of: scenePhase) { phase in
                         if phase == .background {
                             vault.onBackground()
+                            // A 查询密码 shown on a record page goes with the vault's key.
+                            dossier.forgetSecrets()
                         }
                         if phase == .active {
                             LocalNotifications.shared.refresh(core: core)

@@ -449,4 +449,11 @@ public final class DossierViewModel: ObservableObject {
     }
 
     public func hideLookupPassword(id: Int64) { state.lookupPasswords[id] = nil }
+
+    /// Drops every 查询密码 shown and any typed into an open record form: the app left the screen and the
+    /// vault locked, so what it guards must not stay in memory or reappear when the app comes back.
+    public func forgetSecrets() {
+        state.lookupPasswords = [:]
+        state.recordEditor?.form.lookupPassword = ""
+    }
 }

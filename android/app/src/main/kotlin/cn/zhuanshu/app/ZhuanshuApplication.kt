@@ -76,6 +76,8 @@ class ZhuanshuApplication : Application() {
 
             override fun onStop(owner: LifecycleOwner) {
                 if (vaultModel.isInitialized()) vault.onBackground()
+                // A 查询密码 shown on a record page goes with the vault's key.
+                dossier.forgetSecrets()
             }
         })
         Notifications.createChannels(this)

@@ -379,4 +379,15 @@ class DossierViewModel(private val app: ZhuanshuAppInterface, private val schedu
     }
 
     fun hideLookupPassword(id: Long) = _state.update { it.copy(lookupPasswords = it.lookupPasswords - id) }
+
+    /**
+     * Drops every 查询密码 shown and any typed into an open record form: the app left the screen and the
+     * vault locked, so what it guards must not stay in memory or reappear when the app comes back.
+     */
+    fun forgetSecrets() = _state.update { s ->
+        s.copy(
+            lookupPasswords = emptyMap(),
+            recordEditor = s.recordEditor?.let { it.copy(form = it.form.copy(lookupPassword = "")) },
+        )
+    }
 }

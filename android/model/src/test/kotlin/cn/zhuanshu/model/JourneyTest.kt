@@ -139,6 +139,8 @@ class JourneyTest {
         app.vault().unlockWithPin("246813")
         dossier.showLookupPassword(record.id)
         assertEquals("Ab12cd", dossier.state.value.lookupPasswords[record.id])
+        dossier.forgetSecrets() // the app left the screen
+        assertTrue(dossier.state.value.lookupPasswords.isEmpty(), "a shown password goes with the vault's key")
 
         // 4. 已受理: a progress item on home.
         dossier.setRecordStatus(record.id, RecordStatus.ACCEPTED, "2026-11-21 07:30")
