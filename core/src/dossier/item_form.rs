@@ -99,7 +99,8 @@ impl LicenceForm {
             kind: self.kind.clone(),
             number: self.number.clone(),
             issuer: self.issuer.clone(),
-            issued_on: issued_on.unwrap_or(today),
+            // A stand-in no rule can trip over (not today: 有效期至 would then seem "before" it).
+            issued_on: issued_on.unwrap_or(NaiveDate::MIN),
             valid_until,
             scope: self.scope.clone(),
         }
@@ -297,6 +298,10 @@ mod tests {
         assert_eq!(paths(&e), ["issued_on", "valid_until", "number"]);
         assert_eq!(messages(&e)[0], "请填写发证日期");
         assert_eq!(messages(&e)[1], "有效期至格式应为 YYYY-MM-DD：明年");
+        // A missing 发证日期 is said once: a readable 有效期至 is not "before" a date nobody typed.
+        form.valid_until = "2026-01-01".into();
+        form.number = "JY1".into();
+        assert_eq!(paths(&form.read(today()).unwrap_err()), ["issued_on"]);
     }
 
     #[test]
