@@ -19,8 +19,9 @@ not the code's:
 Should one of these become needed, blank that one construct here, narrowly and with the reason, as
 swift_parse.py does; never skip a file or ignore errors wholesale.
 """
-import pathlib
 import sys
+
+from tree_parse import run
 
 import tree_sitter_kotlin
 from tree_sitter import Language, Parser
@@ -44,20 +45,4 @@ def first_problem(node):
     return None
 
 
-files = sorted(p for d in sys.argv[1:] if pathlib.Path(d).exists() for p in pathlib.Path(d).rglob("*.kt"))
-passed = failed = 0
-for path in files:
-    tree = parser.parse(path.read_bytes())
-    problem = first_problem(tree.root_node) if tree.root_node.has_error else None
-    if problem is None:
-        passed += 1
-        print(f"ok   {path}")
-    else:
-        failed += 1
-        row, col = problem.start_point
-        print(f"FAIL {path}:{row + 1}:{col + 1}: {'missing ' + problem.type if problem.is_missing else 'syntax error'}")
-if not files:
-    failed += 1
-    print("FAIL no Kotlin files found")
-print(f"kotlin: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+run("Kotlin", ".kt", lambda path: parser.parse(path.read_bytes()), first_problem, sys.argv[1:])

@@ -3,9 +3,10 @@
 Usage: swift_parse.py DIR... ; every *.swift below each DIR must parse without ERROR or MISSING nodes.
 Prints one line per file and ends with 'swift: N passed, M failed'.
 """
-import pathlib
 import re
 import sys
+
+from tree_parse import run
 
 import tree_sitter_swift
 from tree_sitter import Language, Parser
@@ -36,19 +37,4 @@ def first_problem(node):
     return None
 
 
-files = sorted(p for d in sys.argv[1:] if pathlib.Path(d).exists() for p in pathlib.Path(d).rglob("*.swift"))
-passed = failed = 0
-for path in files:
-    tree = parser.parse(source(path))
-    problem = first_problem(tree.root_node) if tree.root_node.has_error else None
-    if problem is None:
-        passed += 1
-        print(f"ok   {path}")
-    else:
-        failed += 1
-        row, col = problem.start_point
-        print(f"FAIL {path}:{row + 1}:{col + 1}: {'missing ' + problem.type if problem.is_missing else 'syntax error'}")
-if not files:
-    failed += 1
-    print("FAIL no Swift files found")
-print(f"swift: {passed} passed, {failed} failed")
+run("Swift", ".swift", lambda path: parser.parse(source(path)), first_problem, sys.argv[1:])
